@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` (demo on SQLite) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+DEMO_ENV := DEBUG=1
+
+.PHONY: install run serve test worker beat bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_regions
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} $(PY) -m pytest $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A config worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A config beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

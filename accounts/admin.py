@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (("所属范围", {"fields": ("region", "organization")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (("所属范围", {"fields": ("region", "organization")}),)
+    list_display = ("username", "last_name", "first_name", "region", "organization", "is_staff", "is_active")
+    list_filter = BaseUserAdmin.list_filter + ("region__level",)
+    autocomplete_fields = ("region", "organization")

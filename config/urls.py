@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "巡察整改跟踪系统"
+admin.site.site_title = "巡察整改跟踪"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+]

@@ -1,0 +1,34 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.demo import demo_users_create
+from inspection.demo import demo_build, demo_exists, demo_reset
+
+
+class Command(BaseCommand):
+    help = "生成演示数据：一个市及其所辖县区的巡察轮次、问题、线索和整改任务（同一 --seed 结果相同）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
+        parser.add_argument("--tasks", type=int, default=2000, help="整改任务数（默认 2000）")
+        parser.add_argument("--today", type=date.fromisoformat, default=None, help="以哪一天为“今天”（YYYY-MM-DD，默认今天）")
+        parser.add_argument("--reset", action="store_true", help="先清除已有的巡察数据再生成")
+
+    def handle(self, *args, seed, tasks, today, reset, **options):
+        if tasks < 1:
+            raise CommandError("--tasks 必须是正整数。")
+        if demo_exists():
+            if not reset:
+                self.stdout.write("已有巡察数据，未重新生成（如需重建请加 --reset）。")
+                demo_users_create(stdout=self.stdout)
+                return
+            demo_reset()
+        result = demo_build(seed=seed, tasks=tasks, today=today or timezone.localdate())
+        self.stdout.write(
+            f"已生成：轮次 {result.rounds}，单位 {result.organizations}，巡察 {result.inspections}，"
+            f"问题 {result.findings}，线索 {result.leads}，整改任务 {result.tasks}，延期 {result.extensions}，"
+            f"回访督查 {result.visits}，预警 {result.warnings}。"
+        )
+        demo_users_create(stdout=self.stdout)

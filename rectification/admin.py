@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from inspection.admin import ScopedAdminMixin
+from rectification.choices import ExtensionStatus
+from rectification.forms import RectificationTaskForm
+from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+from rectification.services import extension_approve, task_apply_schedule
+
+
+class DeadlineExtensionInline(admin.TabularInline):
+    model = DeadlineExtension
+    extra = 0
+    fields = ("requested_on", "reason", "previous_deadline", "new_deadline", "status", "decided_by", "decided_at")
+    readonly_fields = ("status", "decided_by", "decided_at")
+
+
+class FollowUpVisitInline(admin.TabularInline):
+    model = FollowUpVisit
+    extra = 0
+    fields = ("inspection", "visited_on", "visitors", "rating", "notes")
+    autocomplete_fields = ("inspection",)
+
+
+class WarningInline(admin.TabularInline):
+    model = Warning
+    extra = 0
+    fields = ("level", "reason", "issued_at", "lifted_at", "lift_reason")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(RectificationTask)
+class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = RectificationTaskForm
+    list_display = ("__str__", "responsible_unit", "deadline", "status", "closed_on", "is_overdue", "region")
+    list_filter = ("status", "is_overdue", "round__kind", "finding__category", "region__level")
+    search_fields = ("finding__description", "responsible_unit", "responsible_person", "organization__name")
+    autocomplete_fields = ("finding",)
+    date_hierarchy = "deadline"
+    readonly_fields = ("original_deadline", "start_due", "progress_due", "stage_display")
+    inlines = [DeadlineExtensionInline, FollowUpVisitInline, WarningInline]
+    list_select_related = ("organization", "region", "finding")
+
+    @admin.display(description="当前阶段")
+    def stage_display(self, obj):
+        return obj.stage.label if obj.pk else "—"
+
+    def save_model(self, request, obj, form, change):
+        task_apply_schedule(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("task", "requested_on", "previous_deadline", "new_deadline", "status", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("reason", "task__organization__name")
+    autocomplete_fields = ("task",)
+    readonly_fields = ("status", "decided_by", "decided_at")
+    actions = ["approve"]
+
+    @admin.action(description="批准所选延期申请")
+    def approve(self, request, queryset):
+        approved = 0
+        for extension in queryset.filter(status=ExtensionStatus.PENDING):
+            extension_approve(extension=extension, approver=request.user)
+            approved += 1
+        self.message_user(request, f"已批准 {approved} 项延期申请。", messages.SUCCESS)
+
+
+@admin.register(FollowUpVisit)
+class FollowUpVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "visited_on", "rating")
+    list_filter = ("rating",)
+    search_fields = ("notes", "inspection__organization__name")
+    autocomplete_fields = ("inspection", "task")
+    date_hierarchy = "visited_on"
+
+
+@admin.register(Warning)
+class WarningAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("__str__", "task", "level", "issued_at", "lifted_at")
+    list_filter = ("level", ("lifted_at", admin.EmptyFieldListFilter))
+    search_fields = ("reason", "task__organization__name")
+    autocomplete_fields = ("task",)
+    date_hierarchy = "issued_at"

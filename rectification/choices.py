@@ -1,0 +1,51 @@
+"""Statuses, stages and grades of rectification, each with its Chinese label (and colour where shown)."""
+from django.db import models
+
+
+class TaskStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "整改中"
+    REPORTED = "reported", "已完成待验收"
+    CLOSED = "closed", "已销号"
+
+
+class Stage(models.TextChoices):
+    """Where a task stands on a given day; derived from its dates, never stored by hand."""
+
+    START = "start", "启动"
+    PROGRESS = "progress", "推进"
+    ACCEPTANCE = "acceptance", "验收"
+    OVERDUE = "overdue", "逾期"
+    CLOSED = "closed", "已销号"
+
+
+class WarningLevel(models.TextChoices):
+    NOTICE = "notice", "提醒"
+    YELLOW = "yellow", "黄牌预警"
+    RED = "red", "红牌预警"
+
+
+class VisitRating(models.TextChoices):
+    GOOD = "good", "好"
+    FAIR = "fair", "中"
+    POOR = "poor", "差"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+# One colour per value, used by every page and chart (colour-blind safe: Okabe–Ito palette).
+STAGE_COLOURS = {
+    Stage.START: "#56B4E9",
+    Stage.PROGRESS: "#0072B2",
+    Stage.ACCEPTANCE: "#009E73",
+    Stage.OVERDUE: "#D55E00",
+    Stage.CLOSED: "#999999",
+}
+WARNING_COLOURS = {
+    WarningLevel.NOTICE: "#56B4E9",
+    WarningLevel.YELLOW: "#E69F00",
+    WarningLevel.RED: "#D55E00",
+}

@@ -1,0 +1,216 @@
+"""The rectification side: tasks, deadline extensions, follow-up visits and warnings."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
+from inspection.scoping import ScopedQuerySet
+from rectification import rules
+from rectification.choices import ExtensionStatus, Stage, TaskStatus, VisitRating, WarningLevel
+
+
+class RectificationTaskQuerySet(ScopedQuerySet):
+    region_path = "region"
+    organization_path = "organization"
+
+    def open(self):
+        return self.exclude(status=TaskStatus.CLOSED)
+
+    def overdue_on(self, day):
+        return self.open().filter(deadline__lt=day)
+
+
+class RectificationTask(models.Model):
+    """整改任务: what a unit must do about one finding, by when, and how far it has got.
+
+    `inspection`, `round`, `organization` and `region` copy the finding's place so that
+    the dashboards filter and aggregate millions of tasks without four joins; `save()`
+    keeps them in step with the finding.
+    """
+
+    finding = models.ForeignKey(Finding, verbose_name="巡察发现问题", on_delete=models.CASCADE, related_name="tasks")
+    inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="tasks", editable=False)
+    round = models.ForeignKey(InspectionRound, verbose_name="巡察轮次", on_delete=models.CASCADE, related_name="tasks", editable=False)
+    organization = models.ForeignKey(Organization, verbose_name="被巡察党组织", on_delete=models.PROTECT, related_name="tasks", editable=False)
+    region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="tasks", editable=False)
+
+    responsible_unit = models.CharField("责任单位", max_length=128)
+    responsible_person = models.CharField("责任人", max_length=64, blank=True)
+    measures = models.TextField("整改措施", blank=True)
+    assigned_on = models.DateField("交办日期", help_text="一般为巡察反馈日期")
+    original_deadline = models.DateField("原定整改时限")
+    deadline = models.DateField("整改时限", help_text="默认为反馈日期后两个月；批准延期后随之变更")
+    start_due = models.DateField("启动阶段截止")
+    progress_due = models.DateField("推进阶段截止")
+    status = models.CharField("整改状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.IN_PROGRESS)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    evidence = models.TextField("整改佐证材料", blank=True)
+    progress_note = models.TextField("进展情况", blank=True)
+    is_overdue = models.BooleanField("已逾期", default=False, help_text="由定时任务每小时更新")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="整改任务变更记录")
+    objects = RectificationTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改任务"
+        verbose_name_plural = "整改任务"
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gte=F("assigned_on")), name="task_deadline_after_assigned"),
+            models.CheckConstraint(
+                condition=Q(original_deadline__gte=F("assigned_on")), name="task_original_deadline_after_assigned"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=TaskStatus.CLOSED) & Q(closed_on__isnull=False))
+                | (~Q(status=TaskStatus.CLOSED) & Q(closed_on__isnull=True)),
+                name="task_closed_on_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("assigned_on")),
+                name="task_closed_after_assigned",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status"], name="task_region_status_idx"),
+            models.Index(fields=["round", "status"], name="task_round_status_idx"),
+            models.Index(fields=["organization", "status"], name="task_org_status_idx"),
+            models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
+            models.Index(fields=["deadline", "id"], name="task_deadline_id_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}：{self.finding}"
+
+    def save(self, *args, **kwargs):
+        self.copy_place_from_finding()
+        super().save(*args, **kwargs)
+
+    def copy_place_from_finding(self):
+        inspection = self.finding.inspection
+        self.inspection_id = inspection.pk
+        self.round_id = inspection.round_id
+        self.organization_id = inspection.organization_id
+        self.region_id = inspection.organization.region_id
+
+    @property
+    def is_extended(self) -> bool:
+        return self.deadline > self.original_deadline
+
+    def stage_on(self, day=None) -> Stage:
+        return rules.stage_on(
+            today=day or timezone.localdate(),
+            closed=self.status == TaskStatus.CLOSED,
+            start_due=self.start_due,
+            progress_due=self.progress_due,
+            deadline=self.deadline,
+        )
+
+    @property
+    def stage(self) -> Stage:
+        return self.stage_on()
+
+
+class TaskChildQuerySet(ScopedQuerySet):
+    region_path = "task__region"
+    organization_path = "task__organization"
+
+
+class DeadlineExtension(models.Model):
+    """延期: a request to move a task's deadline, and who decided it."""
+
+    task = models.ForeignKey(RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="extensions")
+    requested_on = models.DateField("申请日期", default=timezone.localdate)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="extension_requests",
+    )
+    reason = models.TextField("延期理由")
+    previous_deadline = models.DateField("原整改时限")
+    new_deadline = models.DateField("申请延至")
+    status = models.CharField("审批状态", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="extension_decisions",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    history = HistoricalRecords(verbose_name="延期变更记录")
+    objects = TaskChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改延期"
+        verbose_name_plural = "整改延期"
+        ordering = ["-requested_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(new_deadline__gt=F("previous_deadline")), name="extension_moves_deadline_later"),
+            models.CheckConstraint(
+                condition=(Q(status=ExtensionStatus.PENDING) & Q(decided_at__isnull=True))
+                | (~Q(status=ExtensionStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="extension_decided_at_iff_decided",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} 号任务延期至 {self.new_deadline:%Y-%m-%d}（{self.get_status_display()}）"
+
+
+class FollowUpVisitQuerySet(ScopedQuerySet):
+    region_path = "inspection__organization__region"
+    organization_path = "inspection__organization"
+
+
+class FollowUpVisit(models.Model):
+    """回访督查: a supervisor's visit to an inspected unit about its rectification."""
+
+    inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="follow_up_visits")
+    task = models.ForeignKey(
+        RectificationTask, verbose_name="整改任务", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_visits"
+    )
+    visited_on = models.DateField("督查日期")
+    visitors = models.CharField("督查人员", max_length=200, blank=True)
+    rating = models.CharField("评价", max_length=8, choices=VisitRating.choices)
+    notes = models.TextField("督查情况", blank=True)
+
+    objects = FollowUpVisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "回访督查"
+        verbose_name_plural = "回访督查"
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.visited_on:%Y-%m-%d} 回访督查 {self.inspection.organization}（{self.get_rating_display()}）"
+
+
+class Warning(models.Model):
+    """红黄牌: a graded warning on a task that is falling behind; lifted when the cause goes away."""
+
+    task = models.ForeignKey(RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="warnings")
+    level = models.CharField("预警等级", max_length=8, choices=WarningLevel.choices)
+    reason = models.CharField("预警原因", max_length=300)
+    issued_at = models.DateTimeField("发出时间", default=timezone.now)
+    lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
+    lift_reason = models.CharField("解除原因", max_length=300, blank=True)
+
+    history = HistoricalRecords(verbose_name="预警变更记录")
+    objects = TaskChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "红黄牌预警"
+        verbose_name_plural = "红黄牌预警"
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "level"], condition=Q(lifted_at__isnull=True), name="warning_one_active_per_level"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("issued_at")), name="warning_lifted_after_issued"
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "lifted_at"], name="warning_level_active_idx")]
+
+    def __str__(self):
+        return f"{self.get_level_display()}：{self.reason}"

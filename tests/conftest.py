@@ -1,0 +1,54 @@
+"""Fixtures shared by every app's tests."""
+import datetime as dt
+
+import pytest
+
+from inspection.models import Region
+from inspection.services import regions_load
+
+DEMO_TODAY = dt.date(2026, 6, 30)
+
+
+def pytest_configure(config):
+    # Tests do not run collectstatic, so the hashed-manifest storage of production has no manifest.
+    from django.conf import settings
+
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the national divisions once into the test database."""
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture
+def regions(db):
+    """The national divisions; loaded once per database (transactional tests flush them)."""
+    if not Region.objects.filter(code="421202").exists():
+        regions_load()
+    return Region.objects
+
+
+@pytest.fixture
+def xianning(regions):
+    return regions.get(code="421200")
+
+
+@pytest.fixture
+def xianan(regions):
+    return regions.get(code="421202")
+
+
+@pytest.fixture
+def tongcheng(regions):
+    return regions.get(code="421222")
+
+
+@pytest.fixture
+def demo(regions):
+    """A small deterministic demo data set."""
+    from inspection.demo import demo_build
+
+    return demo_build(seed=7, tasks=400, today=DEMO_TODAY)

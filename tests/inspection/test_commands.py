@@ -1,0 +1,61 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from inspection.models import Finding, InspectionRound, Organization, Region
+from rectification.choices import Stage
+from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_regions_is_idempotent_and_nests_xianan():
+    call_command("load_regions", stdout=StringIO())
+    count = Region.objects.count()
+    out = StringIO()
+    call_command("load_regions", stdout=out)
+    assert Region.objects.count() == count > 3000
+    assert "新建 0 个" in out.getvalue()
+    xianan = Region.objects.get(name="咸安区")
+    assert (xianan.code, xianan.level) == ("421202", "county")
+    assert (xianan.parent.name, xianan.parent.level) == ("咸宁市", "city")
+    assert (xianan.parent.parent.name, xianan.parent.parent.level) == ("湖北省", "province")
+    assert xianan.parent.parent.parent is None
+
+
+def snapshot():
+    tasks = RectificationTask.objects.order_by("pk").values_list(
+        "finding__description", "organization__name", "deadline", "status", "closed_on")
+    return list(InspectionRound.objects.order_by("pk").values_list("kind", "started_on")), list(tasks)
+
+
+def test_seed_demo_is_deterministic_and_covers_every_task_state(regions):
+    today = dt.date(2026, 6, 30)
+    call_command("seed_demo", seed=11, tasks=600, today=today, stdout=StringIO())
+    first = snapshot()
+    call_command("seed_demo", seed=11, tasks=600, today=today, reset=True, stdout=StringIO())
+    assert snapshot() == first
+
+    tasks = list(RectificationTask.objects.all())
+    assert len(tasks) == Finding.objects.count() == 600
+    assert InspectionRound.objects.count() >= 8
+    assert Organization.objects.count() >= 60
+    assert len(set(InspectionRound.objects.values_list("kind", flat=True))) >= 5
+    closed = [t for t in tasks if t.closed_on]
+    assert any(t.closed_on <= t.deadline for t in closed), "closed on time"
+    assert any(t.closed_on > t.deadline for t in closed), "closed late"
+    stages = {t.stage_on(today) for t in tasks}
+    assert {Stage.OVERDUE, Stage.CLOSED} <= stages
+    assert stages & {Stage.START, Stage.PROGRESS, Stage.ACCEPTANCE}, "open within deadline"
+    assert any(t.is_extended for t in tasks) and DeadlineExtension.objects.exists()
+    assert FollowUpVisit.objects.exists() and Warning.objects.filter(level="red").exists()
+
+
+def test_seed_demo_reuses_existing_data_without_reset(regions):
+    call_command("seed_demo", seed=1, tasks=100, stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", seed=2, tasks=300, stdout=out)
+    assert RectificationTask.objects.count() == 100
+    assert "--reset" in out.getvalue()
