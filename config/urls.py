@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "巡察整改跟踪系统"
@@ -10,5 +10,9 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("ingest/", include("ingest.urls")),
+    path("", include("inspection.urls")),
+    path("", include("rectification.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

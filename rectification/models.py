@@ -21,6 +21,19 @@ class RectificationTaskQuerySet(ScopedQuerySet):
     def overdue_on(self, day):
         return self.open().filter(deadline__lt=day)
 
+    def in_stage(self, stage, day):
+        """Tasks whose derived stage on `day` is `stage`; the same rule as `rules.stage_on`, in SQL."""
+        if stage == Stage.CLOSED:
+            return self.filter(status=TaskStatus.CLOSED)
+        if stage == Stage.OVERDUE:
+            return self.overdue_on(day)
+        within = self.open().filter(deadline__gte=day)
+        if stage == Stage.START:
+            return within.filter(start_due__gte=day)
+        if stage == Stage.PROGRESS:
+            return within.filter(start_due__lt=day, progress_due__gte=day)
+        return within.filter(progress_due__lt=day)
+
 
 class RectificationTask(models.Model):
     """整改任务: what a unit must do about one finding, by when, and how far it has got.
