@@ -4,7 +4,7 @@ from datetime import date
 from .clean import CleanText, clean_text
 from .dates import find_dateline
 from .decode import decode_bytes, looks_garbled
-from .metrics import Found, facts_in, sentence_flags
+from .metrics import Found, scan
 from .regions import RegionIndex
 from .results import ExtractionError, Fact, Result, Round
 from .rounds import merge_current, rounds_in
@@ -57,10 +57,7 @@ def extract(source: str | bytes, published: "str | date | None" = None, *, html:
     sentences = split_sentences(clean.text)
     regions = RegionIndex(clean.text)
     found_rounds = []
-    for sentence, (inspect, planned) in zip(sentences, sentence_flags(sentences)):
-        if not inspect:
-            continue
-        found = facts_in(sentence)
+    for sentence, found, planned in scan(sentences):
         if not planned:
             result.facts.extend(_fact(f, clean, source, regions) for f in found)
         found_rounds += rounds_in(sentence, found, regions, result.published)

@@ -28,7 +28,7 @@ TOTAL = re.compile(
 )
 SUBORDINATE = re.compile(r"在[^,;:。]{0,30}?(?:时|期间|过程中|后)(?=[,;:。]|$)")
 CURRENT = re.compile(r"新一轮|本轮|已进驻|正在")
-COMMITTEE = re.compile(r"^(?:县|区|市|省)?(?:委|纪委)")
+COMMITTEE = re.compile(r"(?:县|区|市|省)?(?:委|纪委)")  # used with match(text, pos)
 _OBJECTS = re.compile(r"对([^,;:。\d]{2,40}?)(?:党组织|党委|党组|党支部)?(?:开展|进行)")
 KINDS = (
     ("lookback", re.compile(r"回头看")),
