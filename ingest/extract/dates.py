@@ -5,6 +5,8 @@ Candidate spans are found with a small regex; jionlp parses them (relative years
 text states: "2月下旬" is a month, "2021年" a year, and without a known year the
 ISO form without year ("--02-27", "--02") is used.
 """
+import contextlib
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -44,7 +46,8 @@ def find_dateline(text: str) -> str | None:
 
 @lru_cache(maxsize=8192)
 def _jio_parse(span: str, base: tuple[int, int, int]):
-    import jionlp  # slow to import: only when a round has a date
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp  # slow to import: only when a round has a date
 
     try:
         parsed = jionlp.parse_time(span, time_base=dict(zip(("year", "month", "day"), base)))

@@ -19,6 +19,7 @@ UNIT_NOUN = r"(?:单位|党组织|党委|党组|党支部|党总支|支部|部�
 TRANSFER = r"(?:移交|移送|交办|转交|转办)"
 ISSUE = r"(?:提出|发放|下发|制发|印发|送达|发出)"
 TAIL = r"(?:了|共|共计|达|达到|为|计|合计|总计|分别为)?$"  # between a trigger and its number
+WHO = r"(?:党员干部|党员|干部|公职人员|人员|责任人)?"  # 组织处理干部23人
 MAKE_RULES = r"(?:修订|完善|制定|建立|出台|健全|新建|修改|废止|清理)"
 
 PEOPLE = frozenset({"人", "名", "人次"})
@@ -70,16 +71,16 @@ RULES = [
          post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?(?:巡[察视]|一体巡|政治体检)", not_post=rf"^{F}{{0,8}}的\d"),
     Rule("units_inspected", UNITS, pre=r"巡[察视]了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
     Rule("units_inspected", UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
-    Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?{TAIL}"),
+    Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?{WHO}{TAIL}"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, post=rf"^{F}{{0,12}}?(?:被|予以)?移送(?:司法|检察)"),
-    Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?{TAIL}"),
+    Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?{WHO}{TAIL}"),
     Rule("cases_filed", CASES, post=rf"^{F}{{0,15}}?(?:予以|被|进行)?立案"),
-    Rule("disciplinary_sanctions", PEOPLE, pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理){TAIL}"),
+    Rule("disciplinary_sanctions", PEOPLE, pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理){WHO}{TAIL}"),
     Rule("disciplinary_sanctions", PEOPLE, post=rf"^{F}{{0,15}}?(?:给予|受到|予以){F}{{0,10}}处分"),
     Rule("organizational_handling", PEOPLE,
-         pre=rf"(?:组织处理|组织调整|诫勉|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){TAIL}"),
+         pre=rf"(?:组织处理|组织调整|诫勉|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){WHO}{TAIL}"),
     Rule("organizational_handling", PEOPLE, post=rf"^{F}{{0,15}}?(?:给予|受到|予以)?{F}{{0,4}}组织(?:处理|调整)"),
-    Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责){TAIL}"),
+    Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责){WHO}{TAIL}"),
     Rule("accountability", PEOPLE | {"家", "个"}, post=rf"^{F}{{0,15}}?(?:予以|被|受到)?{F}{{0,4}}(?:问责|追责)"),
     Rule("leads_transferred", ITEMS, pre=rf"{TRANSFER}{C}{{0,30}}线索{TAIL}"),
     Rule("leads_transferred", ITEMS, pre=TRANSFER, post=rf"^{F}{{0,8}}?线索"),
