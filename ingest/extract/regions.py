@@ -43,6 +43,39 @@ def _pick(infos, mentioned_codes):
     return infos[0]
 
 
+def _name_table():
+    """cpca's divisions by full name, and the provinces by short name (湖北, 广西)."""
+    by_name: dict[str, list] = {}
+    for info in cpca.ad_2_addr_dict.values():
+        if len(info.name) >= 2 and info.name not in _PLACEHOLDERS:
+            by_name.setdefault(info.name, []).append(info)
+    provinces = {cpca.matcher._abbr_name(i.name): [i] for i in cpca.ad_2_addr_dict.values() if i.rank == PROVINCE}
+    lengths: dict[str, list[int]] = {}
+    for name in by_name:
+        lengths.setdefault(name[-1], []).append(len(name))
+    lengths = {c: sorted(set(ls), reverse=True) for c, ls in lengths.items()}
+    return by_name, lengths, provinces
+
+
+_BY_NAME, _LENGTHS, _PROVINCE_SHORT = _name_table()
+# Every full name ends with one of a few characters (省 市 县 区 旗 州 ...): look there, then back.
+_NAME_END = re.compile("[" + "".join(sorted(_LENGTHS)) + "]")
+_PROVINCE_SHORT_RE = re.compile("|".join(sorted(_PROVINCE_SHORT, key=len, reverse=True)))
+
+
+def _full_names(text: str):
+    """(start, end, name) of full division names, longest first at each end position."""
+    last_end = 0
+    for m in _NAME_END.finditer(text):
+        end = m.end()
+        for n in _LENGTHS[m.group(0)]:
+            start = end - n
+            if start >= last_end and text[start:end] in _BY_NAME:
+                yield start, end, text[start:end]
+                last_end = end
+                break
+
+
 class RegionIndex:
     """All region mentions of one article, and subject resolution by position."""
 
@@ -55,7 +88,6 @@ class RegionIndex:
             return i >= 0 and pos < quoted[i][1]
 
         named = self._named(text, in_quote)
-        named += self._short_forms(text, named, in_quote)
         taken = sorted((m.start, m.end) for m in named)
         generic = []
         for g in _GENERIC.finditer(text):
@@ -72,43 +104,33 @@ class RegionIndex:
 
     @staticmethod
     def _named(text, in_quote) -> list[Mention]:
-        """cpca's matches, minus the words that only look like places: an abbreviation
-        (比如 for 比如县, 合作 for 合作市) counts only for a province or when the full name
-        occurs too; a city or county far from where the article is set counts not at all."""
-        raw = [
-            m for m in cpca.matcher.iter(text)
-            if len(m.attr_infos[0].name) >= 2 and m.attr_infos[0].name not in _PLACEHOLDERS and not in_quote(m.start_index)
-        ]
-        full_names = {m.origin_value for m in raw if m.origin_value == m.attr_infos[0].name}
-        raw = [m for m in raw if m.attr_infos[0].name in full_names or m.attr_infos[0].rank == PROVINCE]
-        firsts = {(m.attr_infos[0].adcode, m.attr_infos[0].rank) for m in raw}
+        """Full names, province short names, and short forms of the cities and counties the
+        article names in full (咸安 for 咸安区, 怀化 for 怀化市; 比如 alone is no 比如县).
+        A city or county far from where the article is set is a word that looks like a place."""
+        raw = [(s, e, name, _BY_NAME[name]) for s, e, name in _full_names(text) if not in_quote(s)]
+        raw += [(m.start(), m.end(), m.group(0), _PROVINCE_SHORT[m.group(0)])
+                for m in _PROVINCE_SHORT_RE.finditer(text) if not in_quote(m.start())]
+        stems = {}
+        for _, _, name, infos in raw:
+            stem = cpca.matcher._abbr_name(name) if infos[0].rank == CITY else name[:-1] if name[-1] in "区县" else None
+            if stem and len(stem) >= 2 and stem != name:
+                stems[stem] = infos
+        if stems:
+            taken = {s for s, *_ in raw}
+            for m in re.finditer("|".join(map(re.escape, sorted(stems, key=len, reverse=True))), text):
+                if m.start() not in taken and not in_quote(m.start()):
+                    raw.append((m.start(), m.end(), m.group(0), stems[m.group(0)]))
+        firsts = {(infos[0].adcode, infos[0].rank) for *_, infos in raw}
         named = []
-        for m in raw:
-            info = _pick(m.attr_infos, firsts - {(m.attr_infos[0].adcode, m.attr_infos[0].rank)})
-            named.append(Mention(m.start_index, m.end_index + 1, info.rank, Region(info.name, info.adcode, info.rank), m.origin_value))
+        for start, end, word, infos in raw:
+            info = _pick(infos, firsts - {(infos[0].adcode, infos[0].rank)})
+            named.append(Mention(start, end, info.rank, Region(info.name, info.adcode, info.rank), word))
         provinces = Counter(m.region.code[:2] for m in named)
         if provinces:
             home, n = provinces.most_common(1)[0]
             if n >= 0.6 * len(named):
                 named = [m for m in named if m.level == PROVINCE or m.region.code.startswith(home)]
         return named
-
-    @staticmethod
-    def _short_forms(text, named, in_quote):
-        """咸安 for 咸安区, 沅陵 for 沅陵县: only for counties the article names in full."""
-        stems = {}
-        for m in named:
-            r = m.region
-            if r.level == COUNTY and len(r.name) >= 3 and r.name[-1] in "区县" and m.text == r.name:
-                stems[r.name[:-1]] = r
-        if not stems:
-            return []
-        spans = {(m.start, m.end) for m in named}
-        found = []
-        for m in re.finditer("|".join(map(re.escape, sorted(stems, key=len, reverse=True))), text):
-            if text[m.end() : m.end() + 1] not in "区县" and (m.start(), m.end()) not in spans and not in_quote(m.start()):
-                found.append(Mention(m.start(), m.end(), COUNTY, stems[m.group(0)], m.group(0)))
-        return found
 
     def _resolve_generics(self) -> list[Region | None]:
         last_of_level: dict[int, Region] = {}
