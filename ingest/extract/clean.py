@@ -7,13 +7,19 @@ character for character, so one array (clean index -> original index) is enough.
 """
 import html
 import re
-from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 # Full-width ASCII (！ to ～) and the ideographic space become their half-width forms.
-_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000\xa0]")
+
+
+def _half_width(m: re.Match) -> str:
+    c = ord(m.group(0))
+    return chr(c - 0xFEE0) if c > 0xFF00 else " "
+
 
 _HTML_HINT = re.compile(r"<(?:!doctype|html|body|p|div|br|span|table|h[1-6]|script|style)\b", re.I)
 _HTML_TOKEN = re.compile(
@@ -29,55 +35,75 @@ _CLOSERS = frozenset("”’」』)")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
+class OffsetMap:
+    """Clean index -> original index, stored as runs that were copied unchanged; a
+    character that replaces a longer span (an entity, a paragraph break) is a run of
+    its own with its original end in `wide`."""
+
+    def __init__(self):
+        self.clean_starts: list[int] = []
+        self.orig_starts: list[int] = []
+        self.wide: dict[int, int] = {}
+
+    def add_run(self, clean: int, orig: int):
+        self.clean_starts.append(clean)
+        self.orig_starts.append(orig)
+
+    def origin(self, i: int) -> int:
+        k = bisect_right(self.clean_starts, i) - 1
+        return self.orig_starts[k] + i - self.clean_starts[k]
+
+    def origin_end(self, i: int) -> int:
+        """Original end of clean character i."""
+        return self.wide.get(i) or self.origin(i) + 1
+
+
 @dataclass(frozen=True)
 class CleanText:
     """Normalised text plus the map of every character back to the original text."""
 
     text: str
-    starts: array  # original index of each clean character
-    wide: dict  # clean index -> original end, where one clean character stands for a longer span
+    offsets: OffsetMap
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the clean span [start, end)."""
-        last = end - 1
-        return self.starts[start], self.wide.get(last, self.starts[last] + 1)
+        return self.offsets.origin(start), self.offsets.origin_end(end - 1)
 
 
 class _Builder:
-    """Collects output text with its origin, copying runs or replacing spans."""
+    """Collects output text and its OffsetMap, copying runs or replacing spans of a
+    source that is the original text (source None) or an earlier stage."""
 
-    def __init__(self, source_starts=None, source_wide=None):
+    def __init__(self, source: OffsetMap | None = None):
         self.parts: list[str] = []
-        self.starts = array("i")
-        self.wide: dict[int, int] = {}
+        self.map = OffsetMap()
         self.length = 0
-        self._src_starts = source_starts  # None: the source is the original text itself
-        self._src_wide = source_wide or {}
-
-    def _origin(self, i):
-        return i if self._src_starts is None else self._src_starts[i]
-
-    def _origin_end(self, i):
-        return i + 1 if self._src_starts is None else self._src_wide.get(i, self._src_starts[i] + 1)
+        self._src = source
 
     def copy(self, text: str, start: int, end: int):
         if start >= end:
             return
         self.parts.append(text[start:end])
-        if self._src_starts is None:
-            self.starts.extend(range(start, end))
-        else:
-            self.starts.extend(self._src_starts[start:end])
-            for i in range(start, end):
-                if i in self._src_wide:
-                    self.wide[self.length + i - start] = self._src_wide[i]
+        src = self._src
+        if src is None:
+            self.map.add_run(self.length, start)
+        else:  # one run per source run that overlaps [start, end)
+            k = bisect_right(src.clean_starts, start) - 1
+            p = start
+            while p < end:
+                self.map.add_run(self.length + p - start, src.orig_starts[k] + p - src.clean_starts[k])
+                if p in src.wide:
+                    self.map.wide[self.length + p - start] = src.wide[p]
+                k += 1
+                p = src.clean_starts[k] if k < len(src.clean_starts) else end
         self.length += end - start
 
     def replace(self, char: str, start: int, end: int):
         """One output character for source[start:end]."""
         self.parts.append(char)
-        self.starts.append(self._origin(start))
-        self.wide[self.length] = self._origin_end(end - 1)
+        src = self._src
+        self.map.add_run(self.length, src.origin(start) if src else start)
+        self.map.wide[self.length] = src.origin_end(end - 1) if src else end
         self.length += 1
 
     def text(self) -> str:
@@ -158,7 +184,7 @@ def _is_hard_break(text: str, run_start: int, run_end: int) -> bool:
 
 
 def _squeeze_spaces(text: str, source: _Builder | None) -> _Builder:
-    out = _Builder(source.starts if source else None, source.wide if source else None)
+    out = _Builder(source.map if source else None)
     pos = 0
     for m in _SPACE_RUN.finditer(text):
         s, e = m.start(), m.end()
@@ -166,7 +192,8 @@ def _squeeze_spaces(text: str, source: _Builder | None) -> _Builder:
         pos = e
         if s == 0 or e == len(text):
             continue
-        if any(c in m.group(0) for c in "\n\r" + _PARAGRAPH):
+        run = m.group(0)
+        if "\n" in run or "\r" in run or _PARAGRAPH in run:
             if _is_hard_break(text, s, e):
                 out.replace("\n", s, e)
         elif _ASCII_WORD.match(text[s - 1]) and _ASCII_WORD.match(text[e]):
@@ -181,6 +208,6 @@ def clean_text(text: str, is_html: bool | None = None) -> CleanText:
         is_html = looks_like_html(text)
     stripped = _strip_html(text) if is_html else None
     work = stripped.text() if stripped else text
-    work = _to_simplified(work.translate(_HALF_WIDTH))
+    work = _to_simplified(_FULL_WIDTH.sub(_half_width, work))
     out = _squeeze_spaces(work, stripped)
-    return CleanText(out.text(), out.starts, out.wide)
+    return CleanText(out.text(), out.map)

@@ -29,7 +29,7 @@ CASES = PEOPLE | {"件", "起", "个"}
 PAPERS = frozenset({"条", "份", "项", "个", "件"})
 RULES_UNITS = frozenset({"个", "项", "条", "份", "套", "件", "部"})
 
-INSPECTION = re.compile(r"巡[察视]|一体巡|巡村|巡乡|(?:常规|专项|机动|提级|交叉|联动|回避|点穴)巡")
+INSPECTION = re.compile(r"(?=[巡一常专机提交联回点])巡[察视]|一体巡|巡村|巡乡|(?:常规|专项|机动|提级|交叉|联动|回避|点穴)巡")
 # Discipline-commission checks and audits are reported alongside 巡察 but are not 巡察.
 OTHER_OVERSIGHT = re.compile(r"监督检查|专项检查|审计发现|执法检查")
 PLAN = re.compile(

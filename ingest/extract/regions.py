@@ -14,9 +14,9 @@ import cpca
 
 PROVINCE, CITY, COUNTY = 0, 1, 2
 _LEVEL_OF = {"省": PROVINCE, "市": CITY, "县": COUNTY, "区": COUNTY}
-_GENERIC = re.compile(r"(?:[全该我本])([省市县区])|(?<![社园城小矿郊])([省市县区])(?=委|纪委|政府)")
+_GENERIC = re.compile(r"(?=[全该我本省市县区])(?:[全该我本])([省市县区])|(?<![社园城小矿郊])([省市县区])(?=委|纪委|政府)")
 _PLACEHOLDERS = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-_QUOTED = re.compile(r"“[^“”\n]{1,40}”|《[^《》\n]{1,80}》")
+_QUOTED = re.compile(r"(?=[“《])“[^“”\n]{1,40}”|《[^《》\n]{1,80}》")
 
 
 @dataclass(frozen=True)
