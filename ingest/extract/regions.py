@@ -101,6 +101,10 @@ class RegionIndex:
         self.mentions = sorted(named + generic, key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
         self._resolved = self._resolve_generics()
+        # For each mention, the nearest resolved region at or before it: keeps lookups O(log n).
+        self._nearest: list[Region | None] = []
+        for region in self._resolved:
+            self._nearest.append(region if region is not None else (self._nearest[-1] if self._nearest else None))
 
     @staticmethod
     def _named(text, in_quote) -> list[Mention]:
@@ -154,8 +158,6 @@ class RegionIndex:
     def subject_at(self, pos: int) -> Region | None:
         """The region that text at `pos` is about: nearest resolvable mention before it, else the main region."""
         i = bisect_right(self._starts, pos) - 1
-        while i >= 0:
-            if self._resolved[i] is not None and self.mentions[i].end <= pos:
-                return self._resolved[i]
-            i -= 1
-        return self.main
+        if i >= 0 and self.mentions[i].end > pos:
+            i -= 1  # `pos` is inside this mention
+        return (self._nearest[i] if i >= 0 else None) or self.main

@@ -131,10 +131,14 @@ def _under_way(r: FoundRound, day: str) -> bool:
 def merge_current(rounds: list[FoundRound], published: str | None) -> list[FoundRound]:
     """Fold each dateless current round into the same organizer's round under way on the published date."""
     out = [r for r in rounds if not r.current]
+    hosts = {}  # organizer -> index in `out` of its round under way on the published date
+    for i, o in enumerate(out):
+        if published and o.organizer not in hosts and _under_way(o, published):
+            hosts[o.organizer] = i
     for r in rounds:
         if not r.current:
             continue
-        host = next((i for i, o in enumerate(out) if o.organizer == r.organizer and published and _under_way(o, published)), None)
+        host = hosts.get(r.organizer)
         if host is None:
             out.append(r)
         else:
