@@ -29,8 +29,6 @@ _NO_BASE = {"year": 2000, "month": 6, "day": 15}
 class DateRange:
     start: str | None
     end: str | None
-    text_start: int
-    text_end: int
 
 
 def find_dateline(text: str) -> str | None:
@@ -66,20 +64,37 @@ def _format(stated: str, iso: str, year_known: bool) -> str | None:
     return f"{prefix}-{iso[5:7]}" + (f"-{iso[8:10]}" if day else "")
 
 
+def _parse(year: str, m: re.Match, published: str | None, base) -> DateRange | None:
+    """One DATE_RE match, with `year` ('2024年' said earlier in the clause, or '') in front.
+    The two ends of a range are parsed apart: jionlp reads "2024年3月至6月" as March only."""
+    a, b = year + m.group("a"), m.group("b")
+    a_year = _PARTS.match(a).group(1)
+    times = _jio_parse(a, base)
+    if times is None:
+        return None
+    year_known = published is not None or (a_year is not None and a_year.isdigit())
+    start = _format(a, times[0], year_known)
+    end = None
+    if b:
+        b = b if "年" in b or a_year is None else f"{a_year}年{b}"
+        b_times = _jio_parse(b, base)
+        end = _format(b, b_times[1], year_known) if b_times else None
+    return DateRange(start, end) if start else None
+
+
 def parse_range(text: str, published: str | None) -> DateRange | None:
-    """The first date or date range in `text` that states a month or a year."""
+    """The first date or date range in `text`. A bare year ("2024年,…于3月至6月") gives its
+    year to a month said after it, and stands alone only when none follows."""
     base = tuple(int(x) for x in published.split("-")) if published else tuple(_NO_BASE.values())
+    year_only = None
     for m in DATE_RE.finditer(text):
-        a, b = m.group("a"), m.group("b")
         if m.group("bound"):
             continue  # 截至…: an upper bound of a running total, not a start
-        times = _jio_parse(m.group(0).removesuffix("以来"), base)
-        if times is None:
+        if "月" not in m.group("a"):
+            year_only = year_only or m
             continue
-        a_year = _PARTS.match(a).group(1)
-        year_known = published is not None or (a_year is not None and a_year.isdigit())
-        start = _format(a, times[0], year_known)
-        end = _format(b, times[1], year_known) if b else None
-        if start:
-            return DateRange(start, end, m.start(), m.end())
-    return None
+        year = year_only.group("a") if year_only and "年" not in m.group("a") else ""
+        found = _parse(year, m, published, base)
+        if found:
+            return found
+    return _parse("", year_only, published, base) if year_only else None

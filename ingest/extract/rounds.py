@@ -105,7 +105,8 @@ def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, publ
         dates = parse_range(seg, published)
         if dates is None and groups is None and units is None:
             continue
-        kind = next((name for name, pattern in KINDS if pattern.search(_clause_around(seg, run))), None)
+        acts = [_clause_around(seg, m) for m in RUN.finditer(seg)]
+        kind = next((name for act in acts for name, pattern in KINDS if pattern.search(act)), None)
         found.append(FoundRound(
             organizer=_organizer(regions, start, end, sentence.start, sentence.text),
             kind=kind,
