@@ -153,12 +153,26 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(k for k, v in keys("TSCharacters.txt") if v.split(" ")[0].strip() != k and k not in simplified)
 
 
+def _has_traditional(text: str) -> bool:
+    """GB2312 holds Simplified characters only, and encoding is fast C: just the few
+    characters it refuses (dashes, rare names, Traditional ones) need a look."""
+    trad, pos = _traditional_chars(), 0
+    for _ in range(20):
+        try:
+            text[pos:].encode("gb2312")
+            return False
+        except UnicodeEncodeError as exc:
+            if text[pos + exc.start] in trad:
+                return True
+            pos += exc.end
+    return not trad.isdisjoint(text[pos:])
+
+
 def _to_simplified(text: str) -> str:
     """OpenCC t2s, kept character for character so that offsets stay valid."""
-    trad = _traditional_chars()
-    if trad.isdisjoint(text):
+    if not _has_traditional(text):
         return text
-    cc = _opencc()
+    trad, cc = _traditional_chars(), _opencc()
 
     def convert(m):
         piece = m.group(0)
