@@ -81,5 +81,5 @@ def looks_garbled(text: str) -> bool:
         return True
     if len(hanzi) < 20:
         return False
-    picked = hanzi[:: max(1, len(hanzi) // 2000)]
+    picked = hanzi[:: max(1, len(hanzi) // 500)]
     return sum(map(_COMMON.__contains__, picked)) < 0.75 * len(picked)

@@ -10,6 +10,7 @@ Only sentences about 巡察/巡视 count, and plans (计划, 将…) are not fac
 import re
 from dataclasses import dataclass
 
+from .fastre import scanning
 from .numbers import Quantity, find_quantities
 from .sentences import Sentence
 
@@ -29,13 +30,14 @@ CASES = PEOPLE | {"件", "起", "个"}
 PAPERS = frozenset({"条", "份", "项", "个", "件"})
 RULES_UNITS = frozenset({"个", "项", "条", "份", "套", "件", "部"})
 
-INSPECTION = re.compile(r"(?=[巡一常专机提交联回点])巡[察视]|一体巡|巡村|巡乡|(?:常规|专项|机动|提级|交叉|联动|回避|点穴)巡")
+INSPECTION = scanning(r"巡[察视]|一体巡|巡村|巡乡|(?:常规|专项|机动|提级|交叉|联动|回避|点穴)巡", "巡一常专机提交联回点")
 # Discipline-commission checks and audits are reported alongside 巡察 but are not 巡察.
-OTHER_OVERSIGHT = re.compile(r"监督检查|专项检查|审计发现|执法检查")
-PLAN = re.compile(
-    r"计划(?=[分对于在开将年到组用])|拟(?=[对于在开组将])|(?<![即也还])将(?=[对于在开组完启实继进全陆分])|预计|力争|准备(?=[对于在开组])|下一步|明年"
+OTHER_OVERSIGHT = scanning(r"监督检查|专项检查|审计发现|执法检查", "监专审执")
+PLAN = scanning(
+    r"计划(?=[分对于在开将年到组用])|拟(?=[对于在开组将])|(?<![即也还])将(?=[对于在开组完启实继进全陆分])|预计|力争|准备(?=[对于在开组])|下一步|明年",
+    "计拟将预力准下明",
 )
-DONE = re.compile(r"已|了|累计|截至|完成")
+DONE = scanning(r"已|了|累计|截至|完成", "已了累截完")
 BREAKDOWN = "其中"
 
 

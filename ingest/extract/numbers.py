@@ -6,19 +6,20 @@ from functools import lru_cache
 
 import cn2an
 
+from .fastre import scanning
+
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # Classifiers the metric patterns use; longer ones first so 轮次 wins over 轮.
 UNITS = ("轮次", "人次", "批次", "个", "件", "条", "项", "家", "名", "人", "起", "份", "次", "轮", "批", "所", "处", "套", "部", "户", "元", "%")
 
-QUANTITY_RE = re.compile(
-    # The lookahead names every possible first character: it lets the regex engine skip ahead fast.
-    rf"(?=[\d将大超近约逾上百{_CN_DIGITS}])"
+QUANTITY_RE = scanning(
     r"(?P<lead>将近|大约|超过|近|约|逾|超|上(?=[百千万亿]))?"
     r"(?P<pct>百分之)?"
     rf"(?P<num>(?<![\d.])\d+(?:\.\d+)?[万亿]?|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
     r"(?P<hedge>余|多|来)?"
     rf"(?P<unit>{'|'.join(UNITS)})?"
-    r"(?P<tail>以上|左右|多)?"
+    r"(?P<tail>以上|左右|多)?",
+    rf"\d将大超近约逾上百{_CN_DIGITS}",
 )
 _NOT_A_COUNT = frozenset("第数几每首若")  # ordinals and vague amounts: 第三轮, 数十个, 每轮
 

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import cpca
 
+from .fastre import scanning
+
 PROVINCE, CITY, COUNTY = 0, 1, 2
 _LEVEL_OF = {"省": PROVINCE, "市": CITY, "县": COUNTY, "区": COUNTY}
-_GENERIC = re.compile(r"(?=[全该我本省市县区])(?:[全该我本])([省市县区])|(?<![社园城小矿郊])([省市县区])(?=委|纪委|政府)")
+_GENERIC = scanning(r"[全该我本]([省市县区])|(?<![社园城小矿郊])([省市县区])(?=委|纪委|政府)", "全该我本省市县区")
 _PLACEHOLDERS = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-_QUOTED = re.compile(r"(?=[“《])“[^“”\n]{1,40}”|《[^《》\n]{1,80}》")
+_QUOTED = scanning(r"“[^“”\n]{1,40}”|《[^《》\n]{1,80}》", "“《")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Mention:
 
 def _pick(infos, mentioned_codes):
     """Among same-named divisions, prefer one inside a province/city the article names."""
+    if len(infos) == 1:
+        return infos[0]
     for info in infos:
         if any(info.adcode.startswith(code[: 2 * (lvl + 1)]) for code, lvl in mentioned_codes):
             return info
@@ -50,30 +54,29 @@ def _name_table():
         if len(info.name) >= 2 and info.name not in _PLACEHOLDERS:
             by_name.setdefault(info.name, []).append(info)
     provinces = {cpca.matcher._abbr_name(i.name): [i] for i in cpca.ad_2_addr_dict.values() if i.rank == PROVINCE}
-    lengths: dict[str, list[int]] = {}
-    for name in by_name:
-        lengths.setdefault(name[-1], []).append(len(name))
-    lengths = {c: sorted(set(ls), reverse=True) for c, ls in lengths.items()}
-    return by_name, lengths, provinces
+    suffixes = {name[i:] for name in by_name for i in range(len(name))}
+    return by_name, suffixes, provinces
 
 
-_BY_NAME, _LENGTHS, _PROVINCE_SHORT = _name_table()
-# Every full name ends with one of a few characters (省 市 县 区 旗 州 ...): look there, then back.
-_NAME_END = re.compile("[" + "".join(sorted(_LENGTHS)) + "]")
+_BY_NAME, _SUFFIXES, _PROVINCE_SHORT = _name_table()
+# Every full name ends with one of a few characters (省 市 县 区 旗 州 ...): look there, then
+# walk back while the text still ends like some name.
+_NAME_END = re.compile("[" + "".join(sorted({name[-1] for name in _BY_NAME})) + "]")
 _PROVINCE_SHORT_RE = re.compile("|".join(sorted(_PROVINCE_SHORT, key=len, reverse=True)))
 
 
 def _full_names(text: str):
-    """(start, end, name) of full division names, longest first at each end position."""
+    """(start, end, name) of full division names, the longest ending at each place."""
     last_end = 0
     for m in _NAME_END.finditer(text):
-        end = m.end()
-        for n in _LENGTHS[m.group(0)]:
-            start = end - n
-            if start >= last_end and text[start:end] in _BY_NAME:
-                yield start, end, text[start:end]
-                last_end = end
-                break
+        end, start, found = m.end(), m.start(), None
+        while start >= last_end and text[start:end] in _SUFFIXES:
+            if text[start:end] in _BY_NAME:
+                found = start
+            start -= 1
+        if found is not None:
+            yield found, end, text[found:end]
+            last_end = end
 
 
 class RegionIndex:

@@ -11,16 +11,18 @@ import re
 from dataclasses import dataclass, replace
 
 from .dates import DATE_RE, DateRange, parse_range
+from .fastre import scanning
 from .metrics import Found
 from .regions import RegionIndex, Region
 from .sentences import Sentence
 
 _NOT_THE_ACT = r"(?!干部|办|组|工作|机构|人员|利剑|整改|成果|反馈|报告|情况|力量|监督|方式|质效|意见|制度|全覆盖|对象|范围|重点)"
-RUN = re.compile(
-    r"(?=[开启进实巡第首新])(?:开展|启动|进行|实施)[^,;:。]{0,25}?(?:巡[察视]|一体巡|回头看)" + _NOT_THE_ACT
+RUN = scanning(
+    r"(?:开展|启动|进行|实施)[^,;:。]{0,25}?(?:巡[察视]|一体巡|回头看)" + _NOT_THE_ACT
     + r"|巡察组[^,;:。]{0,6}?进驻"
     + r"|(?:第[一二三四五六七八九十\d]{1,3}|首|新一)轮[^,;:。]{0,10}?巡[察视]"
-    + r"|巡[察视](?=\d|[一二三四五六七八九十]+[家个])"
+    + r"|巡[察视](?=\d|[一二三四五六七八九十]+[家个])",
+    "开启进实巡第首新",
 )
 TOTAL = re.compile(
     r"累计|共计|截至|截止|先后|均已|以来|目前已|已完成对"
