@@ -25,7 +25,7 @@ MAKE_RULES = r"(?:修订|完善|制定|建立|出台|健全|新建|修改|废止
 
 PEOPLE = frozenset({"人", "名", "人次"})
 ITEMS = frozenset({"个", "件", "条", "项", "起", "处"})
-UNITS = frozenset({"家", "个", "所"})
+ORG_UNITS = frozenset({"家", "个", "所"})
 CASES = PEOPLE | {"件", "起", "个"}
 PAPERS = frozenset({"条", "份", "项", "个", "件"})
 RULES_UNITS = frozenset({"个", "项", "条", "份", "套", "件", "部"})
@@ -69,10 +69,10 @@ RULES = [
     Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡察组(?!长|组长|成员|工作人员)"),
     Rule("groups", frozenset({"个"}), pre=rf"巡察组{TAIL}"),
     # 对9个乡镇、173个村开展了巡察; 3个街道的15个村: the 3 only locates the 15.
-    Rule("units_inspected", UNITS, pre=rf"对{C}{{0,40}}$",
+    Rule("units_inspected", ORG_UNITS, pre=rf"对{C}{{0,40}}$",
          post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?(?:巡[察视]|一体巡|政治体检)", not_post=rf"^{F}{{0,8}}的\d"),
-    Rule("units_inspected", UNITS, pre=r"巡[察视]了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
-    Rule("units_inspected", UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?{WHO}{TAIL}"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, post=rf"^{F}{{0,12}}?(?:被|予以)?移送(?:司法|检察)"),
     Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?{WHO}{TAIL}"),
