@@ -14,6 +14,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # Tests run with DEBUG off (production security settings) but speak plain HTTP to the test client.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(scope="session")
