@@ -31,7 +31,8 @@ class RectificationTaskForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("assigned_on", "deadline"):
-            self.fields[name].required = False
+            if name in self.fields:  # absent when the admin shows the task read-only
+                self.fields[name].required = False
 
     def clean(self):
         cleaned = super().clean()
