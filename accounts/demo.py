@@ -3,6 +3,7 @@ from accounts.models import User
 from accounts.roles import Role, roles_setup, user_role_set
 from inspection.demo import DEMO_CITY_CODE
 from inspection.models import InspectionGroup, Organization, Region
+from rectification.models import RectificationTask
 
 DEMO_COUNTY_CODE = "421202"  # 咸安区
 DEMO_USERS = [
@@ -23,7 +24,7 @@ def demo_users_create(stdout=None):
         user.region = region
         user.is_superuser = role is None
         user.is_staff = role is None or role in (Role.REGION_ADMIN, Role.GROUP_MEMBER, Role.VIEWER)
-        user.organization = Organization.objects.in_region(region).order_by("name").first() if role == Role.UNIT else None
+        user.organization = _unit_with_tasks(region) if role == Role.UNIT else None
         user.last_name = full_name
         user.set_password(password)
         user.save()
@@ -34,3 +35,8 @@ def demo_users_create(stdout=None):
                 group.member_users.add(user)
         if stdout:
             stdout.write(f"演示账号 / demo login: {username} / {password}（{role.label if role else '超级管理员'}）")
+
+
+def _unit_with_tasks(region):
+    tasks = RectificationTask.objects.in_region(region)
+    return Organization.objects.filter(pk__in=tasks.values("organization_id")).order_by("name").first()
