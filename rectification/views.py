@@ -46,17 +46,23 @@ class TaskProgressView(LoginRequiredMixin, View):
         if not request.user.has_perm(f"rectification.{REPORT_TASK}"):
             raise PermissionDenied("您没有填报整改进展的权限。")
         form = TaskProgressForm(request.POST)
-        if form.is_valid():
-            try:
-                task_report_progress(task=task, user=request.user, **form.cleaned_data)
-            except DomainError as error:
-                if error.is_permission_denied:
-                    raise PermissionDenied(error.message) from error
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, "整改进展已保存。")
-                return redirect("rectification:task_progress", pk=task.pk)
+        if form.is_valid() and self.apply(form, lambda: task_report_progress(
+                task=task, user=request.user, **form.cleaned_data)):
+            messages.success(request, "整改进展已保存。")
+            return redirect("rectification:task_progress", pk=task.pk)
         return self.render(task, form, status=400)
+
+    @staticmethod
+    def apply(form, operation) -> bool:
+        """Run a service; a refused permission is a 403, any other refusal an error on `form`."""
+        try:
+            operation()
+        except DomainError as error:
+            if error.is_permission_denied:
+                raise PermissionDenied(error.message) from error
+            form.add_error(None, error.message)
+            return False
+        return True
 
     def render(self, task, form, status=200, close_form=None):
         user = self.request.user
@@ -79,14 +85,8 @@ class TaskCloseView(TaskProgressView):
     def post(self, request, pk):
         task = self.get_task()
         form = TaskCloseForm(request.POST)
-        if form.is_valid():
-            try:
-                task_close(task=task, reviewer=request.user, closed_on=form.cleaned_data["closed_on"])
-            except DomainError as error:
-                if error.is_permission_denied:
-                    raise PermissionDenied(error.message) from error
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, "已验收销号。")
-                return redirect("rectification:task_progress", pk=task.pk)
+        if form.is_valid() and self.apply(form, lambda: task_close(
+                task=task, reviewer=request.user, closed_on=form.cleaned_data["closed_on"])):
+            messages.success(request, "已验收销号。")
+            return redirect("rectification:task_progress", pk=task.pk)
         return self.render(task, TaskProgressForm(initial={"status": task.status}), status=400, close_form=form)
