@@ -38,5 +38,8 @@ def demo_users_create(stdout=None):
 
 
 def _unit_with_tasks(region):
+    """A unit of the region with open tasks (else any tasks), so the demo login has something to report."""
     tasks = RectificationTask.objects.in_region(region)
-    return Organization.objects.filter(pk__in=tasks.values("organization_id")).order_by("name").first()
+    units = Organization.objects.order_by("name")
+    return (units.filter(pk__in=tasks.open().values("organization_id")).first()
+            or units.filter(pk__in=tasks.values("organization_id")).first())
