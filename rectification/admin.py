@@ -65,7 +65,7 @@ class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("status", "decided_by", "decided_at")
     actions = ["approve"]
 
-    @admin.action(description="批准所选延期申请")
+    @admin.action(description="批准所选延期申请", permissions=["change"])
     def approve(self, request, queryset):
         approved = 0
         for extension in queryset.filter(status=ExtensionStatus.PENDING):

@@ -173,3 +173,21 @@ def test_demo_logins_have_their_roles(regions):
     assert RectificationTask.objects.visible_to(users["xianan-unit"]).exists()
     assert Finding.objects.visible_to(users["xianan-group"]).exists()
     assert not Finding.objects.visible_to(users["xianan"]).exclude(inspection__organization__region__code="421202").exists()
+
+
+def test_read_only_roles_cannot_run_admin_actions(world):
+    """Admin actions need the change permission: a viewer or group member cannot approve an extension."""
+    url = reverse("admin:rectification_deadlineextension_changelist")
+    data = {"action": "approve", "_selected_action": [world.home.extension.pk]}
+    for key in ("viewer", "group_member"):
+        client = Client()
+        client.force_login(world.users[key])
+        client.post(url, data)
+        world.home.extension.refresh_from_db()
+        assert world.home.extension.status == "pending", key
+    client = Client()
+    client.force_login(world.users["region_admin"])
+    client.post(url, {"action": "approve", "_selected_action": [world.home.extension.pk, world.away.extension.pk]})
+    world.home.extension.refresh_from_db()
+    world.away.extension.refresh_from_db()
+    assert (world.home.extension.status, world.away.extension.status) == ("approved", "pending")

@@ -176,3 +176,11 @@ def test_the_audit_page_paginates(world):
     assert len(first.context["object_list"]) == 50 and first.context["paginator"].count == 60
     second = client.get(reverse("accounts:audit_list"), {"action": "export", "page": 2})
     assert len(second.context["object_list"]) == 10
+
+
+def test_a_cascading_delete_audits_every_record_under_its_region(world):
+    world.home.inspection.delete()
+    deleted = AuditEvent.objects.filter(action=AuditAction.DELETE)
+    assert sorted(deleted.values_list("content_type__model", flat=True)) == [
+        "deadlineextension", "finding", "lead", "rectificationtask", "warning"]
+    assert set(deleted.values_list("region_id", flat=True)) == {world.home.region.pk}
