@@ -1,5 +1,21 @@
-from django.contrib.auth.models import AbstractUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
+
+from accounts.choices import AuditAction
+from inspection.scoping import ScopedQuerySet, region_prefix
+
+
+class UserQuerySet(ScopedQuerySet):
+    region_path = "region"
+    organization_path = "organization"
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -24,10 +40,60 @@ class User(AbstractUser):
         help_text="被巡察单位的用户只能看到本单位的整改任务。",
     )
 
+    objects = ScopedUserManager()
+
     class Meta(AbstractUser.Meta):
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
+    def clean(self):
+        super().clean()
+        if self.organization_id and self.region_id:
+            if not self.organization.region.code.startswith(region_prefix(self.region)):
+                raise ValidationError({"organization": "所属单位必须位于用户所属地区之内。"})
+
     def __str__(self):
         full_name = self.get_full_name()
         return f"{full_name}（{self.username}）" if full_name else self.username
+
+
+class AuditEventQuerySet(ScopedQuerySet):
+    region_path = "region"
+    visible_to_units = False
+
+
+class AuditEvent(models.Model):
+    """审计日志: who did what, when, to which record, from where. Written by `accounts.audit`, never edited."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="audit_events",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, help_text="登录失败时为所填用户名")
+    action = models.CharField("操作", max_length=16, choices=AuditAction.choices, db_index=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name="对象类型", null=True, blank=True, on_delete=models.PROTECT,
+    )
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "inspection.Region", verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="对象（或用户）所在地区；管理员只能看到本地区的日志",
+    )
+    details = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["region", "at"], name="audit_region_at_idx"),
+            models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}".strip()

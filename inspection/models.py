@@ -1,4 +1,5 @@
 """The inspection side: regions, inspected organisations, rounds, groups, findings and leads."""
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -17,6 +18,10 @@ from inspection.scoping import ScopedQuerySet, region_prefix
 
 class RegionQuerySet(ScopedQuerySet):
     region_path = ""
+
+    def for_rounds(self, rounds):
+        # Regions are reference data: a group member sees the regions of their own region's subtree.
+        return self
 
 
 class Region(models.Model):
@@ -57,6 +62,10 @@ class OrganizationQuerySet(ScopedQuerySet):
     region_path = "region"
     organization_path = "self"
 
+    def for_rounds(self, rounds):
+        """Organisations inspected in any of `rounds`."""
+        return self.filter(pk__in=Inspection.objects.filter(round__in=rounds.values("pk")).values("organization_id"))
+
 
 class Organization(models.Model):
     """A party organisation or unit that can be inspected (被巡察党组织)."""
@@ -82,6 +91,7 @@ class Organization(models.Model):
 
 class InspectionRoundQuerySet(ScopedQuerySet):
     region_path = "organizer"
+    round_path = "self"
 
     def for_organization(self, organization):
         return self.filter(inspections__organization=organization).distinct()
@@ -127,6 +137,12 @@ class InspectionRound(models.Model):
         return self.title or f"{self.organizer.committee_name}第{self.term}届第{self.number}轮{self.get_kind_display()}"
 
 
+class InspectionGroupQuerySet(ScopedQuerySet):
+    region_path = "round__organizer"
+    round_path = "round"
+    visible_to_units = False
+
+
 class InspectionGroup(models.Model):
     """An inspection group (巡察组) sent out in a round."""
 
@@ -134,6 +150,15 @@ class InspectionGroup(models.Model):
     number = models.PositiveSmallIntegerField("组号", help_text="第几巡察组")
     leader = models.CharField("组长", max_length=64, blank=True)
     members = models.TextField("成员", blank=True, help_text="每行一人")
+    member_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="成员账号",
+        blank=True,
+        related_name="inspection_groups",
+        help_text="这些“巡察组成员”账号可以查看和录入本轮巡察的问题和线索。",
+    )
+
+    objects = InspectionGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = "巡察组"
@@ -151,6 +176,7 @@ class InspectionGroup(models.Model):
 class InspectionQuerySet(ScopedQuerySet):
     region_path = "organization__region"
     organization_path = "organization"
+    round_path = "round"
 
 
 class Inspection(models.Model):
@@ -192,6 +218,7 @@ class Inspection(models.Model):
 class FindingQuerySet(ScopedQuerySet):
     region_path = "inspection__organization__region"
     organization_path = "inspection__organization"
+    round_path = "inspection__round"
 
 
 class Finding(models.Model):
@@ -222,6 +249,9 @@ class Finding(models.Model):
 class LeadQuerySet(ScopedQuerySet):
     region_path = "inspection__organization__region"
     organization_path = "inspection__organization"
+    round_path = "inspection__round"
+    # Leads name people under investigation: the inspected unit never sees them.
+    visible_to_units = False
 
 
 class Lead(models.Model):

@@ -1,10 +1,20 @@
 """Region scoping: the one mechanism that decides which rows a user may see.
 
 Every model that holds sensitive records uses a `ScopedQuerySet` subclass naming the
-path from the model to its `Region` (and to its `Organization`). Pages, the API, the admin,
-exports and charts all call `.visible_to(user)`; nothing else filters by region.
+path from the model to its `Region`, its `Organization` and its `InspectionRound`. Pages,
+the API, the admin, exports and charts all call `.visible_to(user)` (or
+`get_object_in_scope_or_404` for one object); nothing else filters by who is asking.
+
+Who sees what (roles in `accounts.roles`):
+- anonymous, inactive, or a user without a role and not a superuser: nothing;
+- a superuser: everything, or their region's subtree when they have a region;
+- 巡察办管理员, 查看人员, API客户端: their region and every region below it;
+- 巡察组成员: within their region, only rounds in whose group they are (`InspectionGroup.member_users`);
+- 被巡察单位: only their own organisation's rows, and never leads (`visible_to_units = False`).
 """
+from django.apps import apps
 from django.db import models
+from django.shortcuts import get_object_or_404
 
 
 def region_prefix(region) -> str:
@@ -25,6 +35,10 @@ class ScopedQuerySet(models.QuerySet):
     region_path: str = ""
     #: lookup path from the model to its Organization, or "" where there is none
     organization_path: str = ""
+    #: lookup path from the model to its InspectionRound ("self" for rounds), or "" where there is none
+    round_path: str = ""
+    #: whether users of an inspected unit may see their own organisation's rows of this model
+    visible_to_units: bool = True
 
     def in_region(self, region):
         """Rows of `region` and of every region below it."""
@@ -37,12 +51,43 @@ class ScopedQuerySet(models.QuerySet):
         path = self.organization_path if self.organization_path != "self" else "pk"
         return self.filter(**{path: organization.pk})
 
+    def for_rounds(self, rounds):
+        """Rows belonging to any of `rounds` (a queryset of InspectionRound); none when the model has no round."""
+        if not self.round_path:
+            return self.none()
+        path = "pk" if self.round_path == "self" else self.round_path
+        return self.filter(**{f"{path}__in": rounds.values("pk")})
+
     def visible_to(self, user):
-        """What `user` may see: nothing when anonymous, everything for a superuser without a region."""
+        """What `user` may see (see the module docstring)."""
+        from accounts.roles import Role, user_role
+
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if getattr(user, "organization_id", None) and not user.is_superuser:
+        if user.is_superuser:
+            return self.in_region(user.region) if user.region_id is not None else self
+        role = user_role(user)
+        if role is None or user.region_id is None:
+            return self.none()
+        if role == Role.UNIT:
+            # The organisation lies inside the user's region (checked by User.clean).
+            if not self.visible_to_units or user.organization_id is None:
+                return self.none()
             return self.for_organization(user.organization)
-        if user.region_id is not None:
-            return self.in_region(user.region)
-        return self if user.is_superuser else self.none()
+        scoped = self.in_region(user.region)
+        if role == Role.GROUP_MEMBER:
+            rounds = apps.get_model("inspection", "InspectionRound").objects.filter(groups__member_users=user)
+            return scoped.for_rounds(rounds)
+        return scoped
+
+
+def get_object_in_scope_or_404(queryset, user, **lookup):
+    """The one object matching `lookup` among those `user` may see; Http404 otherwise.
+
+    `queryset` may be a model, a manager or a queryset of a scoped model. An object that
+    exists but is out of scope answers 404 exactly like one that does not exist, so IDs
+    cannot be probed.
+    """
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    return get_object_or_404(queryset.all().visible_to(user), **lookup)

@@ -1,28 +1,28 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspection.admin import ScopedAdminMixin
+from inspection.admin import ScopedAdminMixin, ScopedInlineMixin
 from rectification.choices import ExtensionStatus
 from rectification.forms import RectificationTaskForm
 from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
 from rectification.services import extension_approve, task_apply_schedule
 
 
-class DeadlineExtensionInline(admin.TabularInline):
+class DeadlineExtensionInline(ScopedInlineMixin, admin.TabularInline):
     model = DeadlineExtension
     extra = 0
     fields = ("requested_on", "reason", "previous_deadline", "new_deadline", "status", "decided_by", "decided_at")
     readonly_fields = ("status", "decided_by", "decided_at")
 
 
-class FollowUpVisitInline(admin.TabularInline):
+class FollowUpVisitInline(ScopedInlineMixin, admin.TabularInline):
     model = FollowUpVisit
     extra = 0
     fields = ("inspection", "visited_on", "visitors", "rating", "notes")
     autocomplete_fields = ("inspection",)
 
 
-class WarningInline(admin.TabularInline):
+class WarningInline(ScopedInlineMixin, admin.TabularInline):
     model = Warning
     extra = 0
     fields = ("level", "reason", "issued_at", "lifted_at", "lift_reason")
@@ -42,6 +42,11 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [DeadlineExtensionInline, FollowUpVisitInline, WarningInline]
     list_select_related = ("organization", "region", "finding")
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.reviewer = request.user  # a fresh class per request: closing is checked against this user
+        return form
+
     @admin.display(description="当前阶段")
     def stage_display(self, obj):
         return obj.stage.label if obj.pk else "—"
@@ -60,7 +65,7 @@ class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("status", "decided_by", "decided_at")
     actions = ["approve"]
 
-    @admin.action(description="批准所选延期申请")
+    @admin.action(description="批准所选延期申请", permissions=["change"])
     def approve(self, request, queryset):
         approved = 0
         for extension in queryset.filter(status=ExtensionStatus.PENDING):

@@ -14,6 +14,7 @@ from rectification.choices import ExtensionStatus, Stage, TaskStatus, VisitRatin
 class RectificationTaskQuerySet(ScopedQuerySet):
     region_path = "region"
     organization_path = "organization"
+    round_path = "round"
 
     def open(self):
         return self.exclude(status=TaskStatus.CLOSED)
@@ -129,6 +130,7 @@ class RectificationTask(models.Model):
 class TaskChildQuerySet(ScopedQuerySet):
     region_path = "task__region"
     organization_path = "task__organization"
+    round_path = "task__round"
 
 
 class DeadlineExtension(models.Model):
@@ -173,6 +175,7 @@ class DeadlineExtension(models.Model):
 class FollowUpVisitQuerySet(ScopedQuerySet):
     region_path = "inspection__organization__region"
     organization_path = "inspection__organization"
+    round_path = "inspection__round"
 
 
 class FollowUpVisit(models.Model):

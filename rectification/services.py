@@ -2,12 +2,17 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.choices import AuditAction
+from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side, is_unit_user
+from config.errors import DomainError
 from inspection.models import Finding
 from rectification import rules
-from rectification.choices import ExtensionStatus
+from rectification.choices import ExtensionStatus, TaskStatus
 from rectification.models import DeadlineExtension, RectificationTask
 
 
@@ -55,3 +60,68 @@ def extension_approve(*, extension: DeadlineExtension, approver) -> DeadlineExte
         setattr(task, field, value)
     task.save()
     return extension
+
+
+# Progress and closing (销号): double review. The unit reports its task done (已完成待验收);
+# a reviewer of the inspecting side accepts it and closes it. Both raise `DomainError`.
+UNIT_SETTABLE_STATUSES = (TaskStatus.IN_PROGRESS, TaskStatus.REPORTED)
+
+
+@transaction.atomic
+def task_report_progress(
+    *, task: RectificationTask, user, status: str, evidence: str, progress_note: str
+) -> RectificationTask:
+    """The unit (or an admin for it) records progress; the status may go up to 已完成待验收, never 已销号."""
+    task = _task_locked_in_scope(task, user)
+    if not user.has_perm(f"rectification.{REPORT_TASK}"):
+        raise DomainError("您没有填报整改进展的权限。", code=DomainError.PERMISSION_DENIED)
+    if task.status == TaskStatus.CLOSED:
+        raise DomainError("该整改任务已销号，不能再修改进展。")
+    if status not in UNIT_SETTABLE_STATUSES:
+        raise DomainError("整改单位只能将状态填报为“整改中”或“已完成待验收”，销号须由巡察方验收。")
+    if status == TaskStatus.REPORTED and not evidence.strip():
+        raise DomainError("填报“已完成待验收”时须提供整改佐证材料。")
+    previous = task.status
+    task.status, task.evidence, task.progress_note = status, evidence, progress_note
+    _save_as(task, user)
+    audit_record(user=user, action=AuditAction.TASK_REPORT, obj=task,
+                 details={"status": [previous, status]})
+    return task
+
+
+def task_close_check(*, task: RectificationTask, reviewer, previous_status: str | None) -> None:
+    """Whether `reviewer` may close `task` now (it was `previous_status`, None for a new task)."""
+    if is_unit_user(reviewer) or not is_inspecting_side(reviewer) or not reviewer.has_perm(f"rectification.{CLOSE_TASK}"):
+        raise DomainError("只有巡察办或巡察组的审核人员可以验收销号，整改单位不能自行销号。",
+                          code=DomainError.PERMISSION_DENIED)
+    if previous_status == TaskStatus.CLOSED:
+        raise DomainError("该整改任务已经销号。")
+    if previous_status is not None and previous_status != TaskStatus.REPORTED:
+        raise DomainError("整改单位填报“已完成待验收”后才能验收销号。")
+
+
+@transaction.atomic
+def task_close(*, task: RectificationTask, reviewer, closed_on: date) -> RectificationTask:
+    """销号: a reviewer of the inspecting side accepts a reported task. Recorded in history and the audit log."""
+    task = _task_locked_in_scope(task, reviewer)
+    task_close_check(task=task, reviewer=reviewer, previous_status=task.status)
+    task.status, task.closed_on = TaskStatus.CLOSED, closed_on
+    _save_as(task, reviewer)
+    audit_record(user=reviewer, action=AuditAction.TASK_CLOSE, obj=task, details={"closed_on": closed_on})
+    return task
+
+
+def _task_locked_in_scope(task, user) -> RectificationTask:
+    locked = RectificationTask.objects.visible_to(user).select_for_update().filter(pk=task.pk).first()
+    if locked is None:
+        raise DomainError("整改任务不存在或不在您的权限范围内。", code=DomainError.PERMISSION_DENIED)
+    return locked
+
+
+def _save_as(task, user):
+    try:
+        task.full_clean()
+    except ValidationError as error:
+        raise DomainError("；".join(error.messages)) from error
+    task._history_user = user  # the history (and so the audit log) names who did it, in or out of a request
+    task.save()

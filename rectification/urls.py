@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from rectification.views import MyTaskListView, TaskCloseView, TaskProgressView
 
 app_name = "rectification"
 
-urlpatterns = []
+urlpatterns = [
+    path("tasks/mine/", MyTaskListView.as_view(), name="task_list_mine"),
+    path("tasks/<int:pk>/progress/", TaskProgressView.as_view(), name="task_progress"),
+    path("tasks/<int:pk>/close/", TaskCloseView.as_view(), name="task_close"),
+]

@@ -14,6 +14,10 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # Tests run with DEBUG off (production security settings) but speak plain HTTP to the test client.
+    settings.SECURE_SSL_REDIRECT = False
+    # Password hashing is deliberately slow; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

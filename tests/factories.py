@@ -30,3 +30,16 @@ def make_finding(inspection, *, category="integrity", description="违规发放�
 def make_task(finding, **fields):
     fields.setdefault("responsible_unit", finding.inspection.organization.name)
     return task_create(finding=finding, **fields)
+
+
+def make_user(username, *, role=None, region=None, organization=None, staff=None, **fields):
+    """A user with `role` (an `accounts.roles.Role`, or None) in `region`; staff when the role uses the admin."""
+    from accounts.models import User
+    from accounts.roles import ADMIN_SITE_ROLES, user_role_set
+
+    if staff is None:
+        staff = role in ADMIN_SITE_ROLES
+    user = User.objects.create_user(username=username, password=f"{username}-pass-9731",
+                                    region=region, organization=organization, is_staff=staff, **fields)
+    user_role_set(user, role)
+    return user

@@ -16,6 +16,8 @@ def admin_url(model, view, *args):
 
 def test_every_admin_add_and_change_page_renders(admin_client, demo):
     for model in admin.site._registry:
+        if model._meta.app_label == "axes":  # lockout records: django-axes' own admin, list and delete only
+            continue
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200, model
         assert admin_client.get(admin_url(model, "add")).status_code == 200, model
         obj = model._default_manager.first()

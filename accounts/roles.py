@@ -1,0 +1,134 @@
+"""Roles: five Django groups with their permissions, and helpers that say what a user is.
+
+A role decides *what kind* of records and actions a user has; `inspection.scoping` decides
+*which rows* (region, organisation, rounds). A user should have one role; when a user has
+several, the narrowest applies (see `ROLE_PRECEDENCE`), so a mistake fails closed.
+"""
+from django.db import models, transaction
+
+INSPECTION_MODELS = ("organization", "inspectionround", "inspectiongroup", "inspection", "finding", "lead")
+RECTIFICATION_MODELS = ("rectificationtask", "deadlineextension", "followupvisit", "warning")
+
+# Permissions on RectificationTask beyond add/change/delete/view. Created by `roles_setup`
+# (not in the model's Meta, so no rectification migration is needed for them).
+REPORT_TASK = "report_rectificationtask"
+CLOSE_TASK = "close_rectificationtask"
+TASK_PERMISSIONS = {REPORT_TASK: "可填报整改进展", CLOSE_TASK: "可验收销号整改任务"}
+
+
+class Role(models.TextChoices):
+    REGION_ADMIN = "region_admin", "巡察办管理员"
+    GROUP_MEMBER = "group_member", "巡察组成员"
+    UNIT = "unit", "被巡察单位"
+    VIEWER = "viewer", "查看人员"
+    API_CLIENT = "api_client", "API客户端"
+
+
+# Narrowest first: a user in several groups gets the first role that matches.
+ROLE_PRECEDENCE = (Role.UNIT, Role.GROUP_MEMBER, Role.API_CLIENT, Role.VIEWER, Role.REGION_ADMIN)
+
+
+def _perms(app, actions, models_):
+    return [f"{app}.{action}_{model}" for model in models_ for action in actions]
+
+
+_READ_ALL = (
+    ["inspection.view_region"]
+    + _perms("inspection", ["view"], INSPECTION_MODELS)
+    + _perms("rectification", ["view"], RECTIFICATION_MODELS)
+)
+
+#: role → "app_label.codename" permissions of its group
+ROLE_PERMISSIONS = {
+    Role.REGION_ADMIN: (
+        ["inspection.view_region", "accounts.view_auditevent",
+         f"rectification.{REPORT_TASK}", f"rectification.{CLOSE_TASK}"]
+        + _perms("inspection", ["view", "add", "change", "delete"], INSPECTION_MODELS)
+        + _perms("rectification", ["view", "add", "change", "delete"], RECTIFICATION_MODELS)
+    ),
+    Role.GROUP_MEMBER: (
+        _READ_ALL
+        + _perms("inspection", ["add", "change"], ("finding", "lead"))
+        + [f"rectification.{CLOSE_TASK}"]
+    ),
+    Role.UNIT: (
+        _perms("inspection", ["view"], ("organization", "inspectionround", "inspection", "finding"))
+        + _perms("rectification", ["view"], RECTIFICATION_MODELS)
+        + [f"rectification.{REPORT_TASK}"]
+    ),
+    Role.VIEWER: list(_READ_ALL),
+    Role.API_CLIENT: list(_READ_ALL),
+}
+
+#: roles that may use the admin site (with is_staff); the admin shows each only what its permissions allow
+ADMIN_SITE_ROLES = {Role.REGION_ADMIN, Role.GROUP_MEMBER, Role.VIEWER}
+
+
+@transaction.atomic
+def roles_setup() -> dict[str, int]:
+    """Create or update the five groups with exactly their permissions. Safe to run again."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    task_type = ContentType.objects.get_for_model(apps.get_model("rectification", "RectificationTask"))
+    for codename, name in TASK_PERMISSIONS.items():
+        Permission.objects.update_or_create(content_type=task_type, codename=codename, defaults={"name": name})
+
+    counts = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group, _ = Group.objects.get_or_create(name=role.label)
+        group.permissions.set(permissions)
+        counts[role.label] = len(permissions)
+    return counts
+
+
+def user_role(user) -> Role | None:
+    """The user's role from their groups (cached on the user object for the request), or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_role_cache", False)
+    if cached is not False:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    role = next((r for r in ROLE_PRECEDENCE if r.label in names), None)
+    user._role_cache = role
+    return role
+
+
+def is_region_admin(user) -> bool:
+    """A 巡察办 admin of the user's region, or a superuser."""
+    return bool(user and user.is_authenticated and (user.is_superuser or user_role(user) == Role.REGION_ADMIN))
+
+
+def is_unit_user(user) -> bool:
+    return user_role(user) == Role.UNIT and not user.is_superuser
+
+
+def is_inspecting_side(user) -> bool:
+    """The side that inspects and reviews (巡察办 admin or 巡察组 member), as opposed to the inspected unit."""
+    return is_region_admin(user) or user_role(user) == Role.GROUP_MEMBER
+
+
+def can_use_admin_site(user) -> bool:
+    if not (user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user_role(user) in ADMIN_SITE_ROLES
+
+
+def user_role_set(user, role: Role | None):
+    """Put `user` in exactly the group of `role` (or in none). For demo data, tests and the admin."""
+    from django.contrib.auth.models import Group
+
+    other_roles = Group.objects.filter(name__in=[r.label for r in Role])
+    user.groups.remove(*other_roles)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.label))
+    user._role_cache = False

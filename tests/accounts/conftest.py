@@ -1,0 +1,79 @@
+"""A small two-county world for access tests: 咸安区 (home, where the users are) and 通城县 (away)."""
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+from accounts.roles import Role
+from inspection.models import Lead
+from rectification.models import DeadlineExtension, FollowUpVisit, Warning
+from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
+
+ROLE_USERS = {
+    "region_admin": Role.REGION_ADMIN,
+    "group_member": Role.GROUP_MEMBER,
+    "unit": Role.UNIT,
+    "viewer": Role.VIEWER,
+    "api_client": Role.API_CLIENT,
+}
+
+
+@dataclass
+class Side:
+    """One county's records; `label` appears in every record's text so pages can be searched for it."""
+
+    label: str
+    region: object
+    organization: object = None
+    round: object = None
+    group: object = None
+    inspection: object = None
+    finding: object = None
+    lead: object = None
+    task: object = None
+    extension: object = None
+    warning: object = None
+    visit: object = None
+
+
+@dataclass
+class World:
+    home: Side
+    away: Side
+    users: dict = field(default_factory=dict)
+
+    def side(self, name):
+        return self.home if name == "home" else self.away
+
+
+def build_side(region, label):
+    side = Side(label=label, region=region)
+    side.organization = make_organization(region, name=f"{label}单位")
+    side.round = make_round(region, title=f"{label}巡察轮次")
+    side.inspection = make_inspection(side.round, side.organization)
+    side.group = side.inspection.group
+    side.finding = make_finding(side.inspection, description=f"{label}问题描述")
+    side.lead = Lead.objects.create(inspection=side.inspection, finding=side.finding, summary=f"{label}线索摘要")
+    side.task = make_task(side.finding, responsible_unit=f"{label}责任单位")
+    side.extension = DeadlineExtension.objects.create(
+        task=side.task, reason=f"{label}延期理由", previous_deadline=side.task.deadline,
+        new_deadline=side.task.deadline + dt.timedelta(days=30),
+    )
+    side.warning = Warning.objects.create(task=side.task, level="yellow", reason=f"{label}预警原因")
+    side.visit = FollowUpVisit.objects.create(
+        inspection=side.inspection, task=side.task, visited_on=dt.date(2026, 6, 1), rating="good", notes=f"{label}督查"
+    )
+    return side
+
+
+@pytest.fixture
+def world(xianan, tongcheng):
+    home, away = build_side(xianan, "咸安甲"), build_side(tongcheng, "通城乙")
+    users = {}
+    for key, role in ROLE_USERS.items():
+        users[key] = make_user(key, role=role, region=xianan,
+                               organization=home.organization if role == Role.UNIT else None)
+    home.group.member_users.add(users["group_member"])
+    users["superuser"] = make_user("superuser", is_superuser=True, staff=True)
+    users["away_viewer"] = make_user("away_viewer", role=Role.VIEWER, region=tongcheng)
+    return World(home=home, away=away, users=users)

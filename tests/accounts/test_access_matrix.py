@@ -1,0 +1,223 @@
+"""Every role × every page and endpoint × an object in scope (咸安区, "home") and one out of scope (通城县, "away").
+
+HOW TO ADD YOUR PAGES AND ENDPOINTS: append `Route`s to `ROUTES` below (the block marked
+"ROUTES"). A route builds its URL from the `world` fixture (`tests/accounts/conftest.py`) and
+a side, "home" or "away", and says per role what must happen on each side:
+
+- `OK`        200 (or, for a POST, a redirect that is not to a login page)
+- `DENIED`    403, or a redirect to a login page (anonymous users, the admin for non-admin roles)
+- `NOT_FOUND` 404: an object out of scope answers exactly like one that does not exist
+- `SHOWN` / `HIDDEN` (list pages and list endpoints): 200, and the side's `marker` text is / is not in the body
+
+Roles are the keys of `ROLES`; a role missing from `expect` gets `default`. Out of scope is the
+normal case: write `expect` for what each role may do with the home object, and the away
+object must then be NOT_FOUND/HIDDEN (DENIED where the whole page is refused).
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OK, DENIED, NOT_FOUND, SHOWN, HIDDEN = "ok", "denied", "404", "shown", "hidden"
+ROLES = ("anonymous", "region_admin", "group_member", "unit", "viewer", "api_client", "superuser")
+LOGIN_PATHS = ("/accounts/login/", "/admin/login/")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    url: Callable  # (world, side) -> str
+    expect: dict  # role -> (home outcome, away outcome)
+    default: tuple = (DENIED, DENIED)
+    method: str = "get"
+    data: Callable | None = None  # (world, side) -> POST data
+    marker: Callable | None = None  # (world, side) -> text that identifies the side's object in a list
+    roles: tuple = field(default=ROLES)
+
+    def outcome(self, role):
+        return self.expect.get(role, self.default)
+
+
+# ----- admin: every registered model, its changelist, add, change, history and delete pages --------------
+def _admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+# The model's object on each side (None: a model with no region, managed by superusers only).
+ADMIN_OBJECTS = {
+    "inspection.region": lambda w, s: w.side(s).region,
+    "inspection.organization": lambda w, s: w.side(s).organization,
+    "inspection.inspectionround": lambda w, s: w.side(s).round,
+    "inspection.inspection": lambda w, s: w.side(s).inspection,
+    "inspection.finding": lambda w, s: w.side(s).finding,
+    "inspection.lead": lambda w, s: w.side(s).lead,
+    "rectification.rectificationtask": lambda w, s: w.side(s).task,
+    "rectification.deadlineextension": lambda w, s: w.side(s).extension,
+    "rectification.warning": lambda w, s: w.side(s).warning,
+    "rectification.followupvisit": lambda w, s: w.side(s).visit,
+    "accounts.user": lambda w, s: w.users["viewer" if s == "home" else "away_viewer"],
+}
+SCOPED_DATA_MODELS = set(ADMIN_OBJECTS) - {"inspection.region", "accounts.user"}
+# What each admin role may do in the admin, by model (independent of accounts.roles on purpose).
+ADMIN_RIGHTS = {
+    "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": SCOPED_DATA_MODELS,
+                     "delete": SCOPED_DATA_MODELS},
+    "group_member": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": {"inspection.finding", "inspection.lead"},
+                     "delete": set()},
+    "viewer": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": set(), "delete": set()},
+}
+
+
+# Home objects a role with admin rights still may not see (a group member sees no user accounts).
+HIDDEN_AT_HOME = {("group_member", "accounts.user")}
+
+
+def admin_expectations(label, view):
+    expect = {}
+    for role in ROLES:
+        if role == "superuser":
+            expect[role] = (OK, OK)
+        elif role not in ADMIN_RIGHTS:  # anonymous, unit, api_client: the admin is refused outright
+            expect[role] = (DENIED, DENIED)
+        else:
+            rights = ADMIN_RIGHTS[role]
+            allowed = label in rights["view"] if view in ("changelist", "change", "history") else label in rights[view]
+            if view in ("changelist", "add"):
+                expect[role] = (OK, OK) if allowed else (DENIED, DENIED)
+            elif (role, label) in HIDDEN_AT_HOME:
+                expect[role] = (NOT_FOUND, NOT_FOUND)
+            else:  # an object page: out of scope is 404 before any permission is looked at
+                expect[role] = (OK if allowed else DENIED, NOT_FOUND)
+    return expect
+
+
+def admin_routes():
+    routes = []
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        changelist = _admin_url(model, "changelist")
+        obj = ADMIN_OBJECTS.get(label)
+        # Regions are thousands (paginated): their scoping is checked on the change pages.
+        listed = obj is not None and label != "inspection.region"
+        routes.append(Route(
+            f"admin {label} changelist", lambda w, s, url=changelist: url,
+            _mark_lists(admin_expectations(label, "changelist")) if listed else admin_expectations(label, "changelist"),
+            marker=(lambda w, s, m=model, o=obj: _admin_url(m, "change", o(w, s).pk)) if listed else None,
+        ))
+        if obj is not None:
+            routes.append(Route(f"admin {label} add", lambda w, s, m=model: _admin_url(m, "add"),
+                                admin_expectations(label, "add")))
+            for view in ("change", "history", "delete"):
+                routes.append(Route(f"admin {label} {view}", lambda w, s, m=model, o=obj, v=view: _admin_url(m, v, o(w, s).pk),
+                                    admin_expectations(label, view)))
+    return routes
+
+
+def _mark_lists(expect):
+    """For list routes: an allowed role sees the home marker and not the away one (a superuser sees both)."""
+    return {role: (SHOWN, SHOWN if role == "superuser" else HIDDEN) if home == OK else (home, away)
+            for role, (home, away) in expect.items()}
+
+
+# ===== ROUTES: add your pages and endpoints here =======================================================
+SCOPED_READERS = {role: (OK, NOT_FOUND) for role in ("region_admin", "group_member", "unit", "viewer", "api_client")}
+SCOPED_READERS["superuser"] = (OK, OK)
+
+ROUTES = [
+    Route("login page", lambda w, s: reverse("accounts:login"), {"anonymous": (OK, OK)},
+          default=(OK, OK)),  # authenticated users are sent on (302), checked in test_login_page
+    Route("audit log", lambda w, s: reverse("accounts:audit_list"),
+          _mark_lists({"region_admin": (OK, OK), "superuser": (OK, OK)}),
+          marker=lambda w, s: w.side(s).finding.description),
+    Route("my open tasks", lambda w, s: reverse("rectification:task_list_mine"),
+          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}),
+          marker=lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk])),
+    Route("task progress page", lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk]),
+          dict(SCOPED_READERS)),
+    # POSTs change data: they run after every GET of the same role.
+    Route("task progress report", lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk]),
+          {"region_admin": (OK, NOT_FOUND), "unit": (OK, NOT_FOUND), "superuser": (OK, OK),
+           "group_member": (DENIED, NOT_FOUND), "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND)},
+          method="post", data=lambda w, s: {"status": "reported", "evidence": "会议纪要", "progress_note": "已完成"}),
+    Route("task close", lambda w, s: reverse("rectification:task_close", args=[w.side(s).task.pk]),
+          {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
+           "unit": (DENIED, NOT_FOUND), "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND)},
+          method="post", data=lambda w, s: {"closed_on": "2026-06-30"}),
+    *admin_routes(),
+]
+# ===== end of ROUTES ===================================================================================
+
+
+def client_for(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def prepare_for_post(world, route):
+    """Closing needs a task the unit has reported; report both sides' tasks before the close route."""
+    if route.name == "task close":
+        from rectification.models import RectificationTask
+
+        RectificationTask.objects.filter(pk__in=[world.home.task.pk, world.away.task.pk]).update(
+            status="reported", evidence="佐证")
+
+
+def check(response, outcome, marker=None):
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if outcome == DENIED:
+        return status == 403 or (status == 302 and location.startswith(LOGIN_PATHS))
+    if outcome == NOT_FOUND:
+        return status == 404
+    if outcome == OK:
+        return status == 200 or (status == 302 and not location.startswith(LOGIN_PATHS))
+    body = response.content.decode()
+    return status == 200 and ((marker in body) if outcome == SHOWN else (marker not in body))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(world, role):
+    client = client_for(world, role)
+    failures = []
+    routes = sorted(ROUTES, key=lambda r: r.method == "post")
+    for route in routes:
+        if role not in route.roles:
+            continue
+        if route.method == "post":
+            prepare_for_post(world, route)
+        seen = set()
+        for side, outcome in zip(("home", "away"), route.outcome(role)):
+            url = route.url(world, side)
+            if route.marker is None and (url, outcome) in seen:
+                continue  # the same page with the same expectation: one request is enough
+            seen.add((url, outcome))
+            if route.method == "post":
+                response = client.post(url, route.data(world, side))
+            else:
+                response = client.get(url)
+            marker = route.marker(world, side) if route.marker else None
+            if outcome in (SHOWN, HIDDEN) and marker is None:
+                outcome = OK
+            if not check(response, outcome, marker):
+                failures.append(f"{route.name} [{side}] {route.method.upper()} {url}: expected {outcome}, "
+                                f"got {response.status_code} {response.headers.get('Location', '')}")
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def test_every_admin_model_is_in_the_matrix():
+    """A model newly registered in the admin must say which object is in and out of scope (ADMIN_OBJECTS)."""
+    superuser_only = {"auth.group", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered - superuser_only <= set(ADMIN_OBJECTS), registered - superuser_only - set(ADMIN_OBJECTS)
+
+
+def test_login_page_sends_a_signed_in_user_on(world):
+    response = client_for(world, "viewer").get(reverse("accounts:login"))
+    assert response.status_code == 302 and not response.headers["Location"].startswith(LOGIN_PATHS)
