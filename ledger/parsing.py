@@ -73,7 +73,7 @@ def read_table(source, *, filename: str, header_keys: dict[str, str], required: 
     else:
         raise LedgerFileError("只支持 Excel（.xlsx）和 CSV（.csv）文件。")
 
-    header_row, keys = _find_header(rows, header_keys, required, normalise)
+    header_row, header = _find_header(rows, header_keys, required, normalise)
     for min_col, min_row, max_col, max_row in merged:
         if max_row >= header_row:
             where = "表头" if min_row <= header_row else f"第 {min_row}–{max_row} 行"
@@ -81,6 +81,7 @@ def read_table(source, *, filename: str, header_keys: dict[str, str], required: 
                 f"{where}有合并单元格（{_range_name(min_col, min_row, max_col, max_row)}）。"
                 "请取消合并，使每一列只有一个表头、每个单元格都填写完整后再上传。"
             )
+    keys = _header_keys_of(header, header_keys, required, normalise)
     return Table(header_row=header_row, keys=[k for k in keys if k], estimated_rows=estimated,
                  rows=_data_rows(rows, keys, header_row, max_rows))
 
@@ -189,22 +190,24 @@ def csv_encoding(sample: bytes) -> str:
 
 
 def _find_header(rows, header_keys, required, normalise) -> tuple[int, list]:
+    """The first row with at least two known column names, and its values."""
     seen_anything = False
     for number, values in rows:
         texts = [normalise(v) if v is not None else "" for v in values]
         seen_anything = seen_anything or any(texts)
         if sum(1 for t in texts if t in header_keys) >= 2:
-            return number, _header_keys_of(texts, values, header_keys, required)
+            return number, values
         if number >= HEADER_SEARCH_ROWS:
             break
     if not seen_anything:
         raise LedgerFileError("第一个工作表是空的，没有表头也没有数据。")
     raise LedgerFileError(
-        f"前 {HEADER_SEARCH_ROWS} 行中找不到表头。表头应包含：{'、'.join(required.values())} 等列，请使用下载的导入模板。"
+        f"前 {HEADER_SEARCH_ROWS} 行中找不到表头。表头应包含{'、'.join(required.values())}等列，请使用下载的导入模板。"
     )
 
 
-def _header_keys_of(texts, values, header_keys, required) -> list:
+def _header_keys_of(values, header_keys, required, normalise) -> list:
+    texts = [normalise(v) if v is not None else "" for v in values]
     messages, keys, seen = [], [], {}
     for index, text in enumerate(texts):
         key = header_keys.get(text) if text else None
