@@ -10,6 +10,7 @@ import csv
 import re
 import unicodedata
 import warnings
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterator
@@ -25,6 +26,8 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls and password-protected .xlsx
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug folded in
 SERIAL_RANGE = (366, 73050)  # 1901-01-01 … 2099-12-31: anything else in a date column is not a date
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+SHEET_PATH = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
 
 
@@ -42,7 +45,6 @@ class Table:
 
     header_row: int
     keys: list[str]  # column keys present in the file, in file order
-    estimated_rows: int | None  # from the sheet's dimension; None for CSV
     rows: Iterator[tuple[int, dict]]
 
 
@@ -67,9 +69,9 @@ def read_table(source, *, filename: str, header_keys: dict[str, str], required: 
             raise LedgerFileError("文件不是 .xlsx 格式（可能是加密的工作簿或改了扩展名的 .xls 文件），请另存为 .xlsx 后再上传。")
         if not head.startswith(XLSX_MAGIC):
             raise LedgerFileError("文件已损坏或不是有效的 Excel（.xlsx）文件，无法打开。")
-        rows, estimated, merged = _xlsx_rows(source)
+        rows, merged = _xlsx_rows(source)
     elif name.endswith(".csv"):
-        rows, estimated, merged = _csv_rows(source), None, []
+        rows, merged = _csv_rows(source), []
     else:
         raise LedgerFileError("只支持 Excel（.xlsx）和 CSV（.csv）文件。")
 
@@ -82,26 +84,28 @@ def read_table(source, *, filename: str, header_keys: dict[str, str], required: 
                 "请取消合并，使每一列只有一个表头、每个单元格都填写完整后再上传。"
             )
     keys = _header_keys_of(header, header_keys, required, normalise)
-    return Table(header_row=header_row, keys=[k for k in keys if k], estimated_rows=estimated,
+    return Table(header_row=header_row, keys=[k for k in keys if k],
                  rows=_data_rows(rows, keys, header_row, max_rows))
 
 
 def estimate_rows(source, *, filename: str) -> int:
-    """A cheap row count: the first sheet's <dimension> of an .xlsx, the line count of a .csv; 0 if unknown."""
+    """A cheap row count, good enough to choose between importing now and in a worker: the lines
+    of a .csv, the <row> elements of the first sheet of an .xlsx (openpyxl would parse the whole
+    sheet to size it when the file has no <dimension>, as write-only files do); 0 if unknown."""
     source.seek(0)
+    pattern = re.compile(rb"\n") if filename.lower().endswith(".csv") else ROW_TAG
     try:
-        if filename.lower().endswith(".csv"):
-            lines = 0
-            while chunk := source.read(1 << 20):
-                lines += chunk.count(b"\n")
-            return lines
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(source, read_only=True)
-        rows = workbook.worksheets[0].max_row or 0 if workbook.worksheets else 0
-        workbook.close()
-        return rows
-    except Exception:  # a file that cannot be read is small work: the import reports why
+        if pattern is ROW_TAG:
+            archive = zipfile.ZipFile(source)
+            sheets = sorted((n for n in archive.namelist() if SHEET_PATH.fullmatch(n)), key=lambda n: int(SHEET_PATH.fullmatch(n)[1]))
+            stream = archive.open(sheets[0])
+        else:
+            stream = source
+        count = 0
+        while chunk := stream.read(1 << 20):
+            count += len(pattern.findall(chunk))
+        return count
+    except Exception:  # a file that cannot be read is quick to refuse: the import itself says why
         return 0
 
 
@@ -113,7 +117,6 @@ def _xlsx_rows(source):
         if not workbook.worksheets:
             raise LedgerFileError("工作簿中没有工作表。")
         sheet = workbook.worksheets[0]
-        estimated = sheet.max_row
         merged = xlsx_merged_ranges(sheet)
         sheet.reset_dimensions()  # a wrong <dimension> would otherwise cut the rows short
     except LedgerFileError:
@@ -131,7 +134,7 @@ def _xlsx_rows(source):
         finally:
             workbook.close()
 
-    return rows(), estimated, merged
+    return rows(), merged
 
 
 def xlsx_merged_ranges(sheet) -> list[tuple[int, int, int, int]]:

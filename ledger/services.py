@@ -67,6 +67,7 @@ def ledger_import_create(*, inspection: Inspection, file, user, keep_content: bo
     record = LedgerImport(
         inspection=inspection, user=user, file_name=os.path.basename(file.name)[:255], file_size=file.size,
         sha256=digest.hexdigest(), content=file.read() if keep_content else None,
+        rows_total=_estimate_rows(file),  # shown as the progress bar's end until the rows are counted
     )
     file.seek(0)
     record.full_clean()
@@ -82,10 +83,14 @@ def ledger_import(*, inspection: Inspection, file, user) -> LedgerImport:
 
 def ledger_import_is_large(file) -> bool:
     """Whether an upload has more rows than LEDGER_ASYNC_ROWS, and so is imported by a Celery worker."""
+    return _estimate_rows(file) > settings.LEDGER_ASYNC_ROWS
+
+
+def _estimate_rows(file) -> int:
     source = getattr(file, "file", file)
     rows = parsing.estimate_rows(source, filename=file.name)
     source.seek(0)
-    return rows > settings.LEDGER_ASYNC_ROWS
+    return max(rows - 1, 0)  # less the header
 
 
 def ledger_import_run(*, ledger_import: LedgerImport, file=None) -> LedgerImport:
@@ -142,9 +147,6 @@ def _validate(record, source, spool, errors: RowErrors):
         source, filename=record.file_name, header_keys=header_keys(), required=REQUIRED_HEADERS,
         normalise=normalise_label, max_rows=settings.LEDGER_MAX_ROWS,
     )
-    if table.estimated_rows:
-        record.rows_total = max(table.estimated_rows - table.header_row, 0)
-        LedgerImport.objects.filter(pk=record.pk).update(rows_total=record.rows_total)
     probe = task_apply_schedule(RectificationTask(finding=Finding(inspection=inspection)))
     context = ImportContext(
         inspection=inspection, default_assigned_on=probe.assigned_on, today=timezone.localdate(),
