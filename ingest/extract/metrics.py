@@ -1,0 +1,199 @@
+"""Figures of the metric vocabulary (../shared/corpus/SCHEMA.md) in sentences.
+
+Every quantity with a classifier is a candidate. Its metric comes from the trigger
+words around it: `pre` is searched in the clause before the number (patterns that end
+with `$` must reach the number), `post` is matched at the text right after it,
+`sent_pre` is searched in the sentence before it. The first rule that fits wins, so
+the more specific rules come first (民生问题 before 问题, 移交…线索 before 线索).
+Only sentences about 巡察/巡视 count, and plans (计划, 将…) are not facts.
+"""
+import re
+from dataclasses import dataclass
+
+from .fastre import scanning
+from .numbers import Quantity, find_quantities
+from .sentences import Sentence
+
+F = r"[^\d,;:。!?]"  # filler: stays inside the clause and stops at the next number
+C = r"[^,;:。!?]"  # clause character, numbers allowed
+UNIT_NOUN = r"(?:单位|党组织|党委|党组|党支部|党总支|支部|部门|村|社区|乡镇|乡|镇|街道|学校|医院|企业|国企|机关|局)"
+TRANSFER = r"(?:移交|移送|交办|转交|转办)"
+ISSUE = r"(?:提出|发放|下发|制发|印发|送达|发出)"
+TAIL = r"(?:了|共|共计|达|达到|为|计|合计|总计|分别为)?$"  # between a trigger and its number
+WHO = r"(?:党员干部|党员|干部|公职人员|人员|责任人)?"  # 组织处理干部23人
+MAKE_RULES = r"(?:修订|完善|制定|建立|出台|健全|新建|修改|废止|清理)"
+
+PEOPLE = frozenset({"人", "名", "人次"})
+ITEMS = frozenset({"个", "件", "条", "项", "起", "处"})
+ORG_UNITS = frozenset({"家", "个", "所"})
+CASES = PEOPLE | {"件", "起", "个"}
+PAPERS = frozenset({"条", "份", "项", "个", "件"})
+RULES_UNITS = frozenset({"个", "项", "条", "份", "套", "件", "部"})
+
+INSPECTION = scanning(r"巡[察视]|一体巡|巡村|巡乡|(?:常规|专项|机动|提级|交叉|联动|回避|点穴)巡", "巡一常专机提交联回点")
+# Discipline-commission checks and audits are reported alongside 巡察 but are not 巡察.
+OTHER_OVERSIGHT = scanning(r"监督检查|专项检查|审计发现|执法检查", "监专审执")
+PLAN = scanning(
+    r"计划(?=[分对于在开将年到组用])|拟(?=[对于在开组将])|(?<![即也还])将(?=[对于在开组完启实继进全陆分])|预计|力争|准备(?=[对于在开组])|下一步|明年",
+    "计拟将预力准下明",
+)
+DONE = scanning(r"已|了|累计|截至|完成", "已了累截完")
+BREAKDOWN = "其中"
+
+
+@dataclass(frozen=True)
+class Rule:
+    metric: str
+    units: frozenset
+    pre: str | None = None
+    post: str | None = None
+    sent_pre: str | None = None
+    not_pre: str | None = None
+    not_post: str | None = None
+
+    def compiled(self):
+        return tuple(re.compile(p) if p else None for p in (self.pre, self.post, self.sent_pre, self.not_pre, self.not_post))
+
+
+RULES = [
+    Rule("funds_recovered", frozenset({"元"}), pre=rf"(?:收缴|追缴|追回|挽回|清退|退赔|退还|返还|收回|退缴|追偿|挽损){F}{{0,15}}$"),
+    Rule("funds_recovered", frozenset({"元"}), post=rf"^{F}{{0,6}}?(?:被|已)?(?:收缴|追缴|追回|挽回|清退|退还|返还|退缴)"),
+    Rule("rectification_rate", frozenset({"%"}), pre=rf"(?:整改|销号){F}{{0,4}}率{TAIL}"),
+    Rule("follow_up_supervisions", frozenset({"轮次", "次", "轮", "批次"}),
+         pre=rf"(?:回访督查|回访督导|跟踪督查|督查回访|回访检查|回访){TAIL}"),
+    # 开展三轮回访督查 describes a mechanism; only a count of work done (已/共/累计…) is a figure.
+    Rule("follow_up_supervisions", frozenset({"轮次", "次", "轮", "批次"}),
+         pre=rf"(?:已|共|累计|先后){F}{{0,8}}$", post=rf"^{F}{{0,2}}(?:回访督查|回访督导|跟踪督查|督查回访)"),
+    Rule("rounds", frozenset({"轮"}), post=rf"^{F}{{0,6}}?巡[察视](?!干部|办|组|机构)", not_pre=r"[新上下本这该同每首]$"),
+    Rule("rounds", frozenset({"轮", "轮次"}), pre=rf"巡[察视]{TAIL}"),
+    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡察组(?!长|组长|成员|工作人员)"),
+    Rule("groups", frozenset({"个"}), pre=rf"巡察组{TAIL}"),
+    # 对9个乡镇、173个村开展了巡察; 3个街道的15个村: the 3 only locates the 15.
+    Rule("units_inspected", ORG_UNITS, pre=rf"对{C}{{0,40}}$",
+         post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?(?:巡[察视]|一体巡|政治体检)", not_post=rf"^{F}{{0,8}}的\d"),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
+    Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?{WHO}{TAIL}"),
+    Rule("judicial_transfers", PEOPLE | {"件", "起"}, post=rf"^{F}{{0,12}}?(?:被|予以)?移送(?:司法|检察)"),
+    Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?{WHO}{TAIL}"),
+    Rule("cases_filed", CASES, post=rf"^{F}{{0,15}}?(?:予以|被|进行)?立案"),
+    Rule("disciplinary_sanctions", PEOPLE, pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理){WHO}{TAIL}"),
+    Rule("disciplinary_sanctions", PEOPLE, post=rf"^{F}{{0,15}}?(?:给予|受到|予以){F}{{0,10}}处分"),
+    Rule("organizational_handling", PEOPLE,
+         pre=rf"(?:组织处理|组织调整|诫勉|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){WHO}{TAIL}"),
+    Rule("organizational_handling", PEOPLE, post=rf"^{F}{{0,15}}?(?:给予|受到|予以)?{F}{{0,4}}组织(?:处理|调整)"),
+    Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责){WHO}{TAIL}"),
+    Rule("accountability", PEOPLE | {"家", "个"}, post=rf"^{F}{{0,15}}?(?:予以|被|受到)?{F}{{0,4}}(?:问责|追责)"),
+    Rule("leads_transferred", ITEMS, pre=rf"{TRANSFER}{C}{{0,30}}线索{TAIL}"),
+    Rule("leads_transferred", ITEMS, pre=TRANSFER, post=rf"^{F}{{0,8}}?线索"),
+    Rule("leads_transferred", ITEMS, post=rf"^{F}{{0,8}}?线索{F}{{0,10}}?{TRANSFER}"),
+    Rule("leads_found", ITEMS, pre=rf"线索{TAIL}"),
+    Rule("leads_found", ITEMS, post=rf"^{F}{{0,8}}?线索"),
+    Rule("public_issues_resolved", ITEMS,
+         pre=rf"(?:解决|办结|化解){F}{{0,40}}?(?:民生问题|诉求|急难愁盼问题|身边(?:的)?问题|烦心事){TAIL}"),
+    Rule("public_issues_resolved", ITEMS, pre=rf"群众{F}{{0,20}}?(?:解决|办结){F}{{0,20}}?问题{TAIL}"),
+    Rule("public_issues_resolved", ITEMS, pre=r"(?:已|累计|共)(?:解决|办结)了?$", sent_pre=r"民生|诉求|群众反映|急难愁盼"),
+    Rule("public_issues_resolved", ITEMS, pre=rf"(?:解决|办结|化解){F}{{0,10}}$",
+         post=rf"^{F}{{0,10}}?(?:民生问题|急难愁盼问题|群众诉求|群众{F}{{0,8}}问题)"),
+    Rule("issues_rectified", ITEMS, pre=r"(?:整改(?:完成|到位|销号|落实)?|销号|完成整改|立行立改|即知即改)了?(?:问题)?$"),
+    Rule("issues_rectified", ITEMS, post=rf"^{F}{{0,12}}?问题[^\d。!?]{{0,10}}?(?:整改到位|整改完成|完成整改|整改销号|销号)(?![\d率])"),
+    Rule("issues_rectified", ITEMS, post=rf"^{F}{{0,6}}?(?:立行立改|即知即改){F}{{0,4}}问题"),
+    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈){F}{{0,20}}?问题{TAIL}"),
+    Rule("issues_found", ITEMS, pre=r"发现|反馈", post=rf"^{F}{{0,10}}?问题"),
+    Rule("recommendations", PAPERS, pre=rf"{ISSUE}{F}{{0,15}}?(?:意见|建议)(?:建议|书|函)?》?{TAIL}"),
+    Rule("recommendations", PAPERS, pre=ISSUE, post=rf"^{F}{{0,6}}?(?:整改)?(?:意见|建议)"),
+    Rule("regulations_revised", RULES_UNITS, pre=rf"{MAKE_RULES}{F}{{0,20}}?(?:制度|规则|规定|办法|机制|规章){TAIL}"),
+    Rule("regulations_revised", RULES_UNITS, post=rf"^{F}{{0,8}}?(?:制度|规则|规章|规定|办法)", sent_pre=MAKE_RULES),
+]
+_COMPILED = [(rule, rule.compiled()) for rule in RULES]
+_UNITS_OF = {}
+for _rule in RULES:
+    _UNITS_OF.setdefault(_rule.metric, set()).update(_rule.units)
+
+_CLAUSE_START = re.compile(r"[,;:][^,;:]*$")
+PRE_WINDOW, POST_WINDOW, SENT_WINDOW = 60, 60, 150
+
+
+@dataclass(frozen=True)
+class Found:
+    """A figure in cleaned-text coordinates."""
+
+    metric: str
+    quantity: Quantity
+    start: int
+    end: int
+
+
+def _classify(q: Quantity, pre: str, post: str, sent_pre: str):
+    """(rule, matched span relative to the quantity) of the first rule that fits, else None."""
+    for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _COMPILED:
+        if q.unit not in rule.units:
+            continue
+        m_pre = p_pre.search(pre) if p_pre else None
+        if p_pre and not m_pre:
+            continue
+        m_post = p_post.match(post) if p_post else None
+        if p_post and not m_post:
+            continue
+        if p_sent and not p_sent.search(sent_pre):
+            continue
+        if (n_pre and n_pre.search(pre)) or (n_post and n_post.match(post)):
+            continue
+        # The quote reaches a trigger only where it touches the number.
+        lead = len(pre) - m_pre.start() if m_pre and m_pre.end() >= len(pre) - 2 else 0
+        tail = m_post.end() if m_post else 0
+        return rule, lead, tail
+    return None
+
+
+def facts_in(sentence: Sentence) -> list[Found]:
+    """Figures stated in one sentence (no context check: see sentence_flags)."""
+    text = sentence.text
+    found: list[Found] = []
+    breakdown_at = text.find(BREAKDOWN)
+    prev_q, prev_pre = None, ""
+    for q in find_quantities(text):
+        clause = _CLAUSE_START.search(text, max(0, q.start - PRE_WINDOW), q.start)
+        pre = text[clause.start() + 1 if clause else max(0, q.start - PRE_WINDOW) : q.start]
+        if prev_q is not None and prev_q.end == q.start:
+            pre = prev_pre  # 12件15人: the second count shares the first one's trigger
+        post = text[q.end : q.end + POST_WINDOW]
+        hit = _classify(q, pre, post, text[max(0, q.start - SENT_WINDOW) : q.start])
+        if hit:
+            rule, lead, tail = hit
+            fact = Found(rule.metric, q, sentence.start + q.start - lead, sentence.start + q.end + tail)
+        elif 0 <= breakdown_at < q.start and found and q.unit in _UNITS_OF[found[-1].metric]:
+            # 其中…: a part of the total before it, with the total's metric
+            fact = Found(found[-1].metric, q, sentence.start + q.start, sentence.start + q.end)
+        else:
+            fact = None
+        if fact:
+            prev_fact = found[-1] if found else None
+            if prev_fact and prev_q is not None and prev_q.end == q.start and prev_fact.quantity is prev_q \
+                    and prev_fact.metric == fact.metric:
+                # Cases and people (组织处理12件15人): the people count is the figure.
+                found[-1] = Found(fact.metric, q, prev_fact.start, fact.end) if q.unit in PEOPLE else prev_fact
+            else:
+                found.append(fact)
+        prev_q, prev_pre = q, pre
+    return found
+
+
+def scan(sentences: list[Sentence]):
+    """(sentence, figures, planned) for each sentence about 巡察.
+
+    A sentence without its own 巡察 word still counts when it continues a previous
+    sentence of its paragraph that reported 巡察 figures (…发现问题120个。已整改100个。),
+    unless it names another kind of oversight. A plan carries on into the next sentences
+    of its paragraph until one says what was done.
+    """
+    prev = None  # (sentence, reported 巡察 figures, planned)
+    for s in sentences:
+        same_par = prev is not None and prev[0].paragraph == s.paragraph
+        inspect = bool(INSPECTION.search(s.text)) or (
+            same_par and prev[1] and not OTHER_OVERSIGHT.search(s.text))
+        planned = bool(PLAN.search(s.text)) or (same_par and prev[2] and not DONE.search(s.text))
+        found = facts_in(s) if inspect else []
+        if inspect:
+            yield s, found, planned
+        prev = (s, bool(found), planned)

@@ -1,0 +1,39 @@
+"""Paragraphs and sentences of cleaned text, with their offsets."""
+import re
+from dataclasses import dataclass
+
+MAX_SENTENCE = 600  # longer runs without a full stop are cut at a comma, so work per sentence stays bounded
+_SENTENCE = re.compile(r"[^。!?\n]+(?:[。!?…]+[”’」』)]?)?")
+_CLAUSE_END = re.compile(r"[,;:]")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offset in the cleaned text
+    text: str
+    paragraph: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def _pieces(text: str, start: int):
+    """Cut an over-long sentence after its last comma before MAX_SENTENCE (or hard)."""
+    while len(text) > MAX_SENTENCE:
+        cut = max((m.end() for m in _CLAUSE_END.finditer(text, MAX_SENTENCE // 2, MAX_SENTENCE)), default=MAX_SENTENCE)
+        yield start, text[:cut]
+        text, start = text[cut:], start + cut
+    if text:
+        yield start, text
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out = []
+    paragraph, pos = 0, 0
+    for line in text.split("\n"):
+        for m in _SENTENCE.finditer(line):
+            out.extend(Sentence(s, piece, paragraph) for s, piece in _pieces(m.group(0), pos + m.start()))
+        pos += len(line) + 1
+        paragraph += 1
+    return out
