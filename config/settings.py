@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "inspection",
     "rectification",
     "ingest",
+    "ledger",
 ]
 
 MIDDLEWARE = [
@@ -188,3 +189,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# 整改台账 import: the upload size limit, the row count above which a Celery worker does the
+# import (the page then shows its progress), and the most rows one file may hold.
+LEDGER_MAX_UPLOAD_BYTES = int(env_str("LEDGER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+LEDGER_ASYNC_ROWS = int(env_str("LEDGER_ASYNC_ROWS", "2000"))
+LEDGER_MAX_ROWS = int(env_str("LEDGER_MAX_ROWS", "100000"))

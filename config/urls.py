@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("ingest/", include("ingest.urls")),
+    path("ledger/", include("ledger.urls")),
     path("", include("inspection.urls")),
     path("", include("rectification.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -148,6 +148,17 @@ ROUTES = [
           {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
            "unit": (DENIED, NOT_FOUND), "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND)},
           method="post", data=lambda w, s: {"closed_on": "2026-06-30"}),
+    # ledger: import only by the region's admin; exports for every reader, of what they may see
+    Route("ledger import page", lambda w, s: reverse("ledger:import", args=[w.side(s).inspection.pk]),
+          {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK),
+           **{role: (DENIED, NOT_FOUND) for role in ("group_member", "unit", "viewer", "api_client")}}),
+    Route("ledger export of an inspection", lambda w, s: reverse("ledger:export-inspection", args=[w.side(s).inspection.pk]),
+          dict(SCOPED_READERS)),
+    Route("ledger export of a round", lambda w, s: reverse("ledger:export-round", args=[w.side(s).round.pk]),
+          dict(SCOPED_READERS)),
+    Route("ledger export of an organisation",
+          lambda w, s: reverse("ledger:export-organization", args=[w.side(s).organization.pk]), dict(SCOPED_READERS)),
+    Route("ledger template", lambda w, s: reverse("ledger:template"), {role: (OK, OK) for role in SCOPED_READERS}),
     *admin_routes(),
 ]
 # ===== end of ROUTES ===================================================================================
