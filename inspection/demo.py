@@ -293,7 +293,7 @@ class DemoBuilder:
             deadline = rules.default_deadline(assigned)
             task = RectificationTask(
                 finding=finding, inspection=inspection, round_id=inspection.round_id,
-                organization_id=inspection.organization_id, region_id=inspection.organization.region_id,
+                organization_id=inspection.organization_id, region_id=inspection.organization.region_id, category=finding.category,
                 responsible_unit=inspection.organization.name, responsible_person=self.person(),
                 measures="制定整改方案，明确责任人和时限，建立长效机制", assigned_on=assigned,
                 original_deadline=deadline, deadline=deadline,

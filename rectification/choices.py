@@ -24,6 +24,17 @@ class WarningLevel(models.TextChoices):
     RED = "red", "红牌预警"
 
 
+class RateScope(models.TextChoices):
+    """What a `RateSnapshot` counts over. Every scope but OVERALL belongs to a region, so it can be scoped."""
+
+    OVERALL = "overall", "全部"
+    REGION = "region", "地区"
+    ROUND = "round", "巡察轮次"
+    ORGANIZATION = "organization", "被巡察党组织"
+    CATEGORY = "category", "地区×问题类别"
+    ROUND_ORGANIZATION = "round_organization", "轮次×被巡察党组织"
+
+
 class VisitRating(models.TextChoices):
     GOOD = "good", "好"
     FAIR = "fair", "中"

@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
 from inspection.scoping import ScopedQuerySet
 from rectification import rules
-from rectification.choices import ExtensionStatus, Stage, TaskStatus, VisitRating, WarningLevel
+from inspection.choices import FindingCategory
+from rectification.choices import ExtensionStatus, RateScope, Stage, TaskStatus, VisitRating, WarningLevel
 
 
 class RectificationTaskQuerySet(ScopedQuerySet):
@@ -39,7 +40,7 @@ class RectificationTaskQuerySet(ScopedQuerySet):
 class RectificationTask(models.Model):
     """整改任务: what a unit must do about one finding, by when, and how far it has got.
 
-    `inspection`, `round`, `organization` and `region` copy the finding's place so that
+    `inspection`, `round`, `organization`, `region` and `category` copy the finding's place so that
     the dashboards filter and aggregate millions of tasks without four joins; `save()`
     keeps them in step with the finding.
     """
@@ -49,6 +50,7 @@ class RectificationTask(models.Model):
     round = models.ForeignKey(InspectionRound, verbose_name="巡察轮次", on_delete=models.CASCADE, related_name="tasks", editable=False)
     organization = models.ForeignKey(Organization, verbose_name="被巡察党组织", on_delete=models.PROTECT, related_name="tasks", editable=False)
     region = models.ForeignKey(Region, verbose_name="地区", on_delete=models.PROTECT, related_name="tasks", editable=False)
+    category = models.CharField("问题类别", max_length=16, choices=FindingCategory.choices, editable=False)
 
     responsible_unit = models.CharField("责任单位", max_length=128)
     responsible_person = models.CharField("责任人", max_length=64, blank=True)
@@ -93,6 +95,7 @@ class RectificationTask(models.Model):
             models.Index(fields=["organization", "status"], name="task_org_status_idx"),
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
             models.Index(fields=["deadline", "id"], name="task_deadline_id_idx"),
+            models.Index(fields=["region", "category"], name="task_region_category_idx"),
         ]
 
     def __str__(self):
@@ -108,6 +111,7 @@ class RectificationTask(models.Model):
         self.round_id = inspection.round_id
         self.organization_id = inspection.organization_id
         self.region_id = inspection.organization.region_id
+        self.category = self.finding.category
 
     @property
     def is_extended(self) -> bool:
@@ -230,3 +234,72 @@ class Warning(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()}：{self.reason}"
+
+
+class RateSnapshotQuerySet(ScopedQuerySet):
+    region_path = "region"
+    organization_path = "organization"
+    round_path = "round"
+
+
+class RateSnapshot(models.Model):
+    """整改率快照: the figures of one scope on one day, written only by the recompute jobs.
+
+    `scope_key` names the scope in one string ("region:421202", "round:17", "category:421202:integrity",
+    "round_organization:17:305", "overall"); (scope_key, day) is unique, so recomputing a day
+    overwrites that day's row. Rates are percentages with two decimals; a scope without
+    tasks has no rate (null).
+    """
+
+    scope = models.CharField("统计范围", max_length=24, choices=RateScope.choices)
+    scope_key = models.CharField("范围标识", max_length=64)
+    day = models.DateField("统计日期")
+    region = models.ForeignKey(Region, verbose_name="地区", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots")
+    round = models.ForeignKey(
+        InspectionRound, verbose_name="巡察轮次", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="被巡察党组织", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots"
+    )
+    category = models.CharField("问题类别", max_length=16, choices=FindingCategory.choices, blank=True)
+
+    tasks_total = models.PositiveIntegerField("整改任务数", default=0)
+    closed = models.PositiveIntegerField("已销号", default=0)
+    closed_on_time = models.PositiveIntegerField("按期销号", default=0)
+    closed_late = models.PositiveIntegerField("逾期销号", default=0)
+    open_within_deadline = models.PositiveIntegerField("时限内未销号", default=0)
+    overdue = models.PositiveIntegerField("逾期未销号", default=0)
+    extended = models.PositiveIntegerField("已延期", default=0)
+    rate = models.DecimalField("整改率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    on_time_rate = models.DecimalField("按期整改率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    mean_days_to_close = models.DecimalField("平均销号用时（天）", max_digits=7, decimal_places=1, null=True, blank=True)
+
+    leads = models.PositiveIntegerField("问题线索（件）", default=0)
+    leads_transferred = models.PositiveIntegerField("已移交线索（件）", default=0)
+    cases_filed = models.PositiveIntegerField("立案（件）", default=0)
+    people_sanctioned = models.PositiveIntegerField("党纪政务处分（人）", default=0)
+    people_organizational = models.PositiveIntegerField("组织处理（人）", default=0)
+    people_judicial = models.PositiveIntegerField("移送司法机关（人）", default=0)
+
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+
+    objects = RateSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改率快照"
+        verbose_name_plural = "整改率快照"
+        ordering = ["-day", "scope_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope_key", "day"], name="snapshot_one_per_scope_and_day"),
+            models.CheckConstraint(condition=Q(closed__lte=F("tasks_total")), name="snapshot_closed_within_total"),
+        ]
+        indexes = [
+            models.Index(fields=["scope", "day"], name="snapshot_scope_day_idx"),
+            models.Index(fields=["region", "scope", "day"], name="snapshot_region_scope_day_idx"),
+            models.Index(fields=["round", "day"], name="snapshot_round_day_idx"),
+            models.Index(fields=["organization", "day"], name="snapshot_org_day_idx"),
+        ]
+
+    def __str__(self):
+        rate = "—" if self.rate is None else f"{self.rate}%"
+        return f"{self.get_scope_display()} {self.scope_key} {self.day:%Y-%m-%d}：整改率 {rate}"
