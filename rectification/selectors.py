@@ -1,0 +1,40 @@
+"""Reads of rectification figures that the pages, the API and ingest share.
+
+Rates come from `RateSnapshot` rows (written only by the recompute jobs), never from
+aggregating tasks per request. Every function takes a queryset the caller has already
+scoped with `.visible_to(user)`, so the rule of who sees what stays in `inspection.scoping`.
+"""
+from datetime import date
+
+from django.db.models import OuterRef, Subquery
+
+from rectification.models import RateSnapshot
+
+
+def scope_key(scope: str, *parts) -> str:
+    """The `RateSnapshot.scope_key` of a scope: scope_key("region", "421202") == "region:421202"."""
+    return ":".join([scope, *(str(part) for part in parts)])
+
+
+def rates_latest(snapshots, *, as_of: date | None = None):
+    """For every scope in `snapshots`, its newest row on or before `as_of` (today's newest when None).
+
+    An incremental recompute writes only the scopes it touched, so scopes may have their
+    newest rows on different days; the correlated subquery runs on the (scope_key, day) index.
+    """
+    newest = RateSnapshot.objects.filter(scope_key=OuterRef("scope_key"))
+    if as_of is not None:
+        newest = newest.filter(day__lte=as_of)
+        snapshots = snapshots.filter(day__lte=as_of)
+    newest = newest.order_by("-day").values("day")[:1]
+    return snapshots.filter(day=Subquery(newest))
+
+
+def rate_trend(snapshots, key: str, *, date_from: date | None = None, date_to: date | None = None):
+    """The history of one scope, oldest first, between `date_from` and `date_to` (both inclusive)."""
+    rows = snapshots.filter(scope_key=key)
+    if date_from is not None:
+        rows = rows.filter(day__gte=date_from)
+    if date_to is not None:
+        rows = rows.filter(day__lte=date_to)
+    return rows.order_by("day")
