@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rectification",
     "ingest",
     "ledger",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

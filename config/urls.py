@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "巡察整改跟踪系统"
 admin.site.site_title = "巡察整改跟踪"
@@ -15,5 +14,5 @@ urlpatterns = [
     path("ledger/", include("ledger.urls")),
     path("", include("inspection.urls")),
     path("", include("rectification.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("dashboard.urls")),
 ]

@@ -1,9 +1,21 @@
 """FilterSets shared by the pages and the API (one per model)."""
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from inspection.choices import FindingCategory, RoundKind
+from rectification.choices import Stage, TaskStatus
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def visible_rounds(request):
+    """The rounds a filter offers and accepts: the asking user's (all when there is no request, e.g. an export
+    whose base queryset is scoped already)."""
+    rounds = InspectionRound.objects.select_related("organizer")  # str(round) names the organiser
+    return rounds.all() if request is None else rounds.visible_to(request.user)
 
 
 class RegionCodeFilter(django_filters.CharFilter):
@@ -45,15 +57,41 @@ class InspectionFilterSet(django_filters.FilterSet):
 
 
 class FindingFilterSet(django_filters.FilterSet):
+    """Findings; status, stage, overdue and deadline filter by the finding's rectification tasks (any of them)."""
+
     region = RegionCodeFilter(label="地区代码")
-    round = django_filters.NumberFilter(field_name="inspection__round", label="巡察轮次")
+    round = django_filters.ModelChoiceFilter(field_name="inspection__round", queryset=visible_rounds, label="巡察轮次")
     organization = django_filters.NumberFilter(field_name="inspection__organization", label="被巡察党组织")
-    category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别")
+    category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
+                                                   widget=forms.CheckboxSelectMultiple)
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, method="by_tasks", label="整改状态")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="by_tasks", label="阶段")
+    overdue = django_filters.BooleanFilter(method="by_tasks", label="是否逾期")
+    deadline_from = django_filters.DateFilter(method="by_tasks", label="整改时限起", widget=DATE_INPUT)
+    deadline_to = django_filters.DateFilter(method="by_tasks", label="整改时限止", widget=DATE_INPUT)
     q = django_filters.CharFilter(method="search", label="搜索")
+
+    TASK_FILTERS = ("status", "stage", "overdue", "deadline_from", "deadline_to")
 
     class Meta:
         model = Finding
         fields = ["inspection", "severity"]
+
+    def by_tasks(self, qs, name, value):
+        """Task conditions are applied together in `filter_queryset` (one task must meet them all)."""
+        return qs
+
+    def filter_queryset(self, queryset):
+        from rectification.filters import RectificationTaskFilterSet
+        from rectification.models import RectificationTask
+
+        queryset = super().filter_queryset(queryset)
+        wanted = {name: self.data[name] for name in self.TASK_FILTERS if self.form.cleaned_data.get(name) not in (None, "")}
+        if not wanted:
+            return queryset
+        # The task FilterSet's own rules, so a finding list and a task list filtered alike agree.
+        tasks = RectificationTaskFilterSet(wanted, queryset=RectificationTask.objects.all()).qs
+        return queryset.filter(pk__in=tasks.values("finding_id"))
 
     def search(self, qs, name, value):
         return qs.filter(Q(description__icontains=value) | Q(inspection__organization__name__icontains=value))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("export/rounds/<int:pk>/", views.export_round, name="export-round"),
     path("export/organizations/<int:pk>/", views.export_organization, name="export-organization"),
     path("export/tasks/", views.export_tasks, name="export-tasks"),
+    path("export/findings/", views.export_findings, name="export-findings"),
 ]

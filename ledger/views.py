@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import is_region_admin
-from inspection.models import Inspection, InspectionRound, Organization
+from inspection.filters import FindingFilterSet
+from inspection.models import Finding, Inspection, InspectionRound, Organization
 from ledger import services, tasks
 from ledger.forms import LedgerImportForm
 from ledger.models import LedgerImport
@@ -117,11 +118,25 @@ def export_organization(request, pk):
     return _ledger_file(request, _visible_tasks(request).filter(organization=organization), organization.name, organization)
 
 
+def _filter_error(filterset):
+    problems = "；".join(f"{field}：{'，'.join(messages)}" for field, messages in filterset.errors.items())
+    return HttpResponseBadRequest(f"筛选条件有误：{problems}", content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
 def export_tasks(request):
-    filterset = RectificationTaskFilterSet(request.GET, queryset=_visible_tasks(request))
+    filterset = RectificationTaskFilterSet(request.GET, queryset=_visible_tasks(request), request=request)
     if not filterset.is_valid():
-        problems = "；".join(f"{field}：{'，'.join(messages)}" for field, messages in filterset.errors.items())
-        return HttpResponseBadRequest(f"筛选条件有误：{problems}", content_type="text/plain; charset=utf-8")
+        return _filter_error(filterset)
     return _ledger_file(request, filterset.qs, "筛选结果")
+
+
+@login_required
+@require_GET
+def export_findings(request):
+    """The tasks of the findings a finding-list filter shows (the finding list's “下载 xlsx”)."""
+    filterset = FindingFilterSet(request.GET, queryset=Finding.objects.visible_to(request.user), request=request)
+    if not filterset.is_valid():
+        return _filter_error(filterset)
+    return _ledger_file(request, _visible_tasks(request).filter(finding__in=filterset.qs.values("pk")), "问题筛选结果")

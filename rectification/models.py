@@ -96,6 +96,8 @@ class RectificationTask(models.Model):
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
             models.Index(fields=["deadline", "id"], name="task_deadline_id_idx"),
             models.Index(fields=["region", "category"], name="task_region_category_idx"),
+            # The overview's overdue list: open tasks by deadline, without walking the closed ones.
+            models.Index(fields=["deadline", "id"], condition=~Q(status=TaskStatus.CLOSED), name="task_open_deadline_idx"),
         ]
 
     def __str__(self):
@@ -230,7 +232,11 @@ class Warning(models.Model):
                 condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("issued_at")), name="warning_lifted_after_issued"
             ),
         ]
-        indexes = [models.Index(fields=["level", "lifted_at"], name="warning_level_active_idx")]
+        indexes = [
+            models.Index(fields=["level", "lifted_at"], name="warning_level_active_idx"),
+            # The warnings page and the overview's latest warnings: newest first (keyset on issued_at, id).
+            models.Index(fields=["-issued_at", "-id"], name="warning_issued_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_level_display()}：{self.reason}"

@@ -1,0 +1,235 @@
+"""Reads behind the dashboards. Rates come from `RateSnapshot` rows (through `rectification.selectors`),
+never from aggregating tasks per request; every function takes the asking user and scopes with
+`visible_to(user)`. Each function runs a fixed number of queries whatever the data size.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+
+from accounts.roles import Role, is_unit_user, user_role
+from inspection.models import Finding, Inspection
+from rectification import rules
+from rectification.choices import RateScope, Stage
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.selectors import rate_trend, rates_latest, scope_key
+from rectification.services import task_schedule
+
+TREND_DAYS = 365
+LIST_LIMIT = 10
+COUNT_FIELDS = (
+    "tasks_total", "closed", "closed_on_time", "closed_late", "open_within_deadline", "overdue", "extended",
+    "leads", "leads_transferred", "cases_filed", "people_sanctioned", "people_organizational", "people_judicial",
+)
+
+
+@dataclass
+class Figures:
+    """Snapshot counts of one scope, or the sum of several (a group member's rounds, a round's units)."""
+
+    tasks_total: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    closed_late: int = 0
+    open_within_deadline: int = 0
+    overdue: int = 0
+    extended: int = 0
+    leads: int = 0
+    leads_transferred: int = 0
+    cases_filed: int = 0
+    people_sanctioned: int = 0
+    people_organizational: int = 0
+    people_judicial: int = 0
+    rate: Decimal | None = None
+    on_time_rate: Decimal | None = None
+    day: date | None = None
+
+    @classmethod
+    def of(cls, rows) -> "Figures | None":
+        rows = list(rows)
+        if not rows:
+            return None
+        if len(rows) == 1:  # one scope: the rates exactly as the recompute job wrote them
+            row = rows[0]
+            return cls(**{name: getattr(row, name) for name in COUNT_FIELDS},
+                       rate=row.rate, on_time_rate=row.on_time_rate, day=row.day)
+        figures = cls(**{name: sum(getattr(row, name) for row in rows) for name in COUNT_FIELDS},
+                      day=max(row.day for row in rows))
+        figures.rate = percent(figures.closed, figures.tasks_total)
+        figures.on_time_rate = percent(figures.closed_on_time, figures.closed)
+        return figures
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    return None if not whole else (Decimal(part) * 100 / whole).quantize(Decimal("0.01"))
+
+
+def snapshots_for(user):
+    return RateSnapshot.objects.visible_to(user)
+
+
+def home_scope(user) -> Q:
+    """The snapshot rows that describe everything `user` sees: the country, their region, their unit or rounds."""
+    if user.is_superuser and user.region_id is None:
+        return Q(scope=RateScope.OVERALL)
+    role = user_role(user)
+    if role == Role.UNIT and not user.is_superuser:
+        return Q(scope=RateScope.ORGANIZATION, organization_id=user.organization_id)
+    if role == Role.GROUP_MEMBER and not user.is_superuser:
+        return Q(scope=RateScope.ROUND)  # visible_to keeps only their rounds
+    return Q(scope=RateScope.REGION, region_id=user.region_id)
+
+
+def scope_label(user) -> str:
+    """Who the figures are about, for page and print headers."""
+    if user.is_superuser and user.region_id is None:
+        return "全部地区"
+    role = user_role(user)
+    if role == Role.UNIT and user.organization_id:
+        return str(user.organization)
+    if role == Role.GROUP_MEMBER:
+        return f"{user.region}（本人所在巡察组的轮次）"
+    return str(user.region)
+
+
+def overview(user, today: date) -> dict:
+    snapshots = snapshots_for(user)
+    home_rows = list(rates_latest(snapshots.filter(home_scope(user))))
+    figures = Figures.of(home_rows)
+    trend = []
+    if len(home_rows) == 1:
+        trend = list(rate_trend(snapshots, home_rows[0].scope_key, date_from=today - timedelta(days=TREND_DAYS))
+                     .values("day", "rate", "on_time_rate"))
+    inspections = Inspection.objects.visible_to(user)
+    by_round = list(rates_latest(snapshots.filter(scope=RateScope.ROUND)).select_related("round__organizer")
+                    .order_by("-round__started_on", "-round_id")[:12])
+    tasks = RectificationTask.objects.visible_to(user)
+    return {
+        "figures": figures,
+        "show_leads": not is_unit_user(user),
+        "rounds": inspections.values("round_id").distinct().count(),
+        "units": inspections.values("organization_id").distinct().count(),
+        "findings": Finding.objects.visible_to(user).count(),
+        "active_warnings": Warning.objects.visible_to(user).filter(lifted_at__isnull=True).count(),
+        "by_round": by_round[::-1],
+        "trend": trend,
+        "overdue": list(tasks.overdue_on(today).select_related("organization", "finding")
+                        .order_by("deadline", "pk")[:LIST_LIMIT]),
+        "warnings": latest_warnings(user),
+    }
+
+
+def latest_warnings(user, organization=None):
+    warnings = Warning.objects.visible_to(user).filter(lifted_at__isnull=True)
+    if organization is not None:
+        warnings = warnings.filter(task__organization=organization)
+    return list(warnings.select_related("task__organization", "task__finding").order_by("-issued_at", "-pk")[:LIST_LIMIT])
+
+
+def round_visible(user, rnd) -> bool:
+    """A round is shown to whoever sees one of its inspections (a county sees its part of a city's round)."""
+    return Inspection.objects.visible_to(user).filter(round=rnd).exists()
+
+
+@dataclass
+class UnitProgress:
+    inspection: Inspection
+    figures: Figures | None
+    stage: str
+
+    @property
+    def stage_label(self):
+        return Stage(self.stage).label
+
+
+def unit_stage(inspection, figures, today) -> str:
+    """A unit's stage in a round: the task schedule of its feedback date; 逾期 when a task is overdue."""
+    if figures is not None and figures.overdue:
+        return Stage.OVERDUE
+    closed = figures is not None and figures.tasks_total > 0 and figures.closed == figures.tasks_total
+    assigned = inspection.feedback_date or inspection.entry_date
+    if assigned is None:
+        return Stage.START
+    schedule = task_schedule(assigned_on=assigned)
+    return rules.stage_on(today=today, closed=closed, start_due=schedule["start_due"],
+                          progress_due=schedule["progress_due"], deadline=schedule["deadline"])
+
+
+def round_detail(user, rnd, today: date) -> dict:
+    inspections = list(Inspection.objects.visible_to(user).filter(round=rnd)
+                       .select_related("organization__region", "group").order_by("organization__name", "pk"))
+    unit_rows = list(rates_latest(snapshots_for(user).filter(scope=RateScope.ROUND_ORGANIZATION, round=rnd)))
+    by_unit = {row.organization_id: Figures.of([row]) for row in unit_rows}
+    units = [UnitProgress(i, by_unit.get(i.organization_id), unit_stage(i, by_unit.get(i.organization_id), today))
+             for i in inspections]
+    groups = sorted({i.group for i in inspections if i.group is not None}, key=lambda g: g.number)
+    visits = list(FollowUpVisit.objects.visible_to(user).filter(inspection__round=rnd)
+                  .select_related("inspection__organization").order_by("visited_on", "pk")[:100])
+    return {
+        "units": units,
+        "groups": groups,
+        "figures": Figures.of(unit_rows),  # the visible part of the round only
+        "show_leads": not is_unit_user(user),
+        "timeline": round_timeline(inspections, visits),
+    }
+
+
+def round_timeline(inspections, visits) -> list[dict]:
+    """Entry, feedback and deadline of each inspected unit, and the follow-up visits, by date."""
+    events = []
+    for inspection in inspections:
+        name = inspection.organization.name
+        if inspection.entry_date:
+            events.append({"day": inspection.entry_date, "kind": "进驻", "what": name})
+        if inspection.feedback_date:
+            events.append({"day": inspection.feedback_date, "kind": "反馈", "what": name})
+            deadline = task_schedule(assigned_on=inspection.feedback_date)["deadline"]
+            events.append({"day": deadline, "kind": "整改时限", "what": name})
+    for visit in visits:
+        events.append({"day": visit.visited_on, "kind": "回访督查",
+                       "what": f"{visit.inspection.organization.name}（{visit.get_rating_display()}）"})
+    return sorted(events, key=lambda event: (event["day"], event["kind"]))
+
+
+def organization_detail(user, organization, today: date) -> dict:
+    snapshots = snapshots_for(user)
+    key = scope_key(RateScope.ORGANIZATION, organization.pk)
+    return {
+        "figures": Figures.of(rates_latest(snapshots.filter(scope_key=key))),
+        "trend": list(rate_trend(snapshots, key, date_from=today - timedelta(days=TREND_DAYS))
+                      .values("day", "rate", "on_time_rate")),
+        "inspections": list(Inspection.objects.visible_to(user).filter(organization=organization)
+                            .select_related("round__organizer", "group").order_by("-entry_date", "-pk")),
+        "warnings": list(Warning.objects.visible_to(user).filter(task__organization=organization)
+                         .select_related("task__finding", "task__organization").order_by("-issued_at", "-pk")[:50]),
+        "extensions": list(DeadlineExtension.objects.visible_to(user).filter(task__organization=organization)
+                           .select_related("task__finding", "decided_by").order_by("-requested_on", "-pk")[:50]),
+    }
+
+
+def task_histories(tasks) -> dict:
+    """The change history of the tasks on a page, newest first, by task id (one query)."""
+    history = {}
+    rows = (RectificationTask.history.filter(id__in=[task.pk for task in tasks])
+            .select_related("history_user").order_by("-history_date", "-history_id"))
+    for row in rows:
+        history.setdefault(row.id, []).append(row)
+    return history
+
+
+def region_detail(user, region, *, sort: str) -> dict:
+    snapshots = snapshots_for(user)
+    children = list(region.children.order_by("code"))
+    region_rows = {row.region_id: row for row in rates_latest(
+        snapshots.filter(scope=RateScope.REGION, region__in=[region, *children]))}
+    ranking = rates_latest(snapshots.filter(scope=RateScope.ORGANIZATION).in_region(region)).select_related(
+        "organization__region")
+    ranking = ranking.order_by("-overdue", "rate", "organization__name") if sort == "overdue" else \
+        ranking.order_by("-rate", "overdue", "organization__name")
+    return {
+        "figures": Figures.of([region_rows[region.pk]]) if region.pk in region_rows else None,
+        "children": [{"region": child, "figures": Figures.of([region_rows[child.pk]]) if child.pk in region_rows else None}
+                     for child in children],
+        "ranking": ranking,
+    }

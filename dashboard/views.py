@@ -1,0 +1,221 @@
+"""The dashboards: overview, round, organisation, region drill-down, and the task, finding and warning lists.
+
+Views are thin: reads are in `dashboard.selectors` (and the FilterSets of `inspection.filters` and
+`rectification.filters`, shared with the API); everything is scoped by `visible_to(request.user)` and an
+object out of scope is a 404. Lists answer htmx requests (`HX-Request`) with their results fragment only.
+"""
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.generic import TemplateView
+
+from dashboard import selectors
+from dashboard.paging import keyset_page
+from inspection.filters import FindingFilterSet
+from inspection.models import Finding, InspectionRound, Organization, Region
+from inspection.scoping import get_object_in_scope_or_404
+from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
+from rectification.filters import RectificationTaskFilterSet, WarningFilterSet
+from rectification.models import RectificationTask, Warning
+
+REGION_CHOICES_LIMIT = 400
+
+
+def rate_series(rows, label_of):
+    """Chart data: labels and rates (floats; None where a scope has no tasks) for `json_script`."""
+    return {
+        "labels": [label_of(row) for row in rows],
+        "rate": [None if row.rate is None else float(row.rate) for row in rows],
+        "on_time_rate": [None if row.on_time_rate is None else float(row.on_time_rate) for row in rows],
+    }
+
+
+def trend_series(trend):
+    return {
+        "labels": [f"{point['day']:%Y-%m-%d}" for point in trend],
+        "rate": [None if point["rate"] is None else float(point["rate"]) for point in trend],
+        "on_time_rate": [None if point["on_time_rate"] is None else float(point["on_time_rate"]) for point in trend],
+    }
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        context["scope_label"] = selectors.scope_label(self.request.user)
+        context["colours"] = {"stage": {k.value: v for k, v in STAGE_COLOURS.items()},
+                              "warning": {k.value: v for k, v in WARNING_COLOURS.items()}}
+        return context
+
+
+class OverviewView(DashboardView):
+    template_name = "dashboard/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = selectors.overview(self.request.user, context["today"])
+        context.update(data)
+        context["chart_by_round"] = rate_series(data["by_round"], lambda row: str(row.round))
+        context["chart_trend"] = trend_series(data["trend"])
+        return context
+
+
+class RoundDetailView(DashboardView):
+    template_name = "dashboard/round_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rnd = get_object_or_404(InspectionRound.objects.select_related("organizer"), pk=self.kwargs["pk"])
+        if not selectors.round_visible(self.request.user, rnd):
+            raise Http404
+        context["round"] = rnd
+        context.update(selectors.round_detail(self.request.user, rnd, context["today"]))
+        return context
+
+
+class OrganizationDetailView(DashboardView):
+    template_name = "dashboard/organization_detail.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        organization = get_object_in_scope_or_404(Organization.objects.select_related("region"), user,
+                                                  pk=self.kwargs["pk"])
+        context["organization"] = organization
+        context.update(selectors.organization_detail(user, organization, context["today"]))
+        tasks = (RectificationTask.objects.visible_to(user).filter(organization=organization)
+                 .select_related("finding").order_by("deadline", "pk"))
+        page = Paginator(tasks, self.paginate_by).get_page(self.request.GET.get("page"))
+        context["page_obj"], context["is_paginated"] = page, page.paginator.num_pages > 1
+        context["paginator"] = page.paginator
+        histories = selectors.task_histories(page.object_list)
+        for task in page.object_list:
+            task.changes = histories.get(task.pk, [])
+        context["chart_trend"] = trend_series(context["trend"])
+        return context
+
+
+class RegionView(DashboardView):
+    """省 → 市 → 县 → 单位: rolled-up rates of a region and of the regions below it, and its units ranked."""
+
+    template_name = "dashboard/region_detail.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        if "code" not in kwargs and request.user.region_id:
+            return redirect("dashboard:region", code=request.user.region.code)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if "code" not in self.kwargs:  # a superuser without a region: start from the provinces
+            context["children"] = [{"region": region, "figures": None}
+                                   for region in Region.objects.filter(level="province").order_by("code")]
+            return context
+        region = get_object_in_scope_or_404(Region.objects.select_related("parent__parent"), user,
+                                            code=self.kwargs["code"])
+        sort = "overdue" if self.request.GET.get("sort") == "overdue" else "rate"
+        data = selectors.region_detail(user, region, sort=sort)
+        page = Paginator(data.pop("ranking"), self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(data, region=region, sort=sort, page_obj=page, paginator=page.paginator,
+                       is_paginated=page.paginator.num_pages > 1, query=f"sort={sort}")
+        context["ancestors"] = [r for r in (region.parent.parent if region.parent else None, region.parent) if r]
+        with_rates = [child for child in data["children"] if child["figures"]]
+        context["chart_children"] = {
+            "labels": [child["region"].name for child in with_rates],
+            "rate": [None if child["figures"].rate is None else float(child["figures"].rate) for child in with_rates],
+            "on_time_rate": [None if child["figures"].on_time_rate is None else float(child["figures"].on_time_rate)
+                             for child in with_rates],
+        }
+        return context
+
+
+class FilteredListView(DashboardView):
+    """A filtered, keyset-paginated list; an htmx request gets only the results fragment."""
+
+    filterset_class = None
+    model = None
+    keyset_fields = ("pk",)
+    descending = False
+    export_url_name = None
+    results_template = None
+    # Filters by one parent row (?inspection=, ?task=): kept when given in the URL, never offered as a <select>
+    # (that would list every row of the parent table).
+    hidden_filters = ()
+
+    def base_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-History-Restore-Request"):
+            return [self.results_template]
+        return [self.template_name]
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])  # the fragment and the page must not share a cache entry
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        filterset = self.filterset_class(request.GET or None, queryset=self.base_queryset(), request=request)
+        for name in self.hidden_filters:
+            filterset.form.fields[name].widget = forms.HiddenInput()
+        if "region" in filterset.form.fields:
+            filterset.form.fields["region"].widget.attrs["list"] = "region-codes"
+            context["region_choices"] = Region.objects.visible_to(request.user).order_by("code")[:REGION_CHOICES_LIMIT]
+        valid = filterset.is_bound is False or filterset.is_valid()
+        queryset = filterset.qs if valid else self.base_queryset().none()
+        page = keyset_page(queryset, request.GET, fields=self.keyset_fields, descending=self.descending)
+        context.update(filter=filterset, page=page, rows=page.rows, filter_valid=valid,
+                       list_url=request.path,
+                       export_url=f"{reverse(self.export_url_name)}?{page.query}" if self.export_url_name else "")
+        return context
+
+
+class TaskListView(FilteredListView):
+    template_name = "dashboard/task_list.html"
+    results_template = "dashboard/includes/task_results.html"
+    filterset_class = RectificationTaskFilterSet
+    model = RectificationTask
+    # (deadline, id) is indexed (task_deadline_id_idx): first and last page are index range scans.
+    keyset_fields = ("deadline", "pk")
+    export_url_name = "ledger:export-tasks"
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("organization", "finding", "round__organizer")
+
+
+class FindingListView(FilteredListView):
+    template_name = "dashboard/finding_list.html"
+    results_template = "dashboard/includes/finding_results.html"
+    filterset_class = FindingFilterSet
+    model = Finding
+    keyset_fields = ("pk",)
+    descending = True  # newest first
+    export_url_name = "ledger:export-findings"
+    hidden_filters = ("inspection",)
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("inspection__organization", "inspection__round__organizer")
+
+
+class WarningListView(FilteredListView):
+    template_name = "dashboard/warning_list.html"
+    results_template = "dashboard/includes/warning_results.html"
+    filterset_class = WarningFilterSet
+    model = Warning
+    keyset_fields = ("issued_at", "pk")
+    descending = True
+    hidden_filters = ("task",)
+
+    def base_queryset(self):
+        return super().base_queryset().select_related("task__organization", "task__finding")

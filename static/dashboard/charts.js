@@ -1,0 +1,63 @@
+/* Draws the dashboard charts with Apache ECharts (static/vendor/echarts). The data of each chart sits in a
+   json_script element named by data-source; no inline script is needed (the CSP forbids them). */
+(function () {
+  "use strict";
+  // Okabe–Ito: distinguishable with colour-blindness and in greyscale print (with the dashed second line).
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"];
+  var NAMES = { rate: "整改率", on_time_rate: "按期整改率" };
+
+  function data(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function series(kind, source) {
+    return ["rate", "on_time_rate"].map(function (key, index) {
+      var one = { name: NAMES[key], type: kind, data: source[key], connectNulls: true };
+      if (kind === "line") {
+        one.lineStyle = { width: 2, type: index ? "dashed" : "solid" };
+        one.symbol = index ? "triangle" : "circle";
+      } else {
+        one.itemStyle = index ? { decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: 0.8 } } : {};
+        one.label = { show: source.labels.length <= 12, position: "top", formatter: "{c}" };
+      }
+      return one;
+    });
+  }
+
+  function draw(node) {
+    if (node.dataset.drawn || typeof echarts === "undefined") { return; }
+    var source = data(node.dataset.source);
+    if (!source) { return; }
+    var kind = node.dataset.chart;
+    // SVG renders sharply in print and in screenshots.
+    var chart = echarts.init(node, null, { renderer: "svg", locale: "ZH" });
+    chart.setOption({
+      color: PALETTE,
+      aria: { enabled: true, decal: { show: true } },
+      animation: false,
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 36, bottom: kind === "bar" ? 72 : 40 },
+      xAxis: { type: "category", data: source.labels, axisLabel: { interval: 0, rotate: source.labels.length > 6 ? 30 : 0,
+        formatter: function (v) { return v.length > 14 ? v.slice(0, 13) + "…" : v; } } },
+      yAxis: { type: "value", min: 0, max: 100, name: "%" },
+      series: series(kind, source)
+    });
+    node.dataset.drawn = "1";
+    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("beforeprint", function () { chart.resize(); });
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(draw);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawAll(document);
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { drawAll(event.target); });
+})();
