@@ -1,0 +1,230 @@
+"""The dashboard pages: scoping, figures from snapshots, filters, htmx fragments, keyset pages, exports, CSP."""
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from inspection.models import Finding
+from rectification.choices import RateScope
+from rectification.models import RateSnapshot, RectificationTask, Warning
+
+pytestmark = pytest.mark.django_db
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def body(response):
+    return response.content.decode()
+
+
+def page_urls(place):
+    """Every dashboard page, with an object of `place`."""
+    return {
+        "overview": reverse("dashboard:overview"),
+        "round": reverse("dashboard:round", args=[place.round.pk]),
+        "organization": reverse("dashboard:organization", args=[place.organization.pk]),
+        "region": reverse("dashboard:region", args=[place.region.code]),
+        "city": reverse("dashboard:region", args=["421200"]),
+        "tasks": reverse("dashboard:tasks"),
+        "tasks filtered": reverse("dashboard:tasks") + f"?round={place.round.pk}&category=integrity&stage=overdue&q=问题",
+        "tasks last page": reverse("dashboard:tasks") + "?last=1",
+        "tasks htmx": reverse("dashboard:tasks") + "?overdue=true",
+        "findings": reverse("dashboard:findings") + "?status=in_progress&overdue=true",
+        "warnings": reverse("dashboard:warnings") + "?active=true&level=red",
+    }
+
+
+def test_every_page_runs_the_same_number_of_queries_at_two_sizes(client, home, away, city_viewer):
+    client.force_login(city_viewer)
+
+    def counts():
+        result = {}
+        for name, url in page_urls(home).items():
+            headers = {"HX-Request": "true"} if "htmx" in name else {}
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, headers=headers)
+            assert response.status_code == 200, (name, response.status_code)
+            result[name] = len(queries)
+        return result
+
+    small = counts()
+    home.grow(units=6, tasks=25)  # 6 more units in the round, 150 more tasks, warnings, leads, snapshots
+    large = counts()
+    assert RectificationTask.objects.filter(round=home.round).count() > 20 * 2
+    assert small == large
+    print("queries per page:", large)
+
+
+def test_overview_shows_the_snapshot_of_the_users_region_and_cheap_counts(client, home, away, viewer):
+    client.force_login(viewer)
+    response = client.get("/")
+    snapshot = RateSnapshot.objects.get(scope=RateScope.REGION, region=home.region, day=timezone.localdate())
+    text = body(response)
+    assert f'data-kpi="rate">{snapshot.rate}%' in text
+    assert f'data-kpi="tasks">{snapshot.tasks_total}' in text
+    assert f'data-kpi="findings">{Finding.objects.filter(inspection__round=home.round).count()}' in text
+    assert f'data-kpi="active_warnings">{Warning.objects.filter(task__region=home.region).count()}' in text
+    assert "通城乙" not in text  # the neighbour's overdue tasks and warnings are not listed
+    assert 'id="chart-trend"' in text and 'id="chart-by-round"' in text
+
+
+def test_overview_without_snapshots_says_so(client, viewer, home):
+    RateSnapshot.objects.all().delete()
+    client.force_login(viewer)
+    text = body(client.get("/"))
+    assert "尚无整改率快照" in text and 'data-kpi="rate">—' in text
+
+
+def test_root_needs_a_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_round_page_shows_units_with_progress_stage_and_timeline(client, home, viewer):
+    client.force_login(viewer)
+    text = body(client.get(reverse("dashboard:round", args=[home.round.pk])))
+    row = RateSnapshot.objects.get(scope=RateScope.ROUND_ORGANIZATION, organization=home.organization, day=timezone.localdate())
+    assert f'<progress max="{row.tasks_total}" value="{row.closed}">' in text
+    assert "stage-overdue" in text  # the unit has overdue tasks
+    for kind in ("进驻", "反馈", "整改时限", "回访督查"):
+        assert f"<td>{kind}</td>" in text
+    assert "督查情况专报" in text  # the print header
+
+
+def test_out_of_scope_objects_are_404(client, home, away, viewer):
+    client.force_login(viewer)
+    for url in (reverse("dashboard:round", args=[away.round.pk]), reverse("dashboard:organization", args=[away.organization.pk]),
+                reverse("dashboard:region", args=[away.region.code]), reverse("dashboard:region", args=["421200"])):
+        assert client.get(url).status_code == 404, url
+
+
+def test_region_drill_down_rolls_up_and_ranks_units(client, home, away, city_viewer):
+    home.grow(units=2, tasks=3)
+    client.force_login(city_viewer)
+    city = body(client.get(reverse("dashboard:region", args=["421200"])))
+    county = RateSnapshot.objects.get(scope=RateScope.REGION, region=home.region, day=timezone.localdate())
+    assert reverse("dashboard:region", args=[home.region.code]) in city and f"{county.rate}%" in city
+    ranked = body(client.get(reverse("dashboard:region", args=[home.region.code]) + "?sort=overdue"))
+    names = re.findall(r'/organizations/\d+/">([^<]+)</a>', ranked)
+    expected = [row.organization.name for row in RateSnapshot.objects.filter(
+        scope=RateScope.ORGANIZATION, region=home.region, day=timezone.localdate()).order_by("-overdue", "rate", "organization__name")]
+    assert names[: len(expected)] == expected
+
+
+def test_task_filters_narrow_the_list(client, home, away, city_viewer):
+    client.force_login(city_viewer)
+    url = reverse("dashboard:tasks")
+    today = timezone.localdate()
+    cases = {
+        f"region={home.region.code}": RectificationTask.objects.filter(region=home.region),
+        "category=integrity": RectificationTask.objects.filter(category="integrity"),
+        "stage=overdue": RectificationTask.objects.overdue_on(today),
+        "overdue=false": RectificationTask.objects.exclude(pk__in=RectificationTask.objects.overdue_on(today)),
+        "status=closed": RectificationTask.objects.filter(status="closed"),
+        f"organization={away.organization.pk}": RectificationTask.objects.filter(organization=away.organization),
+        f"round={home.round.pk}": RectificationTask.objects.filter(round=home.round),
+        f"deadline_from={today:%Y-%m-%d}": RectificationTask.objects.filter(deadline__gte=today),
+        "q=咸安甲问题1": RectificationTask.objects.filter(finding__description__contains="咸安甲问题1"),
+    }
+    for query, expected in cases.items():
+        text = body(client.get(f"{url}?{query}"))
+        shown = {int(pk) for pk in re.findall(r'/tasks/(\d+)/progress/', text)}
+        assert shown == set(expected.values_list("pk", flat=True)), query
+        assert f"共 {expected.count()} 条" in text, query
+
+
+def test_finding_filters_apply_task_conditions_together(client, home, city_viewer):
+    client.force_login(city_viewer)
+    text = body(client.get(reverse("dashboard:findings") + "?status=closed&category=conduct"))
+    expected = Finding.objects.filter(tasks__status="closed", category="conduct").distinct()
+    assert f"共 {expected.count()} 条" in text and expected.count() > 0
+
+
+def test_a_bad_filter_gets_a_chinese_message_and_no_rows(client, home, viewer):
+    client.force_login(viewer)
+    text = body(client.get(reverse("dashboard:tasks") + "?deadline_from=明天"))
+    assert "筛选条件有误" in text and "整改时限起" in text and "共 0 条" in text
+
+
+def test_a_round_out_of_scope_is_refused_as_a_filter(client, home, away, viewer):
+    client.force_login(viewer)
+    text = body(client.get(reverse("dashboard:tasks") + f"?round={away.round.pk}"))
+    assert "筛选条件有误" in text and "通城乙" not in text
+
+
+def test_htmx_gets_the_results_fragment_only(client, home, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("dashboard:tasks") + "?stage=overdue", headers={"HX-Request": "true"})
+    text = body(response)
+    assert "<html" not in text and "下载 xlsx" in text and "HX-Request" in response["Vary"]
+    assert "/ledger/export/tasks/?" in text and "stage=overdue" in text
+
+
+def test_keyset_pages_walk_the_whole_list_both_ways(client, home, viewer, settings):
+    home.grow(units=2, tasks=30)  # 62 tasks in the county: two pages of 50
+    client.force_login(viewer)
+    url = reverse("dashboard:tasks")
+    first = body(client.get(url))
+    ids = re.findall(r'/tasks/(\d+)/progress/', first)
+    after = re.search(r'after=([^"&]+)"', first).group(1)
+    second = body(client.get(f"{url}?after={after}"))
+    ids += re.findall(r'/tasks/(\d+)/progress/', second)
+    expected = [str(pk) for pk in RectificationTask.objects.filter(region=home.region).order_by("deadline", "pk").values_list("pk", flat=True)]
+    assert ids == expected and 'rel="next"' not in second
+    last = body(client.get(f"{url}?last=1"))
+    assert re.findall(r'/tasks/(\d+)/progress/', last) == expected[-50:]
+    before = re.search(r'before=([^"&]+)"', last).group(1)
+    assert re.findall(r'/tasks/(\d+)/progress/', body(client.get(f"{url}?before={before}"))) == expected[:-50]
+    assert "共 62 条" in first
+    assert client.get(f"{url}?after=garbage").status_code == 200  # a tampered cursor is the first page
+
+
+def test_finding_export_downloads_what_the_filter_shows_and_is_audited(client, home, away, viewer):
+    from openpyxl import load_workbook
+    import io
+
+    client.force_login(viewer)
+    response = client.get(reverse("ledger:export-findings") + "?category=integrity")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    texts = " ".join(str(cell) for row in rows for cell in row if cell)
+    assert "咸安甲问题1" in texts and "咸安甲问题0" not in texts and "通城乙" not in texts
+    event = AuditEvent.objects.get(action="export")
+    assert event.details["filters"] == {"category": "integrity"} and event.user == viewer
+
+
+def test_organization_page_shows_history_warnings_and_extensions(client, home, viewer):
+    client.force_login(viewer)
+    text = body(client.get(reverse("dashboard:organization", args=[home.organization.pk])))
+    assert "咸安甲预警0" in text and "材料未齐" in text
+    assert "新建" in text or "创建" in text  # simple-history's "+" entry of each task
+    assert "已销号" in text
+
+
+def test_templates_have_no_inline_scripts_styles_or_handlers():
+    """The CSP forbids inline code: scripts come from files, data from json_script, styles from CSS files."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text()
+        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"\sstyle\s*=", r"<style", r"javascript:"):
+            if re.search(pattern, text):
+                offenders.append(f"{path.relative_to(TEMPLATES)}: {pattern}")
+    assert not offenders, offenders
+
+
+def test_rendered_pages_keep_the_csp(client, home, viewer):
+    client.force_login(viewer)
+    for name, url in page_urls(home).items():
+        if name == "city":
+            continue
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        scripts = re.findall(r"<script([^>]*)>", body(response))
+        assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), (name, scripts)
