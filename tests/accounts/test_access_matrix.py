@@ -159,6 +159,23 @@ ROUTES = [
     Route("ledger export of an organisation",
           lambda w, s: reverse("ledger:export-organization", args=[w.side(s).organization.pk]), dict(SCOPED_READERS)),
     Route("ledger template", lambda w, s: reverse("ledger:template"), {role: (OK, OK) for role in SCOPED_READERS}),
+    # dashboards: every reader sees their own scope; objects out of scope are 404, lists hide them
+    Route("overview", lambda w, s: reverse("dashboard:overview"),
+          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).organization.name),
+    Route("round page", lambda w, s: reverse("dashboard:round", args=[w.side(s).round.pk]), dict(SCOPED_READERS)),
+    Route("organisation page", lambda w, s: reverse("dashboard:organization", args=[w.side(s).organization.pk]),
+          dict(SCOPED_READERS)),
+    # regions are not a unit user's business: they see their own organisation only
+    Route("region page", lambda w, s: reverse("dashboard:region", args=[w.side(s).region.code]),
+          {**SCOPED_READERS, "unit": (NOT_FOUND, NOT_FOUND)}),
+    Route("task list", lambda w, s: reverse("dashboard:tasks"),
+          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).finding.description),
+    Route("finding list", lambda w, s: reverse("dashboard:findings"),
+          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).finding.description),
+    Route("warning list", lambda w, s: reverse("dashboard:warnings"),
+          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).warning.reason),
+    Route("ledger export of a finding filter", lambda w, s: reverse("ledger:export-findings"),
+          {role: (OK, OK) for role in SCOPED_READERS}),
     *admin_routes(),
 ]
 # ===== end of ROUTES ===================================================================================
