@@ -100,7 +100,7 @@ def overview(user, today: date) -> dict:
     trend = []
     if len(home_rows) == 1:
         trend = list(rate_trend(snapshots, home_rows[0].scope_key, date_from=today - timedelta(days=TREND_DAYS))
-                     .values("day", "rate", "on_time_rate"))
+                     .only("day", "rate", "on_time_rate"))
     inspections = Inspection.objects.visible_to(user)
     by_round = list(rates_latest(snapshots.filter(scope=RateScope.ROUND)).select_related("round__organizer")
                     .order_by("-round__started_on", "-round_id")[:12])
@@ -198,7 +198,7 @@ def organization_detail(user, organization, today: date) -> dict:
     return {
         "figures": Figures.of(rates_latest(snapshots.filter(scope_key=key))),
         "trend": list(rate_trend(snapshots, key, date_from=today - timedelta(days=TREND_DAYS))
-                      .values("day", "rate", "on_time_rate")),
+                      .only("day", "rate", "on_time_rate")),
         "inspections": list(Inspection.objects.visible_to(user).filter(organization=organization)
                             .select_related("round__organizer", "group").order_by("-entry_date", "-pk")),
         "warnings": list(Warning.objects.visible_to(user).filter(task__organization=organization)

@@ -26,21 +26,18 @@ from rectification.models import RectificationTask, Warning
 REGION_CHOICES_LIMIT = 400
 
 
-def rate_series(rows, label_of):
-    """Chart data: labels and rates (floats; None where a scope has no tasks) for `json_script`."""
-    return {
-        "labels": [label_of(row) for row in rows],
-        "rate": [None if row.rate is None else float(row.rate) for row in rows],
-        "on_time_rate": [None if row.on_time_rate is None else float(row.on_time_rate) for row in rows],
-    }
+def chart_data(labels, rows):
+    """Chart data for `json_script`: labels and the rates of `rows` (snapshots or Figures; None where a
+    scope has no tasks), drawn by static/dashboard/charts.js."""
+    def number(value):
+        return None if value is None else float(value)
+
+    return {"labels": list(labels), "rate": [number(row.rate) for row in rows],
+            "on_time_rate": [number(row.on_time_rate) for row in rows]}
 
 
-def trend_series(trend):
-    return {
-        "labels": [f"{point['day']:%Y-%m-%d}" for point in trend],
-        "rate": [None if point["rate"] is None else float(point["rate"]) for point in trend],
-        "on_time_rate": [None if point["on_time_rate"] is None else float(point["on_time_rate"]) for point in trend],
-    }
+def trend_chart(trend):
+    return chart_data([f"{point.day:%Y-%m-%d}" for point in trend], trend)
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -60,8 +57,8 @@ class OverviewView(DashboardView):
         context = super().get_context_data(**kwargs)
         data = selectors.overview(self.request.user, context["today"])
         context.update(data)
-        context["chart_by_round"] = rate_series(data["by_round"], lambda row: str(row.round))
-        context["chart_trend"] = trend_series(data["trend"])
+        context["chart_by_round"] = chart_data([str(row.round) for row in data["by_round"]], data["by_round"])
+        context["chart_trend"] = trend_chart(data["trend"])
         return context
 
 
@@ -97,7 +94,7 @@ class OrganizationDetailView(DashboardView):
         histories = selectors.task_histories(page.object_list)
         for task in page.object_list:
             task.changes = histories.get(task.pk, [])
-        context["chart_trend"] = trend_series(context["trend"])
+        context["chart_trend"] = trend_chart(context["trend"])
         return context
 
 
@@ -128,12 +125,8 @@ class RegionView(DashboardView):
                        is_paginated=page.paginator.num_pages > 1, query=f"sort={sort}")
         context["ancestors"] = [r for r in (region.parent.parent if region.parent else None, region.parent) if r]
         with_rates = [child for child in data["children"] if child["figures"]]
-        context["chart_children"] = {
-            "labels": [child["region"].name for child in with_rates],
-            "rate": [None if child["figures"].rate is None else float(child["figures"].rate) for child in with_rates],
-            "on_time_rate": [None if child["figures"].on_time_rate is None else float(child["figures"].on_time_rate)
-                             for child in with_rates],
-        }
+        context["chart_children"] = chart_data([child["region"].name for child in with_rates],
+                                               [child["figures"] for child in with_rates])
         return context
 
 
