@@ -123,7 +123,10 @@ class RegionView(DashboardView):
         page = Paginator(data.pop("ranking"), self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(data, region=region, sort=sort, page_obj=page, paginator=page.paginator,
                        is_paginated=page.paginator.num_pages > 1, query=f"sort={sort}")
-        context["ancestors"] = [r for r in (region.parent.parent if region.parent else None, region.parent) if r]
+        ancestors = [r for r in (region.parent.parent if region.parent else None, region.parent) if r]
+        # Regions above the user's own are shown, but only those in scope are links (the others would 404).
+        in_scope = set(Region.objects.visible_to(user).filter(pk__in=[r.pk for r in ancestors]).values_list("pk", flat=True))
+        context["ancestors"] = [{"region": r, "link": r.pk in in_scope} for r in ancestors]
         with_rates = [child for child in data["children"] if child["figures"]]
         context["chart_children"] = chart_data([child["region"].name for child in with_rates],
                                                [child["figures"] for child in with_rates])

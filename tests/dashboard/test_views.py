@@ -228,3 +228,10 @@ def test_rendered_pages_keep_the_csp(client, home, viewer):
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy
         scripts = re.findall(r"<script([^>]*)>", body(response))
         assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), (name, scripts)
+
+
+def test_breadcrumbs_link_only_regions_in_scope(client, home, viewer):
+    client.force_login(viewer)
+    text = body(client.get(reverse("dashboard:region", args=[home.region.code])))
+    assert "湖北省 › 咸宁市 › <strong>咸安区</strong>" in text  # shown, but not links: they are above the user's region
+    assert reverse("dashboard:region", args=["421200"]) not in text
