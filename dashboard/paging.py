@@ -57,6 +57,16 @@ def beyond(fields, values, *, descending: bool) -> Q:
     return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
 
 
+def rows_in_order(queryset, ordered, limit):
+    """The first `limit` rows of `ordered`, fetched in two small queries: their ids first (reading only the
+    paged table and what the filters need, from an index where there is one), then those rows with the
+    joins of `queryset` (`select_related`). Joining names onto every candidate row before the sort and the
+    LIMIT is what makes a page slow on a large table."""
+    ids = list(ordered.values_list("pk", flat=True)[:limit])
+    found = queryset.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def keyset_page(queryset, params, *, fields=("deadline", "pk"), descending=False, per_page=PER_PAGE) -> KeysetPage:
     """The page of `queryset` that `params` (request.GET) asks for: first, `after=`, `before=` or `last=1`."""
     model = queryset.model
@@ -70,7 +80,7 @@ def keyset_page(queryset, params, *, fields=("deadline", "pk"), descending=False
         backwards = queryset.order_by(*reverse)
         if before is not None:
             backwards = backwards.filter(beyond(fields, before, descending=not descending))
-        rows = list(backwards[: per_page + 1])
+        rows = rows_in_order(queryset, backwards, per_page + 1)
         more = len(rows) > per_page
         rows = rows[:per_page][::-1]
         has_previous, has_next = more, before is not None
@@ -78,7 +88,7 @@ def keyset_page(queryset, params, *, fields=("deadline", "pk"), descending=False
         forwards = queryset.order_by(*order)
         if after is not None:
             forwards = forwards.filter(beyond(fields, after, descending=descending))
-        rows = list(forwards[: per_page + 1])
+        rows = rows_in_order(queryset, forwards, per_page + 1)
         has_next = len(rows) > per_page
         rows = rows[:per_page]
         has_previous = after is not None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from accounts.roles import Role, is_unit_user, user_role
+from dashboard.paging import rows_in_order
 from inspection.models import Finding, Inspection
 from rectification import rules
 from rectification.choices import RateScope, Stage
@@ -114,17 +115,16 @@ def overview(user, today: date) -> dict:
         "active_warnings": Warning.objects.visible_to(user).filter(lifted_at__isnull=True).count(),
         "by_round": by_round[::-1],
         "trend": trend,
-        "overdue": list(tasks.overdue_on(today).select_related("organization", "finding")
-                        .order_by("deadline", "pk")[:LIST_LIMIT]),
+        "overdue": rows_in_order(tasks.select_related("organization", "finding"),
+                                 tasks.overdue_on(today).order_by("deadline", "pk"), LIST_LIMIT),
         "warnings": latest_warnings(user),
     }
 
 
-def latest_warnings(user, organization=None):
+def latest_warnings(user):
     warnings = Warning.objects.visible_to(user).filter(lifted_at__isnull=True)
-    if organization is not None:
-        warnings = warnings.filter(task__organization=organization)
-    return list(warnings.select_related("task__organization", "task__finding").order_by("-issued_at", "-pk")[:LIST_LIMIT])
+    return rows_in_order(warnings.select_related("task__organization", "task__finding"),
+                         warnings.order_by("-issued_at", "-pk"), LIST_LIMIT)
 
 
 def round_visible(user, rnd) -> bool:

@@ -24,6 +24,7 @@ from rectification.filters import RectificationTaskFilterSet, WarningFilterSet
 from rectification.models import RectificationTask, Warning
 
 REGION_CHOICES_LIMIT = 400
+ROUND_CHOICES_LIMIT = 200
 
 
 def chart_data(labels, rows):
@@ -165,6 +166,11 @@ class FilteredListView(DashboardView):
         filterset = self.filterset_class(request.GET or None, queryset=self.base_queryset(), request=request)
         for name in self.hidden_filters:
             filterset.form.fields[name].widget = forms.HiddenInput()
+        if "round" in filterset.form.fields:
+            # A province has thousands of rounds: offer the newest; any visible round is still accepted by id.
+            field = filterset.form.fields["round"]
+            recent = field.queryset.order_by("-started_on", "-pk")[:ROUND_CHOICES_LIMIT]
+            field.widget = forms.Select(choices=[("", "全部轮次"), *((rnd.pk, str(rnd)) for rnd in recent)])
         if "region" in filterset.form.fields:
             filterset.form.fields["region"].widget.attrs["list"] = "region-codes"
             context["region_choices"] = Region.objects.visible_to(request.user).order_by("code")[:REGION_CHOICES_LIMIT]

@@ -96,8 +96,11 @@ class RectificationTask(models.Model):
             models.Index(fields=["status", "deadline"], name="task_status_deadline_idx"),
             models.Index(fields=["deadline", "id"], name="task_deadline_id_idx"),
             models.Index(fields=["region", "category"], name="task_region_category_idx"),
-            # The overview's overdue list: open tasks by deadline, without walking the closed ones.
-            models.Index(fields=["deadline", "id"], condition=~Q(status=TaskStatus.CLOSED), name="task_open_deadline_idx"),
+            # The task list of a region user: the region's tasks by deadline, read from the index alone.
+            models.Index(fields=["region", "deadline", "id"], name="task_region_deadline_idx"),
+            # Overdue lists and the 逾期 filter of a region user: the region's open tasks by deadline.
+            models.Index(fields=["region", "deadline", "id"], condition=~Q(status=TaskStatus.CLOSED),
+                         name="task_open_region_deadline_idx"),
         ]
 
     def __str__(self):
