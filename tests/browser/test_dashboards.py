@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from inspection.models import Finding, Inspection, Region
 from rectification.choices import RateScope
@@ -46,6 +47,9 @@ def page():
         tab.on("console", lambda message: message.type == "error" and tab.errors.append(message.text))
         tab.on("pageerror", lambda error: tab.errors.append(str(error)))
         yield tab
+        # ORM calls made while Playwright's event loop runs get their own connection (asgiref's context-local
+        # storage); close it here, or the test database cannot be dropped at the end of the session.
+        connections.close_all()
         browser.close()
 
 
@@ -142,3 +146,4 @@ def test_dashboards_in_chromium(demo_site, page):
     shoot(page, "09-warnings")
 
     assert not page.errors, page.errors  # no script errors and no CSP violations on any page
+
