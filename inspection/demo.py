@@ -195,6 +195,10 @@ class DemoBuilder:
         self.tz = timezone.get_current_timezone()
         self.now = timezone.now()
         self.numbers = {}  # (organizer, term) -> last round number
+        # A pool of names drawn once: one random pick per person is what keeps a million rows quick.
+        self.people = sorted({
+            self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.randint(1, 2))) for _ in range(2000)
+        })
         # In the order of their foreign keys, so a batch never points at a row not yet written.
         models = [Organization, InspectionRound, InspectionGroup, Inspection, Finding, Lead, FollowUpVisit,
                   RectificationTask, DeadlineExtension, Warning]
@@ -466,7 +470,7 @@ class DemoBuilder:
         return "extended" if roll < 0.36 else "open"
 
     def person(self):
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.randint(1, 2)))
+        return self.rng.choice(self.people)
 
     def moment(self, day):
         return timezone.make_aware(datetime.combine(day, time(9, 0)), self.tz)
