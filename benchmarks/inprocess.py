@@ -42,19 +42,17 @@ def page_urls() -> dict[str, str]:
     from django.urls import reverse
 
     from inspection.models import InspectionRound, Region
-    from rectification.models import RectificationTask
 
     round_ = InspectionRound.objects.order_by("-pk").first()
     county = Region.objects.filter(code__startswith=PROVINCE_CODE[:2], level="county", tasks__isnull=False).first()
-    tasks = RectificationTask.objects.filter(region__code__startswith=PROVINCE_CODE[:2], status="in_progress").count()
     task_list = reverse("dashboard:task_list") + "?status=in_progress"
-    per_page = 50
     return {
         "overview": reverse("dashboard:overview"),
         "round page": reverse("dashboard:round_detail", args=[round_.pk]),
         "region page": reverse("dashboard:region_detail", args=[county.code]),
         "task list, first page": task_list,
-        "task list, last page": f"{task_list}&page={max(1, -(-tasks // per_page))}",
+        # The task list pages by keyset (dashboard/paging.py): the last page is `last=1`, not a page number.
+        "task list, last page": f"{task_list}&last=1",
     }
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from accounts.roles import Role, is_unit_user, user_role
 from dashboard.paging import rows_in_order
 from inspection.models import Finding, Inspection
+from inspection.selectors import rounds_visible
 from rectification import rules
 from rectification.choices import RateScope, Stage
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
@@ -109,7 +110,7 @@ def overview(user, today: date) -> dict:
     return {
         "figures": figures,
         "show_leads": not is_unit_user(user),
-        "rounds": inspections.values("round_id").distinct().count(),
+        "rounds": rounds_visible(user).count(),
         "units": inspections.values("organization_id").distinct().count(),
         "findings": Finding.objects.visible_to(user).count(),
         "active_warnings": Warning.objects.visible_to(user).filter(lifted_at__isnull=True).count(),
@@ -125,11 +126,6 @@ def latest_warnings(user):
     warnings = Warning.objects.visible_to(user).filter(lifted_at__isnull=True)
     return rows_in_order(warnings.select_related("task__organization", "task__finding"),
                          warnings.order_by("-issued_at", "-pk"), LIST_LIMIT)
-
-
-def round_visible(user, rnd) -> bool:
-    """A round is shown to whoever sees one of its inspections (a county sees its part of a city's round)."""
-    return Inspection.objects.visible_to(user).filter(round=rnd).exists()
 
 
 @dataclass

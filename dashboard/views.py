@@ -7,7 +7,6 @@ object out of scope is a 404. Lists answer htmx requests (`HX-Request`) with the
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +16,9 @@ from django.views.generic import TemplateView
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.filters import FindingFilterSet
-from inspection.models import Finding, InspectionRound, Organization, Region
+from inspection.models import Finding, Organization, Region
 from inspection.scoping import get_object_in_scope_or_404
+from inspection.selectors import rounds_visible
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
 from rectification.filters import RectificationTaskFilterSet, WarningFilterSet
 from rectification.models import RectificationTask, Warning
@@ -68,9 +68,8 @@ class RoundDetailView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rnd = get_object_or_404(InspectionRound.objects.select_related("organizer"), pk=self.kwargs["pk"])
-        if not selectors.round_visible(self.request.user, rnd):
-            raise Http404
+        # A county sees its part of a city's round: the round is in scope when one of its inspections is.
+        rnd = get_object_or_404(rounds_visible(self.request.user).select_related("organizer"), pk=self.kwargs["pk"])
         context["round"] = rnd
         context.update(selectors.round_detail(self.request.user, rnd, context["today"]))
         return context
@@ -107,7 +106,7 @@ class RegionView(DashboardView):
 
     def get(self, request, *args, **kwargs):
         if "code" not in kwargs and request.user.region_id:
-            return redirect("dashboard:region", code=request.user.region.code)
+            return redirect("dashboard:region_detail", code=request.user.region.code)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -12,10 +12,12 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 def visible_rounds(request):
-    """The rounds a filter offers and accepts: the asking user's (all when there is no request, e.g. an export
-    whose base queryset is scoped already)."""
-    rounds = InspectionRound.objects.select_related("organizer")  # str(round) names the organiser
-    return rounds.all() if request is None else rounds.visible_to(request.user)
+    """The rounds a filter offers and accepts: those the asking user sees a part of (all when there is no
+    request, e.g. an export whose base queryset is scoped already)."""
+    from inspection.selectors import rounds_visible
+
+    rounds = InspectionRound.objects.all() if request is None else rounds_visible(request.user)
+    return rounds.select_related("organizer")  # str(round) names the organiser
 
 
 class RegionCodeFilter(django_filters.CharFilter):

@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,7 +11,8 @@ from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import is_region_admin
 from inspection.filters import FindingFilterSet
-from inspection.models import Finding, Inspection, InspectionRound, Organization
+from inspection.models import Finding, Inspection, Organization
+from inspection.selectors import rounds_visible
 from ledger import services, tasks
 from ledger.forms import LedgerImportForm
 from ledger.models import LedgerImport
@@ -104,10 +105,8 @@ def export_inspection(request, pk):
 @login_required
 @require_GET
 def export_round(request, pk):
-    rnd = get_object_or_404(InspectionRound.objects.select_related("organizer"), pk=pk)
     # A county user may export the part of a city's round that inspected their county.
-    if not Inspection.objects.visible_to(request.user).filter(round=rnd).exists():
-        raise Http404
+    rnd = get_object_or_404(rounds_visible(request.user).select_related("organizer"), pk=pk)
     return _ledger_file(request, _visible_tasks(request).filter(round=rnd), str(rnd), rnd)
 
 

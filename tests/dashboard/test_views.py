@@ -26,16 +26,16 @@ def page_urls(place):
     """Every dashboard page, with an object of `place`."""
     return {
         "overview": reverse("dashboard:overview"),
-        "round": reverse("dashboard:round", args=[place.round.pk]),
-        "organization": reverse("dashboard:organization", args=[place.organization.pk]),
-        "region": reverse("dashboard:region", args=[place.region.code]),
-        "city": reverse("dashboard:region", args=["421200"]),
-        "tasks": reverse("dashboard:tasks"),
-        "tasks filtered": reverse("dashboard:tasks") + f"?round={place.round.pk}&category=integrity&stage=overdue&q=问题",
-        "tasks last page": reverse("dashboard:tasks") + "?last=1",
-        "tasks htmx": reverse("dashboard:tasks") + "?overdue=true",
-        "findings": reverse("dashboard:findings") + "?status=in_progress&overdue=true",
-        "warnings": reverse("dashboard:warnings") + "?active=true&level=red",
+        "round": reverse("dashboard:round_detail", args=[place.round.pk]),
+        "organization": reverse("dashboard:organization_detail", args=[place.organization.pk]),
+        "region": reverse("dashboard:region_detail", args=[place.region.code]),
+        "city": reverse("dashboard:region_detail", args=["421200"]),
+        "tasks": reverse("dashboard:task_list"),
+        "tasks filtered": reverse("dashboard:task_list") + f"?round={place.round.pk}&category=integrity&stage=overdue&q=问题",
+        "tasks last page": reverse("dashboard:task_list") + "?last=1",
+        "tasks htmx": reverse("dashboard:task_list") + "?overdue=true",
+        "findings": reverse("dashboard:finding_list") + "?status=in_progress&overdue=true",
+        "warnings": reverse("dashboard:warning_list") + "?active=true&level=red",
     }
 
 
@@ -87,7 +87,7 @@ def test_root_needs_a_login(client):
 
 def test_round_page_shows_units_with_progress_stage_and_timeline(client, home, viewer):
     client.force_login(viewer)
-    text = body(client.get(reverse("dashboard:round", args=[home.round.pk])))
+    text = body(client.get(reverse("dashboard:round_detail", args=[home.round.pk])))
     row = RateSnapshot.objects.get(scope=RateScope.ROUND_ORGANIZATION, organization=home.organization, day=timezone.localdate())
     assert f'<progress max="{row.tasks_total}" value="{row.closed}">' in text
     assert "stage-overdue" in text  # the unit has overdue tasks
@@ -98,18 +98,18 @@ def test_round_page_shows_units_with_progress_stage_and_timeline(client, home, v
 
 def test_out_of_scope_objects_are_404(client, home, away, viewer):
     client.force_login(viewer)
-    for url in (reverse("dashboard:round", args=[away.round.pk]), reverse("dashboard:organization", args=[away.organization.pk]),
-                reverse("dashboard:region", args=[away.region.code]), reverse("dashboard:region", args=["421200"])):
+    for url in (reverse("dashboard:round_detail", args=[away.round.pk]), reverse("dashboard:organization_detail", args=[away.organization.pk]),
+                reverse("dashboard:region_detail", args=[away.region.code]), reverse("dashboard:region_detail", args=["421200"])):
         assert client.get(url).status_code == 404, url
 
 
 def test_region_drill_down_rolls_up_and_ranks_units(client, home, away, city_viewer):
     home.grow(units=2, tasks=3)
     client.force_login(city_viewer)
-    city = body(client.get(reverse("dashboard:region", args=["421200"])))
+    city = body(client.get(reverse("dashboard:region_detail", args=["421200"])))
     county = RateSnapshot.objects.get(scope=RateScope.REGION, region=home.region, day=timezone.localdate())
-    assert reverse("dashboard:region", args=[home.region.code]) in city and f"{county.rate}%" in city
-    ranked = body(client.get(reverse("dashboard:region", args=[home.region.code]) + "?sort=overdue"))
+    assert reverse("dashboard:region_detail", args=[home.region.code]) in city and f"{county.rate}%" in city
+    ranked = body(client.get(reverse("dashboard:region_detail", args=[home.region.code]) + "?sort=overdue"))
     names = re.findall(r'/organizations/\d+/">([^<]+)</a>', ranked)
     expected = [row.organization.name for row in RateSnapshot.objects.filter(
         scope=RateScope.ORGANIZATION, region=home.region, day=timezone.localdate()).order_by("-overdue", "rate", "organization__name")]
@@ -118,7 +118,7 @@ def test_region_drill_down_rolls_up_and_ranks_units(client, home, away, city_vie
 
 def test_task_filters_narrow_the_list(client, home, away, city_viewer):
     client.force_login(city_viewer)
-    url = reverse("dashboard:tasks")
+    url = reverse("dashboard:task_list")
     today = timezone.localdate()
     cases = {
         f"region={home.region.code}": RectificationTask.objects.filter(region=home.region),
@@ -140,26 +140,26 @@ def test_task_filters_narrow_the_list(client, home, away, city_viewer):
 
 def test_finding_filters_apply_task_conditions_together(client, home, city_viewer):
     client.force_login(city_viewer)
-    text = body(client.get(reverse("dashboard:findings") + "?status=closed&category=conduct"))
+    text = body(client.get(reverse("dashboard:finding_list") + "?status=closed&category=conduct"))
     expected = Finding.objects.filter(tasks__status="closed", category="conduct").distinct()
     assert f"共 {expected.count()} 条" in text and expected.count() > 0
 
 
 def test_a_bad_filter_gets_a_chinese_message_and_no_rows(client, home, viewer):
     client.force_login(viewer)
-    text = body(client.get(reverse("dashboard:tasks") + "?deadline_from=明天"))
+    text = body(client.get(reverse("dashboard:task_list") + "?deadline_from=明天"))
     assert "筛选条件有误" in text and "整改时限起" in text and "共 0 条" in text
 
 
 def test_a_round_out_of_scope_is_refused_as_a_filter(client, home, away, viewer):
     client.force_login(viewer)
-    text = body(client.get(reverse("dashboard:tasks") + f"?round={away.round.pk}"))
+    text = body(client.get(reverse("dashboard:task_list") + f"?round={away.round.pk}"))
     assert "筛选条件有误" in text and "通城乙" not in text
 
 
 def test_htmx_gets_the_results_fragment_only(client, home, viewer):
     client.force_login(viewer)
-    response = client.get(reverse("dashboard:tasks") + "?stage=overdue", headers={"HX-Request": "true"})
+    response = client.get(reverse("dashboard:task_list") + "?stage=overdue", headers={"HX-Request": "true"})
     text = body(response)
     assert "<html" not in text and "下载 xlsx" in text and "HX-Request" in response["Vary"]
     assert "/ledger/export/tasks/?" in text and "stage=overdue" in text
@@ -168,7 +168,7 @@ def test_htmx_gets_the_results_fragment_only(client, home, viewer):
 def test_keyset_pages_walk_the_whole_list_both_ways(client, home, viewer, settings):
     home.grow(units=2, tasks=30)  # 62 tasks in the county: two pages of 50
     client.force_login(viewer)
-    url = reverse("dashboard:tasks")
+    url = reverse("dashboard:task_list")
     first = body(client.get(url))
     ids = re.findall(r'/tasks/(\d+)/progress/', first)
     after = re.search(r'after=([^"&]+)"', first).group(1)
@@ -201,7 +201,7 @@ def test_finding_export_downloads_what_the_filter_shows_and_is_audited(client, h
 
 def test_organization_page_shows_history_warnings_and_extensions(client, home, viewer):
     client.force_login(viewer)
-    text = body(client.get(reverse("dashboard:organization", args=[home.organization.pk])))
+    text = body(client.get(reverse("dashboard:organization_detail", args=[home.organization.pk])))
     assert "咸安甲预警0" in text and "材料未齐" in text
     assert "新建" in text or "创建" in text  # simple-history's "+" entry of each task
     assert "已销号" in text
@@ -232,6 +232,19 @@ def test_rendered_pages_keep_the_csp(client, home, viewer):
 
 def test_breadcrumbs_link_only_regions_in_scope(client, home, viewer):
     client.force_login(viewer)
-    text = body(client.get(reverse("dashboard:region", args=[home.region.code])))
+    text = body(client.get(reverse("dashboard:region_detail", args=[home.region.code])))
     assert "湖北省 › 咸宁市 › <strong>咸安区</strong>" in text  # shown, but not links: they are above the user's region
-    assert reverse("dashboard:region", args=["421200"]) not in text
+    assert reverse("dashboard:region_detail", args=["421200"]) not in text
+
+
+def test_a_county_sees_its_part_of_a_city_round(client, home, away, viewer, xianning):
+    from tests.factories import make_inspection, make_round
+
+    rnd = make_round(xianning, title="咸宁市委第一轮巡察")
+    make_inspection(rnd, home.organization)
+    make_inspection(rnd, away.organization)
+    client.force_login(viewer)
+    text = body(client.get(reverse("dashboard:round_detail", args=[rnd.pk])))
+    assert home.organization.name in text and away.organization.name not in text
+    listed = body(client.get(reverse("dashboard:task_list") + f"?round={rnd.pk}"))
+    assert "筛选条件有误" not in listed and f'<option value="{rnd.pk}" selected>' in listed
