@@ -5,6 +5,11 @@
   // Okabe–Ito: distinguishable with colour-blindness and in greyscale print (with the dashed second line).
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"];
   var NAMES = { rate: "整改率", on_time_rate: "按期整改率" };
+  var charts = [];
+
+  function resizeAll() {
+    charts.forEach(function (chart) { chart.resize(); });
+  }
 
   function data(id) {
     var node = document.getElementById(id);
@@ -19,7 +24,7 @@
         one.symbol = index ? "triangle" : "circle";
       } else {
         one.itemStyle = index ? { decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: 0.8 } } : {};
-        one.label = { show: source.labels.length <= 12, position: "top", formatter: "{c}" };
+        one.label = { show: source.labels.length <= 8, position: "top", formatter: "{c}" };
       }
       return one;
     });
@@ -45,8 +50,16 @@
       series: series(kind, source)
     });
     node.dataset.drawn = "1";
-    window.addEventListener("resize", function () { chart.resize(); });
-    window.addEventListener("beforeprint", function () { chart.resize(); });
+    charts.push(chart);
+  }
+
+  // Redraw at the size of the print layout (A4 columns) and back: the print media query flips while printing.
+  window.addEventListener("resize", resizeAll);
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
+  if (window.matchMedia) {
+    var print = window.matchMedia("print");
+    if (print.addEventListener) { print.addEventListener("change", resizeAll); }
   }
 
   function drawAll(root) {
