@@ -59,7 +59,7 @@ class Figures:
         figures = cls(**{name: sum(getattr(row, name) for row in rows) for name in COUNT_FIELDS},
                       day=max(row.day for row in rows))
         figures.rate = percent(figures.closed, figures.tasks_total)
-        figures.on_time_rate = percent(figures.closed_on_time, figures.closed)
+        figures.on_time_rate = percent(figures.closed_on_time, figures.tasks_total)  # as the recompute job defines it
         return figures
 
 

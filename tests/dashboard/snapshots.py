@@ -63,7 +63,7 @@ def snapshots_write(day):
     for key, figures in counts.items():
         rows.append(RateSnapshot(scope_key=key, day=day, **places[key], **figures,
                                  rate=_percent(figures["closed"], figures["tasks_total"]),
-                                 on_time_rate=_percent(figures["closed_on_time"], figures["closed"])))
+                                 on_time_rate=_percent(figures["closed_on_time"], figures["tasks_total"])))
     RateSnapshot.objects.filter(day=day).delete()
     RateSnapshot.objects.bulk_create(rows)
     return rows
