@@ -52,7 +52,7 @@ class Submitted:
 
 
 def article_submit(*, name: str, data: bytes, user=None, region: Region | None = None, source_url: str = "",
-                   published: date | None = None) -> Submitted:
+                   published: date | None = None, title: str = "") -> Submitted:
     """Read one file and store its article (status 排队中) unless the same text is stored already.
 
     A bad file stores nothing and comes back with `error`. The caller starts the parse
@@ -71,12 +71,34 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=document.title or name, source_url=source_url, published=published, encoding=document.encoding,
+                title=(title or document.title or name)[:300], source_url=source_url, published=published, encoding=document.encoding,
                 file_name=name[:255], text=document.text, content_hash=digest, region=region, uploaded_by=user,
             )
     except IntegrityError:  # the same text sent twice at once: the other one won
         return Submitted(name, Article.objects.get(content_hash=digest))
     return Submitted(name, article, created=True)
+
+
+def article_submit_upload(file, *, user, parse: bool = True, **fields) -> Submitted:
+    """`article_submit` for an uploaded file (page and API); a new article is parsed by a Celery task
+    once the transaction commits, so the request returns at once."""
+    from ingest.tasks import article_parse
+
+    limit = settings.INGEST_MAX_BYTES
+    if file.size is not None and file.size > limit:  # refused before a byte is read
+        return Submitted(file.name, error=f"文件过大（{file.size / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB。")
+    submitted = article_submit(name=file.name, data=file.read(limit + 1), user=user, **fields)
+    if submitted.created and parse:
+        article_id = submitted.article.pk
+        transaction.on_commit(lambda: article_parse.delay(article_id))
+    return submitted
+
+
+def article_submit_upload_text(name: str, text: str, *, user, **fields) -> Submitted:
+    """An article sent as text (API): the same path as a UTF-8 .txt upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return article_submit_upload(SimpleUploadedFile(name, text.encode("utf-8")), user=user, **fields)
 
 
 def _regions_by_code(codes) -> dict[str, Region]:
