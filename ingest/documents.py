@@ -107,13 +107,23 @@ def _first_line(text: str) -> str:
     return ""
 
 
+def too_large(size: int, limit: int) -> str:
+    return f"文件过大（{human_size(size)}），上限为 {human_size(limit)}。"
+
+
+def human_size(size: int) -> str:
+    if size >= 1048576:
+        return f"{size / 1048576:.1f} MB".replace(".0 MB", " MB")
+    return f"{size / 1024:.1f} KB".replace(".0 KB", " KB") if size >= 1024 else f"{size} 字节"
+
+
 def read_document(name: str, data: bytes, *, max_bytes: int) -> Document:
     """The text of one uploaded or local file; DocumentError for anything that is not an article."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in SUFFIXES:
         raise DocumentError(f"不支持的文件类型“{suffix or '无扩展名'}”，只接受 .txt、.html、.docx、.pdf。")
     if len(data) > max_bytes:
-        raise DocumentError(f"文件过大（{len(data) / 1048576:.1f} MB），上限为 {max_bytes / 1048576:.0f} MB。")
+        raise DocumentError(too_large(len(data), max_bytes))
     if not data.strip():
         raise DocumentError("文件为空。")
     title = ""

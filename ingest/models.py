@@ -107,7 +107,9 @@ class ExtractedFact(_Reviewed):
         verbose_name_plural = "抽取数据"
         ordering = ["article", "start_offset", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "metric", "start_offset", "end_offset"], name="fact_once_per_span"),
+            # "9个乡镇、173个村" is one span with two figures of one metric.
+            models.UniqueConstraint(fields=["article", "metric", "start_offset", "end_offset", "value"],
+                                    name="fact_once_per_span"),
             models.CheckConstraint(condition=models.Q(end_offset__gte=models.F("start_offset")), name="fact_span_ordered"),
         ]
 

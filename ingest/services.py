@@ -19,7 +19,7 @@ from accounts.choices import AuditAction
 from accounts.roles import Role, is_inspecting_side, user_role
 from config.errors import DomainError
 from ingest.choices import ArticleStatus, ReviewState
-from ingest.documents import DocumentError, content_hash, read_document
+from ingest.documents import DocumentError, content_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
 from ingest.rules import resolve_date
@@ -86,7 +86,7 @@ def article_submit_upload(file, *, user, parse: bool = True, **fields) -> Submit
 
     limit = settings.INGEST_MAX_BYTES
     if file.size is not None and file.size > limit:  # refused before a byte is read
-        return Submitted(file.name, error=f"文件过大（{file.size / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB。")
+        return Submitted(file.name, error=too_large(file.size, limit))
     submitted = article_submit(name=file.name, data=file.read(limit + 1), user=user, **fields)
     if submitted.created and parse:
         article_id = submitted.article.pk
@@ -131,11 +131,11 @@ def _round_fields(found, regions) -> dict:
 
 
 def _write_facts(article, facts, regions) -> None:
-    """Upsert facts by (metric, span); pending ones the engine no longer finds go, reviewed ones stay."""
-    existing = {(f.metric, f.start_offset, f.end_offset): f for f in article.facts.all()}
+    """Upsert facts by (metric, span, value); pending ones the engine no longer finds go, reviewed ones stay."""
+    existing = {(f.metric, f.start_offset, f.end_offset, f.value): f for f in article.facts.all()}
     seen = set()
     for fact in facts:
-        key = (fact.metric, fact.start, fact.end)
+        key = (fact.metric, fact.start, fact.end, float(fact.value))
         if key in seen:
             continue
         seen.add(key)
