@@ -22,7 +22,7 @@ class _MultipleFileField(forms.FileField):
 
 
 class ArticleUploadForm(forms.Form):
-    files = _MultipleFileField(label="文章文件")
+    files = _MultipleFileField(label="文章文件", allow_empty_file=True)  # the pipeline refuses empty files itself
     source_url = forms.URLField(label="来源网址", required=False, max_length=1000, assume_scheme="https")
     published = forms.DateField(label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

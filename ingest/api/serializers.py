@@ -39,7 +39,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 class ArticleCreateSerializer(serializers.Serializer):
     """An article by upload (`file`, multipart) or as text (`text`, with an optional `title`)."""
 
-    file = serializers.FileField(required=False)
+    file = serializers.FileField(required=False, allow_empty_file=True)  # refused by the pipeline, in its words
     text = serializers.CharField(required=False, trim_whitespace=False)
     title = serializers.CharField(required=False, max_length=200)
     source_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
