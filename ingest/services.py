@@ -119,7 +119,7 @@ def article_region(current: Region | None, named: Counter, regions: dict[str, Re
 
 
 def _fact_fields(fact, regions) -> dict:
-    return {"value": float(fact.value), "approx": fact.approx, "unit": fact.unit or "", "subject": fact.subject or "",
+    return {"approx": fact.approx, "unit": fact.unit or "", "subject": fact.subject or "",
             "subject_code": fact.subject_code or "", "subject_region": regions.get(fact.subject_code or ""),
             "quote": fact.quote, "current": True}
 
@@ -130,48 +130,37 @@ def _round_fields(found, regions) -> dict:
             "quote": found.quote, "current": True}
 
 
-def _write_facts(article, facts, regions) -> None:
-    """Upsert facts by (metric, span, value); pending ones the engine no longer finds go, reviewed ones stay."""
-    existing = {(f.metric, f.start_offset, f.end_offset, f.value): f for f in article.facts.all()}
+def _upsert(model, article, found_items, key_names, key_of, fields_of) -> None:
+    """Write what the engine found, one row per key: new keys are added, known ones updated, pending
+    rows the engine no longer finds removed; reviewed rows stay (marked not current)."""
+    existing = {tuple(getattr(row, name) for name in key_names): row for row in model.objects.filter(article=article)}
     seen = set()
-    for fact in facts:
-        key = (fact.metric, fact.start, fact.end, float(fact.value))
+    for found in found_items:
+        key = key_of(found)
         if key in seen:
             continue
         seen.add(key)
-        fields = _fact_fields(fact, regions)
-        row = existing.get(key)
+        fields, row = fields_of(found), existing.get(key)
         if row is None:
-            ExtractedFact.objects.create(article=article, metric=fact.metric, start_offset=fact.start,
-                                         end_offset=fact.end, **fields)
-        else:
-            if not row.is_pending:  # a reviewer's decision stands; only the engine's own fields move
-                fields.pop("subject_region")
-            ExtractedFact.objects.filter(pk=row.pk).update(**fields)
+            model.objects.create(article=article, **dict(zip(key_names, key)), **fields)
+            continue
+        if not row.is_pending:  # the region a reviewer decided against stays
+            fields = {name: value for name, value in fields.items() if not name.endswith("_region")}
+        model.objects.filter(pk=row.pk).update(**fields)
     stale = [row.pk for key, row in existing.items() if key not in seen]
-    ExtractedFact.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
-    ExtractedFact.objects.filter(pk__in=stale).update(current=False)
+    model.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
+    model.objects.filter(pk__in=stale).update(current=False)
+
+
+def _write_facts(article, facts, regions) -> None:
+    # "9个乡镇、173个村" is one span with two figures of one metric: the value is part of the key.
+    _upsert(ExtractedFact, article, facts, ("metric", "start_offset", "end_offset", "value"),
+            lambda f: (f.metric, f.start, f.end, float(f.value)), lambda f: _fact_fields(f, regions))
 
 
 def _write_rounds(article, rounds, regions) -> None:
-    existing = {(r.start_offset, r.end_offset, r.organizer_code, r.start): r for r in article.rounds.all()}
-    seen = set()
-    for found in rounds:
-        start, end = found.offsets
-        key = (start, end, found.organizer_code or "", found.start or "")
-        if key in seen:
-            continue
-        seen.add(key)
-        fields = _round_fields(found, regions)
-        row = existing.get(key)
-        if row is None:
-            ExtractedRound.objects.create(article=article, start_offset=start, end_offset=end,
-                                          organizer_code=key[2], start=key[3], **fields)
-        else:
-            ExtractedRound.objects.filter(pk=row.pk).update(**fields)
-    stale = [row.pk for key, row in existing.items() if key not in seen]
-    ExtractedRound.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
-    ExtractedRound.objects.filter(pk__in=stale).update(current=False)
+    _upsert(ExtractedRound, article, rounds, ("start_offset", "end_offset", "organizer_code", "start"),
+            lambda r: (*r.offsets, r.organizer_code or "", r.start or ""), lambda r: _round_fields(r, regions))
 
 
 def article_extract(article_id: int) -> Article:

@@ -2,10 +2,8 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -21,15 +19,6 @@ pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def worker(monkeypatch):
-    # Connections opened by the worker thread close after each task, so the test database can be flushed.
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-        yield
 
 
 def test_the_corpus_uploaded_on_the_page_is_parsed_by_a_worker(client, xianan, worker):
