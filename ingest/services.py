@@ -134,7 +134,7 @@ def _upsert(model, article, found_items, key_names, key_of, fields_of) -> None:
     """Write what the engine found, one row per key: new keys are added, known ones updated, pending
     rows the engine no longer finds removed; reviewed rows stay (marked not current)."""
     existing = {tuple(getattr(row, name) for name in key_names): row for row in model.objects.filter(article=article)}
-    seen = set()
+    seen, new = set(), []
     for found in found_items:
         key = key_of(found)
         if key in seen:
@@ -142,11 +142,13 @@ def _upsert(model, article, found_items, key_names, key_of, fields_of) -> None:
         seen.add(key)
         fields, row = fields_of(found), existing.get(key)
         if row is None:
-            model.objects.create(article=article, **dict(zip(key_names, key)), **fields)
+            new.append(model(article=article, **dict(zip(key_names, key)), **fields))
             continue
         if not row.is_pending:  # the region a reviewer decided against stays
             fields = {name: value for name, value in fields.items() if not name.endswith("_region")}
-        model.objects.filter(pk=row.pk).update(**fields)
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            model.objects.filter(pk=row.pk).update(**fields)
+    model.objects.bulk_create(new)
     stale = [row.pk for key, row in existing.items() if key not in seen]
     model.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
     model.objects.filter(pk__in=stale).update(current=False)
