@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import DomainError
 from ingest import selectors, services
+from ingest.filters import ArticleFilterSet
 from ingest.forms import ArticleUploadForm, FactReviewForm, RoundReviewForm
 from ingest.highlight import segments
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
@@ -32,9 +33,10 @@ def article_list(request):
                 else:
                     messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储。")
             return redirect("ingest:article_list")
-    articles = Article.objects.visible_to(request.user).select_related("region", "uploaded_by").defer("text")[:100]
+    filterset = ArticleFilterSet(request.GET or None, queryset=Article.objects.visible_to(request.user))
+    articles = filterset.qs.select_related("region", "uploaded_by").defer("text")[:100]
     return render(request, "ingest/article_list.html", {
-        "form": form, "articles": articles, "may_upload": services.may_upload(request.user)})
+        "form": form, "filterset": filterset, "articles": articles, "may_upload": services.may_upload(request.user)})
 
 
 @login_required

@@ -1,3 +1,4 @@
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -11,6 +12,7 @@ from ingest.api.serializers import (
     ArticleSerializer,
     ReportedFigureSerializer,
 )
+from ingest.filters import ArticleFilterSet, ReportedFigureFilterSet
 from ingest.models import Article, ReportedFigure
 
 
@@ -18,6 +20,8 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """Articles the caller may see; POST a file (multipart `file`) or `text` to add one (parsed by a Celery task)."""
 
     permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ArticleFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
@@ -51,6 +55,8 @@ class ReportedFigureViewSet(viewsets.ReadOnlyModelViewSet):
     """Accepted figures the caller may see, each with the figure records give and whether they differ."""
 
     permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportedFigureFilterSet
     serializer_class = ReportedFigureSerializer
 
     def get_queryset(self):

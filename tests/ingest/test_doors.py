@@ -141,3 +141,17 @@ def test_api_scoping_and_who_may_create(client, admin_user, xianan, tongcheng, d
     assert client.post("/api/v1/articles/", {"file": upload(TONGCHENG_ARTICLE)}).status_code == 201
     client.logout()
     assert client.get("/api/v1/articles/").status_code in (401, 403)
+
+
+def test_filters_on_the_page_and_the_api(client, admin_user, django_capture_on_commit_callbacks):
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ingest:article_list"), {"files": [upload(XIANAN_ARTICLE)]})
+    client.post(reverse("ingest:article_list"), {"files": [upload(TONGCHENG_ARTICLE)]})  # left queued
+    parsed, queued = Article.objects.get(status="parsed"), Article.objects.get(status="queued")
+    assert [row["id"] for row in client.get("/api/v1/articles/?status=queued").json()] == [queued.pk]
+    assert [row["id"] for row in client.get("/api/v1/articles/?status=parsed&region=421202").json()] == [parsed.pk]
+    assert client.get("/api/v1/articles/?region=421222").json() == []
+    page = client.get(reverse("ingest:article_list"), {"status": "queued"}).content.decode()
+    assert reverse("ingest:article_detail", args=[queued.pk]) in page
+    assert reverse("ingest:article_detail", args=[parsed.pk]) not in page

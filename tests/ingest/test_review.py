@@ -192,3 +192,6 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
     assert by_metric[("issues_found", 394.0)]["tracked"] == 3 and by_metric[("issues_found", 394.0)]["differs"] is True
     assert by_metric[("rectification_rate", 90.2)]["differs"] is False
     assert rate.pk in {row["id"] for row in body}
+    only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()
+    assert [row["id"] for row in only_rates] == [rate.pk]
+    assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json() == []
