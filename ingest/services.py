@@ -71,24 +71,25 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=(title or document.title or name)[:300], source_url=source_url, published=published, encoding=document.encoding,
-                file_name=name[:255], text=document.text, content_hash=digest, region=region, uploaded_by=user,
+                title=(title or document.title or name)[:300], source_url=source_url, published=published,
+                encoding=document.encoding, file_name=name[:255], text=document.text, content_hash=digest,
+                region=region, uploaded_by=user,
             )
     except IntegrityError:  # the same text sent twice at once: the other one won
         return Submitted(name, Article.objects.get(content_hash=digest))
     return Submitted(name, article, created=True)
 
 
-def article_submit_upload(file, *, user, parse: bool = True, **fields) -> Submitted:
+def article_submit_upload(file, *, user, **fields) -> Submitted:
     """`article_submit` for an uploaded file (page and API); a new article is parsed by a Celery task
     once the transaction commits, so the request returns at once."""
-    from ingest.tasks import article_parse
+    from ingest.tasks import article_parse  # tasks imports this module
 
     limit = settings.INGEST_MAX_BYTES
     if file.size is not None and file.size > limit:  # refused before a byte is read
         return Submitted(file.name, error=too_large(file.size, limit))
     submitted = article_submit(name=file.name, data=file.read(limit + 1), user=user, **fields)
-    if submitted.created and parse:
+    if submitted.created:
         article_id = submitted.article.pk
         transaction.on_commit(lambda: article_parse.delay(article_id))
     return submitted
