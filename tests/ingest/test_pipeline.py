@@ -3,7 +3,7 @@ import dataclasses
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from ingest import services
 from ingest.choices import ArticleStatus, ReviewState
@@ -72,6 +72,17 @@ def test_reextracting_unchanged_writes_the_same_rows(regions):
     assert list(ExtractedFact.objects.order_by("pk").values()) == rows
     article.refresh_from_db()
     assert article.extractor_runs == 2
+
+
+def test_reextract_every_stored_article_without_the_files(regions):
+    run_ingest(CORPUS)
+    before = sorted(ExtractedFact.objects.values_list("article_id", "metric", "start_offset", "value"))
+    out, _ = run_ingest("--reextract")
+    assert out.strip() == f"重新抽取 {len(CORPUS_FILES)} 篇，失败 0 篇"
+    assert sorted(ExtractedFact.objects.values_list("article_id", "metric", "start_offset", "value")) == before
+    assert set(Article.objects.values_list("extractor_runs", flat=True)) == {2}
+    with pytest.raises(CommandError, match="请给出文件或目录"):
+        run_ingest()
 
 
 def test_reextraction_after_the_engine_changed_keeps_reviews_without_duplicates(regions, xianan, monkeypatch):

@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from ingest import services
 from ingest.documents import SUFFIXES
+from ingest.models import Article
 from inspection.models import Region
 
 
@@ -23,12 +24,17 @@ class Command(BaseCommand):
     help = "采集文章：读入文件和目录（.txt、.html、.docx、.pdf），存储并抽取数据；最后汇总新增、重复、失败。"
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或目录")
+        parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="文件或目录")
         parser.add_argument("--region", metavar="CODE", help="文章所属地区的行政区划代码（默认按文章内容判断）")
-        parser.add_argument("--reextract", action="store_true", help="已存储的文章也重新抽取（抽取引擎改进后使用）")
+        parser.add_argument("--reextract", action="store_true",
+                            help="已存储的文章也重新抽取（抽取引擎改进后使用）；不给 PATH 时重新抽取全部已存储文章")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, paths, region, reextract, no_progress, **options):
+        if not paths:
+            if not reextract:
+                raise CommandError("请给出文件或目录；或用 --reextract 重新抽取全部已存储文章。")
+            return self._reextract_all(no_progress)
         region_obj = None
         if region:
             region_obj = Region.objects.filter(code=region).first()
@@ -46,6 +52,16 @@ class Command(BaseCommand):
             self.stderr.write(line)
         self.stdout.write(f"新增 {counts['stored']} 篇，重复 {counts['duplicate']} 篇，失败 {counts['failed']} 篇"
                           f"（共 {len(files)} 个文件）")
+
+    def _reextract_all(self, no_progress):
+        failed = 0
+        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        for pk in tqdm(ids, desc="重新抽取", unit="篇", disable=no_progress or None):
+            article = services.article_extract(pk)
+            if article.error:
+                failed += 1
+                self.stderr.write(f"{article.file_name or article.title}: {article.error}")
+        self.stdout.write(f"重新抽取 {len(ids) - failed} 篇，失败 {failed} 篇")
 
     @staticmethod
     def _one(path: Path, region, reextract) -> services.Submitted:
