@@ -200,8 +200,11 @@ def article_extract(article_id: int) -> Article:
 
 
 def _all_reviewed(article) -> bool:
-    items = [*article.facts.all(), *article.rounds.all()]
-    return bool(items) and not any(item.is_pending for item in items)
+    """Something was found and nothing of it waits for a review."""
+    related = (article.facts, article.rounds)
+    if any(manager.filter(review_state=ReviewState.PENDING).exists() for manager in related):
+        return False
+    return any(manager.exists() for manager in related)
 
 
 # ----- review ------------------------------------------------------------------------------------------
