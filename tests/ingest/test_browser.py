@@ -70,3 +70,18 @@ def test_a_figure_accepted_on_the_review_page(page, live_server):
     assert figure.value == 7 and figure.region == article.region
     assert page.locator(f"#fact-{fact.pk}").inner_text().count("已更正采纳") == 1
     assert Article.objects.get(pk=article.pk).status == ArticleStatus.PARSED and not page.errors
+
+
+def test_scripts_in_an_uploaded_page_never_run(page, live_server):
+    from tests.ingest.test_doors import HOSTILE
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    submitted = services.article_submit(name="通报.html", data=HOSTILE.encode("utf-8"), user=page.admin)
+    services.article_extract(submitted.article.pk)
+    for url in ("/ingest/", f"/ingest/articles/{submitted.article.pk}/"):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("load")
+    assert page.locator(".ingest-text").inner_text().count("<img src=x onerror=alert(1)>") == 1
+    assert dialogs == []
+    assert page.locator("img").count() == 0 and not page.errors
