@@ -144,6 +144,9 @@ def test_dashboards_in_chromium(demo_site, page):
     page.goto(f"{base}/warnings/?active=true")
     assert number(page.locator(".pagination .total").inner_text()) == Warning.objects.filter(lifted_at__isnull=True).count()
     shoot(page, "09-warnings")
+    page.click("nav.site-nav >> text=报道文章")
+    page.wait_for_url(f"{base}/ingest/")
+    shoot(page, "10-articles")
 
     assert not page.errors, page.errors  # no script errors and no CSP violations on any page
 
