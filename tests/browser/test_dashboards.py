@@ -127,12 +127,14 @@ def test_dashboards_in_chromium(demo_site, page):
     # Task list: filter by stage without a reload; the URL keeps the filter; the total equals the database's.
     page.goto(f"{base}/tasks/")
     shoot(page, "06-tasks")
+    page.evaluate("window.notReloaded = true")
     page.select_option("select[name=stage]", "overdue")
     page.wait_for_url(re.compile(r".*stage=overdue.*"))
     page.wait_for_load_state("networkidle")
     overdue = RectificationTask.objects.overdue_on(__import__("django.utils.timezone").utils.timezone.localdate()).count()
     assert number(page.locator(".pagination .total").inner_text()) == overdue
     assert "stage=overdue" in page.locator("a.download").get_attribute("href")
+    assert page.evaluate("window.notReloaded === true"), "htmx swapped the results without loading a new page"
     shoot(page, "07-tasks-filtered")
     page.goto(page.url)  # the pushed URL opens the same filtered view
     assert page.locator("select[name=stage]").input_value() == "overdue"
