@@ -9,6 +9,8 @@ from inspection.models import Finding, Inspection, InspectionRound, Lead, Organi
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+# Yes/no filters: "" (all) is left out of a shared URL; NullBooleanSelect would send "unknown".
+YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 
 
 def visible_rounds(request):
@@ -68,7 +70,7 @@ class FindingFilterSet(django_filters.FilterSet):
                                                    widget=forms.CheckboxSelectMultiple)
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, method="by_tasks", label="整改状态")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="by_tasks", label="阶段")
-    overdue = django_filters.BooleanFilter(method="by_tasks", label="是否逾期")
+    overdue = django_filters.BooleanFilter(method="by_tasks", label="是否逾期", widget=YES_NO)
     deadline_from = django_filters.DateFilter(method="by_tasks", label="整改时限起", widget=DATE_INPUT)
     deadline_to = django_filters.DateFilter(method="by_tasks", label="整改时限止", widget=DATE_INPUT)
     q = django_filters.CharFilter(method="search", label="搜索")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inspection.choices import FindingCategory
-from inspection.filters import DATE_INPUT, RegionCodeFilter, visible_rounds
+from inspection.filters import DATE_INPUT, YES_NO, RegionCodeFilter, visible_rounds
 from rectification.choices import Stage, TaskStatus, WarningLevel
 from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
 
@@ -19,7 +19,7 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
                                                    widget=forms.CheckboxSelectMultiple)
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_stage", label="阶段")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否逾期")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否逾期", widget=YES_NO)
     deadline_from = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="整改时限起", widget=DATE_INPUT)
     deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="整改时限止", widget=DATE_INPUT)
     q = django_filters.CharFilter(method="search", label="搜索")
@@ -66,7 +66,7 @@ class WarningFilterSet(django_filters.FilterSet):
     round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=visible_rounds, label="巡察轮次")
     organization = django_filters.NumberFilter(field_name="task__organization", label="被巡察党组织")
     level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级")
-    active = django_filters.BooleanFilter(field_name="lifted_at", lookup_expr="isnull", label="未解除")
+    active = django_filters.BooleanFilter(field_name="lifted_at", lookup_expr="isnull", label="未解除", widget=YES_NO)
     q = django_filters.CharFilter(method="search", label="搜索")
 
     class Meta:

@@ -135,6 +135,7 @@ def test_dashboards_in_chromium(demo_site, page):
     assert number(page.locator(".pagination .total").inner_text()) == overdue
     assert "stage=overdue" in page.locator("a.download").get_attribute("href")
     assert page.evaluate("window.notReloaded === true"), "htmx swapped the results without loading a new page"
+    assert page.url.endswith("/tasks/?stage=overdue"), page.url  # only the filters in use are in the URL
     shoot(page, "07-tasks-filtered")
     page.goto(page.url)  # the pushed URL opens the same filtered view
     assert page.locator("select[name=stage]").input_value() == "overdue"
