@@ -214,18 +214,20 @@ def task_histories(tasks) -> dict:
     return history
 
 
+def regions_with_figures(user, regions) -> list[dict]:
+    """`regions` with the figures of their newest region snapshot (None where there is none), one query."""
+    rows = {row.region_id: row for row in rates_latest(
+        snapshots_for(user).filter(scope=RateScope.REGION, region__in=[region.pk for region in regions]))}
+    return [{"region": region, "figures": Figures.of([rows[region.pk]]) if region.pk in rows else None}
+            for region in regions]
+
+
 def region_detail(user, region, *, sort: str) -> dict:
     snapshots = snapshots_for(user)
     children = list(region.children.order_by("code"))
-    region_rows = {row.region_id: row for row in rates_latest(
-        snapshots.filter(scope=RateScope.REGION, region__in=[region, *children]))}
+    own, *below = regions_with_figures(user, [region, *children])
     ranking = rates_latest(snapshots.filter(scope=RateScope.ORGANIZATION).in_region(region)).select_related(
         "organization__region")
     ranking = ranking.order_by("-overdue", "rate", "organization__name") if sort == "overdue" else \
         ranking.order_by("-rate", "overdue", "organization__name")
-    return {
-        "figures": Figures.of([region_rows[region.pk]]) if region.pk in region_rows else None,
-        "children": [{"region": child, "figures": Figures.of([region_rows[child.pk]]) if child.pk in region_rows else None}
-                     for child in children],
-        "ranking": ranking,
-    }
+    return {"figures": own["figures"], "children": below, "ranking": ranking}

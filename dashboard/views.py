@@ -113,8 +113,8 @@ class RegionView(DashboardView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         if "code" not in self.kwargs:  # a superuser without a region: start from the provinces
-            context["children"] = [{"region": region, "figures": None}
-                                   for region in Region.objects.filter(level="province").order_by("code")]
+            provinces = list(Region.objects.filter(parent__isnull=True).order_by("code"))
+            context["children"] = selectors.regions_with_figures(user, provinces)
             return context
         region = get_object_in_scope_or_404(Region.objects.select_related("parent__parent"), user,
                                             code=self.kwargs["code"])

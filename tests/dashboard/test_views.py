@@ -248,3 +248,12 @@ def test_a_county_sees_its_part_of_a_city_round(client, home, away, viewer, xian
     assert home.organization.name in text and away.organization.name not in text
     listed = body(client.get(reverse("dashboard:task_list") + f"?round={rnd.pk}"))
     assert "筛选条件有误" not in listed and f'<option value="{rnd.pk}" selected>' in listed
+
+
+def test_a_user_of_the_whole_country_starts_the_drill_down_at_the_provinces(client, home):
+    from tests.factories import make_user
+
+    client.force_login(make_user("root", is_superuser=True, staff=True))
+    text = body(client.get(reverse("dashboard:region_index")))
+    hubei = RateSnapshot.objects.get(scope=RateScope.REGION, region__code="420000", day=timezone.localdate())
+    assert reverse("dashboard:region_detail", args=["420000"]) in text and f"{hubei.rate}%" in text
