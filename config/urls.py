@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("api/", include("api.urls")),
     path("ingest/", include("ingest.urls")),
     path("ledger/", include("ledger.urls")),
     path("", include("inspection.urls")),

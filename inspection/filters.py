@@ -1,9 +1,16 @@
 """FilterSets shared by the pages and the API (one per model)."""
 import django_filters
+from django import forms
 from django.db.models import Q
 
-from inspection.choices import FindingCategory, RoundKind
-from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
+from inspection.choices import FindingCategory, RegionLevel, RoundKind
+from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """An id: a whole number (NumberFilter would accept 1.5)."""
+
+    field_class = forms.IntegerField
 
 
 class RegionCodeFilter(django_filters.CharFilter):
@@ -14,6 +21,17 @@ class RegionCodeFilter(django_filters.CharFilter):
             return qs
         region = Region.objects.filter(code=value).first()
         return qs.in_region(region) if region else qs.none()
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    region = RegionCodeFilter(label="地区代码（含下辖地区）")
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label="层级")
+    parent = django_filters.CharFilter(field_name="parent__code", label="上级地区代码")
+    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label="名称")
+
+    class Meta:
+        model = Region
+        fields = []
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
@@ -36,6 +54,14 @@ class InspectionRoundFilterSet(django_filters.FilterSet):
         fields = ["organizer", "term"]
 
 
+class InspectionGroupFilterSet(django_filters.FilterSet):
+    region = RegionCodeFilter(label="地区代码")
+
+    class Meta:
+        model = InspectionGroup
+        fields = ["round"]
+
+
 class InspectionFilterSet(django_filters.FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
@@ -46,8 +72,8 @@ class InspectionFilterSet(django_filters.FilterSet):
 
 class FindingFilterSet(django_filters.FilterSet):
     region = RegionCodeFilter(label="地区代码")
-    round = django_filters.NumberFilter(field_name="inspection__round", label="巡察轮次")
-    organization = django_filters.NumberFilter(field_name="inspection__organization", label="被巡察党组织")
+    round = IntegerFilter(field_name="inspection__round", label="巡察轮次")
+    organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别")
     q = django_filters.CharFilter(method="search", label="搜索")
 
@@ -61,8 +87,8 @@ class FindingFilterSet(django_filters.FilterSet):
 
 class LeadFilterSet(django_filters.FilterSet):
     region = RegionCodeFilter(label="地区代码")
-    round = django_filters.NumberFilter(field_name="inspection__round", label="巡察轮次")
-    organization = django_filters.NumberFilter(field_name="inspection__organization", label="被巡察党组织")
+    round = IntegerFilter(field_name="inspection__round", label="巡察轮次")
+    organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")
 
     class Meta:
         model = Lead
