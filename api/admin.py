@@ -38,7 +38,7 @@ class ApiTokenAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
-        return False  # revoke instead: the audit log keeps pointing at the token
+        return request.user.is_superuser  # admins revoke instead, so the audit trail keeps its token
 
     def save_model(self, request, obj, form, change):
         if change:
