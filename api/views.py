@@ -8,16 +8,26 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 
+from api.pagination import ApiPageNumberPagination
 from api.exports import EXPORT_FORMATS, Column, CSVRenderer, XLSXRenderer, export_response
 
 
 class ScopedQuerysetMixin:
+    ordering = ["-id"]  # newest first; the primary key keeps cursor pages stable and indexed
+    ordering_fields = ["id"]
+
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
 
 class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class ShortListViewSet(ScopedReadOnlyViewSet):
+    """Lists of at most a few thousand rows: page numbers (with a total count) instead of cursors."""
+
+    pagination_class = ApiPageNumberPagination
 
 
 class ExportMixin:

@@ -48,7 +48,6 @@ class RectificationTaskViewSet(ExportMixin, ScopedQuerysetMixin, mixins.CreateMo
     serializer_class = serializers.RectificationTaskSerializer
     filterset_class = filters.RectificationTaskFilterSet
     ordering_fields = ["id", "deadline", "updated_at"]
-    ordering = ["-id"]
     export_name = "整改任务"
     export_columns = TASK_EXPORT_COLUMNS
 
@@ -91,7 +90,6 @@ class DeadlineExtensionViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.DeadlineExtensionSerializer
     filterset_class = filters.DeadlineExtensionFilterSet
     ordering_fields = ["id", "requested_on"]
-    ordering = ["-id"]
 
     @extend_schema(summary="批准延期", description="批准一条待审批的延期申请：整改时限和阶段日期随之变更。",
                    request=None, responses={200: serializers.DeadlineExtensionSerializer})
@@ -108,7 +106,6 @@ class FollowUpVisitViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.FollowUpVisitSerializer
     filterset_class = filters.FollowUpVisitFilterSet
     ordering_fields = ["id", "visited_on"]
-    ordering = ["-id"]
 
 
 @described("红黄牌预警")
@@ -117,7 +114,6 @@ class WarningViewSet(ScopedReadOnlyViewSet):
     serializer_class = serializers.WarningSerializer
     filterset_class = filters.WarningFilterSet
     ordering_fields = ["id", "issued_at"]
-    ordering = ["-id"]
 
 
 def _rate_columns():
