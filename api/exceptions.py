@@ -7,6 +7,7 @@ its messages. Bad input is never a 500: a refused service (`DomainError`), a mod
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.utils import translation
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -107,9 +108,16 @@ def api_exception_handler(exc, context):
         return error_response("invalid", message, exc.status_code, fields=fields, headers=headers)
     code = exc.default_code if isinstance(exc.detail, (list, dict)) else (exc.detail.code or exc.default_code)
     message = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else MESSAGES.get(code, MESSAGES["invalid"])
-    if exc.detail == exc.default_detail or not message.strip():
+    if message.startswith("CSRF"):
+        message = "CSRF 校验失败：请刷新页面后重试（使用API令牌的请求不需要 CSRF）。"
+    elif exc.detail == exc.default_detail or not message.strip() or _untranslated(message):
         message = MESSAGES.get(code, message)
     return error_response(code, message, exc.status_code, headers=headers)
+
+
+def _untranslated(message: str) -> bool:
+    """An English text from DRF (a parser's or a library's) while the interface speaks Chinese."""
+    return (translation.get_language() or "").startswith("zh") and not any("\u4e00" <= char <= "\u9fff" for char in message)
 
 
 def _split(detail):

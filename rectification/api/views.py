@@ -1,16 +1,18 @@
 """Endpoints of rectification: tasks (with writes through the services), extensions, visits, warnings, rates."""
+from django.db.models import F
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.exports import Column
+from api.exports import EXPORT_FORMATS, Column
 from api.pagination import ApiCursorPagination
 from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from inspection.api.views import described
 from rectification import filters, services
 from rectification.api import serializers
+from rectification.choices import RateScope
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
 
 TASK_EXPORT_COLUMNS = [
@@ -152,6 +154,21 @@ class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, views
     pagination_class = RateCursorPagination
     export_name = "整改率"
     export_columns = _rate_columns()
+    # The JSON page is built from .values(): DRF serializer fields cost ~0.15 ms a row, and this endpoint
+    # is polled by dashboards and other systems. The rows match RateSnapshotSerializer (the documented
+    # schema, which schemathesis checks against every response).
+    row_fields = [name for name in serializers.RateSnapshotSerializer.Meta.fields
+                  if name not in ("region_code", "scope_display")]
+    scope_labels = dict(RateScope.choices)
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by(*RateCursorPagination.ordering)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        rows = self.filter_queryset(self.get_queryset()).values(*self.row_fields, region_code=F("region__code"))
+        page = self.paginate_queryset(rows)
+        for row in page:
+            row["scope_display"] = self.scope_labels.get(row["scope"], row["scope"])
+        return self.get_paginated_response(page)

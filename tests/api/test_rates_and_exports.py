@@ -159,3 +159,18 @@ def test_export_errors_are_json(clients, world):
     assert response.json()["error"]["fields"] == {"deadline_from": ["输入一个有效的日期。"]}
     response = clients["anonymous"].get(RATES, {"format": "xlsx"})
     assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_task_export_query_count_does_not_grow_with_rows(world):
+    from tests.accounts.conftest import build_side
+
+    client = token_client(world.users["superuser"])
+    client.get("/api/v1/tasks/", {"format": "csv"})
+    with CaptureQueriesContext(connection) as few:
+        b"".join(client.get("/api/v1/tasks/", {"format": "csv"}).streaming_content)
+    for label in ("咸安丙", "咸安丁", "咸安戊"):
+        build_side(world.home.region, label)
+    with CaptureQueriesContext(connection) as many:
+        body = b"".join(client.get("/api/v1/tasks/", {"format": "csv"}).streaming_content)
+    assert body.decode("utf-8-sig").count("\n") == 6  # header and five tasks
+    assert len(many) == len(few)
