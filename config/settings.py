@@ -233,3 +233,6 @@ SPECTACULAR_SETTINGS = {
     ],
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Ingest: the largest article file accepted (any door), in bytes.
+INGEST_MAX_BYTES = int(env_str("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))
