@@ -14,6 +14,7 @@ from api.views import RedocView, SwaggerView
 API_ROUTE_MODULES = [
     "inspection.api.urls",
     "rectification.api.urls",
+    "ingest.api.urls",
 ]
 
 router = DefaultRouter(trailing_slash=True)

@@ -232,6 +232,13 @@ SPECTACULAR_SETTINGS = {
         "api.schema.describe_generated",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "rectification.choices.TaskStatus",
+        "ExtensionStatusEnum": "rectification.choices.ExtensionStatus",
+        "LeadStatusEnum": "inspection.choices.LeadStatus",
+        "ArticleStatusEnum": "ingest.choices.ArticleStatus",
+    },
 }
 
 # Ingest: the largest article file accepted (any door), in bytes.

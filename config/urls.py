@@ -13,7 +13,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("ingest/", include("ingest.urls")),
-    path("api/v1/", include("ingest.api.urls")),
     path("ledger/", include("ledger.urls")),
     path("", include("inspection.urls")),
     path("", include("rectification.urls")),
