@@ -60,30 +60,29 @@ class RectificationTaskViewSet(ExportMixin, ScopedQuerysetMixin, mixins.CreateMo
         return queryset
 
     def create(self, request, *args, **kwargs):
-        payload = serializers.RectificationTaskCreateSerializer(data=request.data, context=self.get_serializer_context())
-        payload.is_valid(raise_exception=True)
-        task = services.task_create(**payload.validated_data)
-        return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
+        return self._apply(serializers.RectificationTaskCreateSerializer, services.task_create, status.HTTP_201_CREATED)
 
     @extend_schema(summary="填报整改进展", description="整改中，或已完成待验收（须附佐证材料）；已销号的任务不能再填报。",
                    request=serializers.TaskProgressSerializer, responses={200: serializers.RectificationTaskSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         task = self.get_object()
-        payload = serializers.TaskProgressSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        task = services.task_report_progress(task=task, user=request.user, **payload.validated_data)
-        return Response(self.get_serializer(task).data)
+        return self._apply(serializers.TaskProgressSerializer,
+                           lambda **data: services.task_report_progress(task=task, user=request.user, **data))
 
     @extend_schema(summary="验收销号", description="巡察方验收整改单位已填报完成的任务并销号。",
                    request=serializers.TaskCloseSerializer, responses={200: serializers.RectificationTaskSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         task = self.get_object()
-        payload = serializers.TaskCloseSerializer(data=request.data)
+        return self._apply(serializers.TaskCloseSerializer,
+                           lambda **data: services.task_close(task=task, reviewer=request.user, **data))
+
+    def _apply(self, payload_class, operation, status_code=status.HTTP_200_OK):
+        """Validate the payload, run the service with it, answer the task as it now is."""
+        payload = payload_class(data=self.request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
-        task = services.task_close(task=task, reviewer=request.user, **payload.validated_data)
-        return Response(self.get_serializer(task).data)
+        return Response(self.get_serializer(operation(**payload.validated_data)).data, status=status_code)
 
 
 @described("整改延期")
