@@ -196,31 +196,32 @@ def rates_touch_tasks(tasks) -> None:
 
 
 def rates_touch(keys) -> None:
-    """Have `keys` recomputed once the current transaction commits (at once outside a transaction)."""
+    """Have `keys` recomputed once the current transaction commits (at once outside a transaction).
+
+    The keys of one transaction gather in one batch with one on-commit callback; a batch whose
+    callback was dropped by a rollback is replaced, so rolled-back changes recompute nothing.
+    """
     keys = set(keys)
     if not keys:
         return
-    _touched.keys.update(keys)
-    transaction.on_commit(_rates_flush)
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_rates_batch", None)
+    if batch is not None and any(entry[1] == batch.flush for entry in connection.run_on_commit):
+        batch.keys.update(keys)
+        return
+    batch = connection._rates_batch = _TouchBatch(keys)
+    transaction.on_commit(batch.flush)
 
 
-class _Touched(threading.local):
-    def __init__(self):
-        self.keys = set()
+class _TouchBatch:
+    def __init__(self, keys):
+        self.keys = keys
 
+    def flush(self):
+        if rates_pending.add(self.keys):
+            from rectification.tasks import rates_drain
 
-# Keys touched in this thread's open transaction. Every touch registers a flush; the first flush
-# after commit takes them all, the others find nothing. (Keys of a rolled-back transaction leave
-# with the next commit's: a recompute too many, never one too few.)
-_touched = _Touched()
-
-
-def _rates_flush():
-    keys, _touched.keys = _touched.keys, set()
-    if keys and rates_pending.add(keys):
-        from rectification.tasks import rates_drain
-
-        rates_drain.apply_async(countdown=settings.RATES_DEBOUNCE_SECONDS)
+            rates_drain.apply_async(countdown=settings.RATES_DEBOUNCE_SECONDS)
 
 
 class RatesPending:
