@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.celery import app
 from rectification import services
-from rectification.models import RateSnapshot
+from rectification.models import RateSnapshot, Warning
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -96,4 +96,6 @@ def test_the_scheduled_jobs_run_in_the_worker(world, worker):
     assert rows == RateSnapshot.objects.filter(day="2026-06-30").count() > 0
     assert RateSnapshot.objects.get(scope_key="overall", day="2026-06-30").tasks_total == 7
     assert jobs.tasks_mark_overdue.delay().get(timeout=60) == 4  # t3, t4, t5, t9: open, deadlines passed (today ≥ 2026-12-01)
-    assert jobs.warnings_refresh.delay().get(timeout=60)["issued"] >= 3
+    Warning.objects.all().delete()  # those the tasks' saves issued
+    assert jobs.warnings_refresh.delay().get(timeout=60) == {"issued": 4, "lifted": 0}
+    assert set(Warning.objects.values_list("level", flat=True)) == {"red"}
