@@ -60,13 +60,16 @@ ADMIN_OBJECTS = {
     "rectification.deadlineextension": lambda w, s: w.side(s).extension,
     "rectification.warning": lambda w, s: w.side(s).warning,
     "rectification.followupvisit": lambda w, s: w.side(s).visit,
+    "rectification.ratesnapshot": lambda w, s: w.side(s).snapshot,
     "accounts.user": lambda w, s: w.users["viewer" if s == "home" else "away_viewer"],
 }
 SCOPED_DATA_MODELS = set(ADMIN_OBJECTS) - {"inspection.region", "accounts.user"}
+# Shown to every admin role, added, changed or deleted by no one (written by jobs).
+READ_ONLY_MODELS = {"rectification.ratesnapshot"}
 # What each admin role may do in the admin, by model (independent of accounts.roles on purpose).
 ADMIN_RIGHTS = {
-    "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": SCOPED_DATA_MODELS,
-                     "delete": SCOPED_DATA_MODELS},
+    "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": SCOPED_DATA_MODELS - READ_ONLY_MODELS,
+                     "delete": SCOPED_DATA_MODELS - READ_ONLY_MODELS},
     "group_member": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": {"inspection.finding", "inspection.lead"},
                      "delete": set()},
     "viewer": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": set(), "delete": set()},
@@ -81,7 +84,7 @@ def admin_expectations(label, view):
     expect = {}
     for role in ROLES:
         if role == "superuser":
-            expect[role] = (OK, OK)
+            expect[role] = (DENIED, DENIED) if label in READ_ONLY_MODELS and view in ("add", "delete") else (OK, OK)
         elif role not in ADMIN_RIGHTS:  # anonymous, unit, api_client: the admin is refused outright
             expect[role] = (DENIED, DENIED)
         else:
