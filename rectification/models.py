@@ -273,6 +273,8 @@ class RateSnapshot(models.Model):
     rate = models.DecimalField("整改率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     on_time_rate = models.DecimalField("按期整改率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     mean_days_to_close = models.DecimalField("平均销号用时（天）", max_digits=7, decimal_places=1, null=True, blank=True)
+    # The sum behind the mean, so a parent region's mean is summed exactly from its children's rows.
+    days_to_close_total = models.PositiveBigIntegerField("销号用时合计（天）", default=0)
 
     leads = models.PositiveIntegerField("问题线索（件）", default=0)
     leads_transferred = models.PositiveIntegerField("已移交线索（件）", default=0)

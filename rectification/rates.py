@@ -1,27 +1,32 @@
 """Rectification rates per scope, computed in the database and stored as `RateSnapshot` rows.
 
-One SQL statement does the work (`rates_write`): it aggregates tasks (and leads) into two sets
-of *cells*, per (region, category) and per (round, organisation), then sums the cells into every
-scope and upserts one row per scope and day:
-
-- overall;                                   scope_key "overall"
-- region at every level (county → city → province through `anc`, a region's ancestors,
-  so a city's figure includes its counties' organisations);  "region:<adcode>"
-- region × finding category, at every level;  "category:<adcode>:<category>"
-- round (its region is the organiser);        "round:<id>"
-- organisation;                               "organization:<id>"
-- round × organisation;                       "round_organization:<round>:<org>"
+Scopes and their keys:
+- overall                                     "overall"
+- region, at every level (a city's figure includes its counties' organisations)   "region:<adcode>"
+- region × finding category, at every level   "category:<adcode>:<category>"
+- round (its region is the organiser)         "round:<id>"
+- organisation                                "organization:<id>"
+- round × organisation                        "round_organization:<round>:<org>"
 
 Figures are "as they stood on day D": tasks assigned on or before D; a task is closed when
-closed_on ≤ D; on time when closed_on ≤ deadline; overdue when still open on D and D > deadline.
-The deadline used is the one in force now (an extension approved after D counts back to D:
-extensions keep no history of the deadline in the task row). Lead outcomes: leads not yet
-handed over or handed over by D, with their current counts (outcomes carry no dates).
-Cells keep sums (days to close), so means roll up exactly.
+closed_on ≤ D, on time when closed_on ≤ deadline; open within the deadline when still open on
+D and D ≤ deadline, overdue when D > deadline. The deadline used is the one in force now (an
+extension approved after D counts back to D: the task row keeps no history of its deadline).
+Leads: those not yet handed over or handed over by D, with their current outcome counts
+(outcomes carry no dates). Each row keeps `days_to_close_total` beside the mean, so means sum up.
 
-`rates_write(day=..., keys=None)` writes every scope; with `keys` it computes only the
-cells that feed those scopes and writes only those rows (the incremental path), plus a
-row of zeros for a touched scope that no longer has anything (so its rate becomes null).
+Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURES`, `LEAD_MEASURES`):
+- full (`rates_write(day=D)`): one INSERT … SELECT … ON CONFLICT DO UPDATE. Tasks and leads are
+  summed into cells per (region, category) (`rc`) and per (round, organisation, region) (`ro`),
+  one GROUP BY scan each; the cells are summed into every scope, regions rolled up
+  county → city → province through `anc` (each region's ancestors).
+- incremental (`rates_write(day=D, keys=...)`), once D has had its full run (its "overall" row
+  exists, which only the full run creates): round, organisation and round × organisation keys
+  from their own tasks (indexed filters); region and category keys bottom-up from the region's own
+  tasks plus its children's rows of D, and "overall" from the top regions' rows. So a change costs
+  a few indexed queries, not a scan of every task. Before the full run the keys get a full run.
+A touched scope left with nothing gets a row of zeros (rate null). On PostgreSQL every write takes
+one advisory lock, so recomputes run one after another and the later one's figures stand.
 """
 from datetime import date
 
@@ -29,14 +34,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
+from inspection.choices import RegionLevel
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask
 
-# pg_advisory_xact_lock key: recomputes run one at a time, so two of the same scope at once
-# leave the second one's (later, equally correct) figures.
-ADVISORY_LOCK_KEY = 74241203
+ADVISORY_LOCK_KEY = 74241203  # pg_advisory_xact_lock: one recompute at a time
 
-# Additive measures of a cell, each a SQL expression over one task row ({d}: day D).
+# Additive measures of a cell: SQL over one task row ({d}: day D, {days}: days from assigned to closed).
 TASK_MEASURES = {
     "tasks_total": "1",
     "closed": "CASE WHEN t.closed_on <= {d} THEN 1 ELSE 0 END",
@@ -45,7 +49,7 @@ TASK_MEASURES = {
     "open_within_deadline": "CASE WHEN (t.closed_on IS NULL OR t.closed_on > {d}) AND t.deadline >= {d} THEN 1 ELSE 0 END",
     "overdue": "CASE WHEN (t.closed_on IS NULL OR t.closed_on > {d}) AND t.deadline < {d} THEN 1 ELSE 0 END",
     "extended": "CASE WHEN t.deadline > t.original_deadline THEN 1 ELSE 0 END",
-    "days_to_close": "CASE WHEN t.closed_on <= {d} THEN {days} ELSE 0 END",
+    "days_to_close_total": "CASE WHEN t.closed_on <= {d} THEN {days} ELSE 0 END",
 }
 LEAD_MEASURES = {
     "leads": "1",
@@ -55,13 +59,15 @@ LEAD_MEASURES = {
     "people_organizational": "l.people_organizational",
     "people_judicial": "l.people_judicial",
 }
-MEASURES = [*TASK_MEASURES, *LEAD_MEASURES]
-COUNT_FIELDS = [m for m in MEASURES if m != "days_to_close"]
+MEASURES = [*TASK_MEASURES, *LEAD_MEASURES]  # also the names of RateSnapshot's columns
 DERIVED_FIELDS = ["rate", "on_time_rate", "mean_days_to_close"]
 WRITTEN_FIELDS = [
     "scope", "scope_key", "day", "region_id", "round_id", "organization_id", "category",
-    *COUNT_FIELDS, *DERIVED_FIELDS, "computed_at",
+    *MEASURES, *DERIVED_FIELDS, "computed_at",
 ]
+ROUND_SCOPES = (RateScope.ROUND, RateScope.ORGANIZATION, RateScope.ROUND_ORGANIZATION)
+LEVELS_UP = [RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE]  # children before parents
+NOTHING = "AND 1 = 0"
 
 
 def _days_between(later: str, earlier: str) -> str:
@@ -71,18 +77,79 @@ def _days_between(later: str, earlier: str) -> str:
 
 
 def _sums(prefix="c.") -> str:
-    return ", ".join(f"SUM({prefix}{m}) AS {m}" for m in MEASURES)
+    # COALESCE: "overall" of nothing is a row of zeros, not of nulls.
+    return ", ".join(f"COALESCE(SUM({prefix}{m}), 0) AS {m}" for m in MEASURES)
 
 
-def _scopes_sql() -> str:
-    """The SELECT that sums cells into every scope (columns: WRITTEN_FIELDS' sources).
+def _in(column: str, name: str, values, params: dict) -> str:
+    """`column IN (...)` with named parameters (NOTHING-like when `values` is empty)."""
+    values = sorted(values)
+    if not values:
+        return "1 = 0"
+    params.update({f"{name}{n}": value for n, value in enumerate(values)})
+    return f"{column} IN ({', '.join(f'%({name}{n})s' for n in range(len(values)))})"
 
-    Region and category scopes roll up from `rc` (a few rows per region) joined to each
-    region's ancestors (itself, its parent, its grandparent); rounds and organisations from `ro`.
+
+def _task_cells(group: list[str], where: str) -> str:
+    """Tasks summed per `group` columns of t (alias), lead columns zero."""
+    d, days = "%(day)s", _days_between("t.closed_on", "t.assigned_on")
+    cols = ", ".join(f"SUM({expr.format(d=d, days=days)}) AS {m}" for m, expr in TASK_MEASURES.items())
+    zeros = ", ".join(f"0 AS {m}" for m in LEAD_MEASURES)
+    keys = ", ".join(group)
+    return f"""SELECT {keys}, {cols}, {zeros} FROM {RectificationTask._meta.db_table} t
+                WHERE t.assigned_on <= {d} {where} GROUP BY {keys}"""
+
+
+def _lead_cells(group: list[str], where: str) -> str:
+    """Leads summed per `group` (columns of o = organisation, i = inspection, category), task columns zero.
+    `category` is the lead's finding's category, '' without a finding."""
+    cols = ", ".join(f"SUM({expr}) AS {m}" for m, expr in LEAD_MEASURES.items())
+    zeros = ", ".join(f"0 AS {m}" for m in TASK_MEASURES)
+    keys = ", ".join("COALESCE(f.category, '')" if g == "category" else g for g in group)
+    finding = f"LEFT JOIN {Finding._meta.db_table} f ON f.id = l.finding_id" if "category" in group else ""
+    return f"""SELECT {keys}, {zeros}, {cols}
+                 FROM {Lead._meta.db_table} l JOIN {Inspection._meta.db_table} i ON i.id = l.inspection_id
+                 JOIN {Organization._meta.db_table} o ON o.id = i.organization_id {finding}
+                WHERE (l.transferred_on IS NULL OR l.transferred_on <= %(day)s) {where} GROUP BY {keys}"""
+
+
+def _row_select(scopes_sql: str, key_filter: str) -> str:
+    """Rows to write from a `scopes` query: the sums, then rate and on-time rate (percent, two
+    decimals) and the mean days (one decimal), null where there is nothing to divide."""
+    return f"""
+      SELECT s.scope, s.scope_key, %(day)s, s.region_id, s.round_id, s.organization_id, s.category,
+             {", ".join(f"s.{m}" for m in MEASURES)},
+             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END,
+             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END,
+             CASE WHEN s.closed > 0 THEN ROUND(1.0 * s.days_to_close_total / s.closed, 1) END,
+             %(now)s
+        FROM ({scopes_sql}) s
+       WHERE 1 = 1 {key_filter}
     """
+
+
+def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str = "", params=None) -> tuple[str, dict]:
+    """Every scope's row from tasks and leads (the full run's SELECT, and with filters the
+    incremental run's round and organisation rows). `rc_where` filters the (region, category)
+    cells, `ro_where` (tasks, leads) the (round, organisation) ones."""
     region, rnd = Region._meta.db_table, InspectionRound._meta.db_table
     sums = _sums()
-    return f"""
+    ro_task, ro_lead = ro_where
+    scopes = f"""
+      WITH anc (region_id, ancestor_id) AS (
+        SELECT id, id FROM {region}
+        UNION ALL SELECT id, parent_id FROM {region} WHERE parent_id IS NOT NULL
+        UNION ALL SELECT r.id, p.parent_id FROM {region} r JOIN {region} p ON p.id = r.parent_id
+                   WHERE p.parent_id IS NOT NULL
+      ),
+      rc AS (
+        {_task_cells(["t.region_id", "t.category"], rc_where)}
+        UNION ALL {_lead_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
+      ),
+      ro AS (
+        {_task_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
+        UNION ALL {_lead_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
+      )
       SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
         FROM rc c
@@ -109,107 +176,54 @@ def _scopes_sql() -> str:
              c.region_id, c.round_id, c.organization_id, '', {sums}
         FROM ro c GROUP BY c.round_id, c.organization_id, c.region_id
     """
+    # WITH inside the derived table keeps one statement on both PostgreSQL and SQLite.
+    return _row_select(scopes, key_filter), dict(params or {})
 
 
-def _cells_sql(task_filter: str, lead_filter: str) -> str:
-    """Tasks and leads summed per (region, category) as `rc` and per (round, organisation) as `ro`:
-    two scans of each table, each into a few thousand rows."""
-    region = Region._meta.db_table
-    task, lead = RectificationTask._meta.db_table, Lead._meta.db_table
-    inspection, organization, finding = Inspection._meta.db_table, Organization._meta.db_table, Finding._meta.db_table
-    d = "%(day)s"
-    days = _days_between("t.closed_on", "t.assigned_on")
-    task_cols = ", ".join(f"SUM({expr.format(d=d, days=days)}) AS {m}" for m, expr in TASK_MEASURES.items())
-    lead_cols = ", ".join(f"SUM({expr}) AS {m}" for m, expr in LEAD_MEASURES.items())
-    task_zeros = ", ".join(f"0 AS {m}" for m in TASK_MEASURES)
-    lead_zeros = ", ".join(f"0 AS {m}" for m in LEAD_MEASURES)
-    tasks = f"FROM {task} t WHERE t.assigned_on <= {d} {task_filter}"
-    leads = f"""FROM {lead} l JOIN {inspection} i ON i.id = l.inspection_id
-                JOIN {organization} o ON o.id = i.organization_id
-               WHERE (l.transferred_on IS NULL OR l.transferred_on <= {d}) {lead_filter}"""
+def _region_rollup_sql(region_ids, params: dict) -> str:
+    """Region and category rows of `region_ids` (one level): their own tasks and leads plus the
+    rows of D of their child regions (`kind` R: a child's region row, C: its category rows)."""
+    region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
+    own = _in("t.region_id", "reg", region_ids, params)
+    children = ", ".join(f"s.{m}" for m in MEASURES)
+    sums = _sums()
     return f"""
-      anc (region_id, ancestor_id) AS (
-        SELECT id, id FROM {region}
-        UNION ALL SELECT id, parent_id FROM {region} WHERE parent_id IS NOT NULL
-        UNION ALL SELECT r.id, p.parent_id FROM {region} r JOIN {region} p ON p.id = r.parent_id
-                   WHERE p.parent_id IS NOT NULL
-      ),
-      rc AS (
-        SELECT t.region_id, t.category, {task_cols}, {lead_zeros} {tasks}
-         GROUP BY t.region_id, t.category
-        UNION ALL
-        SELECT o.region_id, COALESCE(f.category, '') AS category, {task_zeros}, {lead_cols}
-          {leads.replace("WHERE", f"LEFT JOIN {finding} f ON f.id = l.finding_id WHERE", 1)}
-         GROUP BY o.region_id, COALESCE(f.category, '')
-      ),
-      ro AS (
-        SELECT t.round_id, t.organization_id, t.region_id, {task_cols}, {lead_zeros} {tasks}
-         GROUP BY t.round_id, t.organization_id, t.region_id
-        UNION ALL
-        SELECT i.round_id, i.organization_id, o.region_id, {task_zeros}, {lead_cols} {leads}
-         GROUP BY i.round_id, i.organization_id, o.region_id
+      WITH cells AS (
+        SELECT 'D' AS kind, x.* FROM ({_task_cells(["t.region_id", "t.category"], f"AND {own}")}) x
+        UNION ALL SELECT 'D', x.* FROM (
+          {_lead_cells(["o.region_id", "category"], "AND " + own.replace("t.region_id", "o.region_id"))}) x
+        UNION ALL SELECT CASE WHEN s.scope = '{RateScope.REGION}' THEN 'R' ELSE 'C' END, r.parent_id, s.category,
+                         {children}
+          FROM {snapshot} s JOIN {region} r ON r.id = s.region_id
+         WHERE s.day = %(day)s AND s.scope IN ('{RateScope.REGION}', '{RateScope.CATEGORY}')
+           AND {own.replace("t.region_id", "r.parent_id")}
       )
+      SELECT '{RateScope.REGION}' AS scope, 'region:' || r.code AS scope_key, c.region_id,
+             CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
+        FROM cells c JOIN {region} r ON r.id = c.region_id
+       WHERE c.kind IN ('D', 'R') GROUP BY c.region_id, r.code
+      UNION ALL
+      SELECT '{RateScope.CATEGORY}', 'category:' || r.code || ':' || c.category, c.region_id, NULL, NULL,
+             c.category, {sums}
+        FROM cells c JOIN {region} r ON r.id = c.region_id
+       WHERE c.kind IN ('D', 'C') AND c.category <> '' GROUP BY c.region_id, r.code, c.category
     """
 
 
-def _derived_sql() -> str:
-    """rate and on_time_rate in percent (2 decimals), mean days (1 decimal); null without tasks."""
-    return """
-      CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END,
-      CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END,
-      CASE WHEN s.closed > 0 THEN ROUND(1.0 * s.days_to_close / s.closed, 1) END
+def _overall_rollup_sql() -> str:
+    """"overall" from the rows of D of the top regions (those without a parent)."""
+    region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
+    return f"""
+      SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
+             CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category,
+             {_sums("s.")}
+        FROM {snapshot} s JOIN {region} r ON r.id = s.region_id
+       WHERE s.day = %(day)s AND s.scope = '{RateScope.REGION}' AND r.parent_id IS NULL
     """
 
 
-def _filters(keys) -> tuple[str, str, dict]:
-    """WHERE fragments (tasks, leads) that keep only the rows feeding the scopes in `keys`."""
-    if keys is None or "overall" in keys:
-        return "", "", {}
-    parts = {"region": set(), "round": set(), "organization": set()}
-    for key in keys:
-        scope, *rest = key.split(":")
-        if scope in (RateScope.REGION, RateScope.CATEGORY):
-            parts["region"].add(rest[0])
-        elif scope in (RateScope.ROUND, RateScope.ROUND_ORGANIZATION):
-            parts["round"].add(int(rest[0]))
-        elif scope == RateScope.ORGANIZATION:
-            parts["organization"].add(int(rest[0]))
-    region_ids = set()
-    for region in Region.objects.filter(code__in=parts["region"]):
-        region_ids.update(Region.objects.in_region(region).values_list("pk", flat=True))
-    params, task_terms, lead_terms = {}, [], []
-    for name, ids, task_col, lead_col in (
-        ("regions", region_ids, "t.region_id", "o.region_id"),
-        ("rounds", parts["round"], "t.round_id", "i.round_id"),
-        ("orgs", parts["organization"], "t.organization_id", "i.organization_id"),
-    ):
-        if ids:
-            placeholders = ", ".join(f"%({name}{n})s" for n in range(len(ids)))
-            params.update({f"{name}{n}": value for n, value in enumerate(sorted(ids))})
-            task_terms.append(f"{task_col} IN ({placeholders})")
-            lead_terms.append(f"{lead_col} IN ({placeholders})")
-    if not task_terms:
-        return "AND 1 = 0", "AND 1 = 0", {}
-    return f"AND ({' OR '.join(task_terms)})", f"AND ({' OR '.join(lead_terms)})", params
-
-
-def rates_select_sql(*, keys=None) -> tuple[str, dict]:
-    """The bare aggregate query (no write): one row per scope. Used by the write and by bench_rates."""
-    task_filter, lead_filter, params = _filters(keys)
-    key_filter = ""
-    if keys is not None:
-        placeholders = ", ".join(f"%(key{n})s" for n in range(len(keys)))
-        params.update({f"key{n}": key for n, key in enumerate(sorted(keys))})
-        key_filter = f"AND s.scope_key IN ({placeholders})"
-    sql = f"""
-      WITH {_cells_sql(task_filter, lead_filter)},
-      scopes AS ({_scopes_sql()})
-      SELECT s.scope, s.scope_key, %(day)s, s.region_id, s.round_id, s.organization_id, s.category,
-             {", ".join(f"s.{m}" for m in COUNT_FIELDS)}, {_derived_sql()}, %(now)s
-        FROM scopes s
-       WHERE 1 = 1 {key_filter}
-    """
-    return sql, params
+def _key_filter(keys, params: dict) -> str:
+    return "AND " + _in("s.scope_key", "key", keys, params)
 
 
 def _params(day: date, params: dict) -> dict:
@@ -217,27 +231,63 @@ def _params(day: date, params: dict) -> dict:
     return {**params, "day": ops.adapt_datefield_value(day), "now": ops.adapt_datetimefield_value(timezone.now())}
 
 
+def _upsert(cursor, select: str, params: dict, day: date) -> set[str]:
+    updates = ", ".join(f"{f} = excluded.{f}" for f in WRITTEN_FIELDS if f not in ("scope_key", "day"))
+    cursor.execute(
+        f"""INSERT INTO {RateSnapshot._meta.db_table} ({", ".join(WRITTEN_FIELDS)}) {select}
+            ON CONFLICT (scope_key, day) DO UPDATE SET {updates} RETURNING scope_key""",
+        _params(day, params),
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def rates_write(*, day: date, keys=None) -> int:
     """Upsert the snapshots of `day` for every scope (or only `keys`); returns the rows written."""
-    select, params = rates_select_sql(keys=keys)
-    table = RateSnapshot._meta.db_table
-    updates = ", ".join(f"{f} = excluded.{f}" for f in WRITTEN_FIELDS if f not in ("scope_key", "day"))
-    sql = f"""
-      INSERT INTO {table} ({", ".join(WRITTEN_FIELDS)})
-      {select}
-      ON CONFLICT (scope_key, day) DO UPDATE SET {updates}
-      RETURNING scope_key
-    """
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-            _tune(cursor)
-            cursor.execute(sql, _params(day, params))
-            written = {row[0] for row in cursor.fetchall()}
-        if keys is not None:
-            written |= _write_empty(day, set(keys) - written)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        _tune(cursor)
+        if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
+            return len(_upsert(cursor, *rates_select_sql(), day))
+        keys = set(keys)
+        written = _write_round_keys(cursor, day, {k for k in keys if k.split(":")[0] in ROUND_SCOPES})
+        written |= _write_region_keys(cursor, day, keys)
+        if RateScope.OVERALL in keys:
+            written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day)
+        written |= _write_empty(day, keys - written)
     return len(written)
+
+
+def _write_round_keys(cursor, day: date, keys: set) -> set[str]:
+    if not keys:
+        return set()
+    rounds, organizations, params = set(), set(), {}
+    for key in keys:
+        scope, *ids = key.split(":")
+        if scope == RateScope.ORGANIZATION:
+            organizations.add(int(ids[0]))
+        else:
+            rounds.add(int(ids[0]))
+    task = f"AND ({_in('t.round_id', 'rnd', rounds, params)} OR {_in('t.organization_id', 'org', organizations, params)})"
+    lead = task.replace("t.round_id", "i.round_id").replace("t.organization_id", "i.organization_id")
+    key_filter = _key_filter(keys, params)
+    select, params = rates_select_sql(rc_where=NOTHING, ro_where=(task, lead), key_filter=key_filter, params=params)
+    return _upsert(cursor, select, params, day)
+
+
+def _write_region_keys(cursor, day: date, keys: set) -> set[str]:
+    """Region and category keys, level by level from the counties up."""
+    codes = {key.split(":")[1] for key in keys if key.split(":")[0] in (RateScope.REGION, RateScope.CATEGORY)}
+    by_level = {}
+    for pk, level in Region.objects.filter(code__in=codes).values_list("pk", "level"):
+        by_level.setdefault(level, set()).add(pk)
+    written = set()
+    for level in LEVELS_UP:
+        if level in by_level:
+            params = {}
+            scopes = _region_rollup_sql(by_level[level], params)
+            written |= _upsert(cursor, _row_select(scopes, _key_filter(keys, params)), params, day)
+    return written
 
 
 def _write_empty(day: date, keys: set) -> set:
@@ -245,7 +295,7 @@ def _write_empty(day: date, keys: set) -> set:
     rows = [row for row in (_empty_row(day, key) for key in keys) if row is not None]
     RateSnapshot.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["scope_key", "day"],
-        update_fields=[*COUNT_FIELDS, *DERIVED_FIELDS, "computed_at"],
+        update_fields=[*MEASURES, *DERIVED_FIELDS, "computed_at"],
     )
     return {row.scope_key for row in rows}
 
@@ -277,9 +327,9 @@ def _empty_row(day: date, key: str) -> RateSnapshot | None:
     return row
 
 
-def rates_fetch(*, day: date, keys=None) -> list[tuple]:
-    """Run the bare aggregate query and fetch its rows without writing (the floor of bench_rates)."""
-    select, params = rates_select_sql(keys=keys)
+def rates_fetch(*, day: date) -> list[tuple]:
+    """The full run's aggregate query alone, rows fetched and nothing written (bench_rates' floor)."""
+    select, params = rates_select_sql()
     with transaction.atomic(), connection.cursor() as cursor:
         _tune(cursor)
         cursor.execute(select, _params(day, params))

@@ -142,3 +142,29 @@ def test_a_new_inspections_task_in_an_empty_county_creates_its_rows(world, eager
     keys = recomputed_by(lambda: make_task(make_finding(inspection, category="other")), django_capture_on_commit_callbacks)
     assert keys == place_keys(world.A, org, "421281", "other")
     assert RateSnapshot.objects.get(scope_key="region:421281", day=timezone.localdate()).tasks_total == 1
+
+
+def test_after_changes_the_incremental_rows_equal_a_full_recompute(world, eager, django_capture_on_commit_callbacks, regions):
+    from tests.factories import make_organization, make_task
+
+    today = timezone.localdate()
+    rates_recompute_all(today)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.t3.status, world.t3.closed_on = "closed", today
+        world.t3.save()
+        world.t4.delete()
+        world.t7.finding = make_finding(world.t1.inspection, category="conduct")  # to round A, another category
+        world.t7.save()
+        Lead.objects.filter(summary="线索二").update(summary="线索二（已核）")  # no signal: not a change of figures
+        Lead.objects.get(summary="线索三").delete()
+        org = make_organization(regions.get(code="421281"), "赤壁市水利局")
+        make_task(make_finding(make_inspection(world.B, org), category="other"))
+    fields = [f.name for f in RateSnapshot._meta.fields if f.name not in ("id", "computed_at")]
+    incremental = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
+    RateSnapshot.objects.filter(day=today).delete()
+    rates_recompute_all(today)
+    full = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
+    assert {key: incremental[key] for key in full} == full
+    # Rows only the incremental run has are scopes it emptied (zeros, rate null).
+    for key in set(incremental) - set(full):
+        assert incremental[key]["tasks_total"] == incremental[key]["leads"] == 0 and incremental[key]["rate"] is None
