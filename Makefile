@@ -23,6 +23,11 @@ run: install
 test: install
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} $(PY) -m pytest $(PYTEST_ARGS)
 
+# Datasets of 10k/100k/1M tasks on PostgreSQL (DATABASE_URL), figures into docs/BENCHMARKS.md. BENCH_ARGS="--json --sizes 10000".
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (the HTTP load generator): apt-get install -y wrk" >&2; exit 1; }
+	SECRET_KEY=$${SECRET_KEY:-benchmark-only-secret-key} $(PY) -m benchmarks $(BENCH_ARGS)
+
 worker: install
 	$(VENV)/bin/celery -A config worker -l info
 

@@ -1,0 +1,102 @@
+"""Figures measured inside one Django process on a dataset: page server time and SQL queries.
+
+Run by `benchmarks.run` as `python -m benchmarks.inprocess pages` with the dataset's DATABASE_URL;
+prints JSON. Server time is the time Django takes to answer a request through the whole middleware
+stack (the test client, no network), measured after one warm-up request per page.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+BENCH_ADMIN = "bench-admin"
+BENCH_API_CLIENT = "bench-api"
+PROVINCE_CODE = "420000"  # seed_demo puts datasets above 20,000 tasks in 湖北省
+
+
+def setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def bench_users():
+    """A 巡察办管理员 and an API client of the province (created once per dataset)."""
+    from accounts.models import User
+    from accounts.roles import Role, user_role_set
+    from inspection.models import Region
+
+    region = Region.objects.get(code=PROVINCE_CODE)
+    users = {}
+    for username, role in ((BENCH_ADMIN, Role.REGION_ADMIN), (BENCH_API_CLIENT, Role.API_CLIENT)):
+        user, _ = User.objects.get_or_create(username=username, defaults={"region": region})
+        user_role_set(user, role)
+        users[role] = user
+    return users
+
+
+def page_urls() -> dict[str, str]:
+    """The pages the issue names, on objects deep in the data (the newest round, a county, the last list page)."""
+    from django.urls import reverse
+
+    from inspection.models import InspectionRound, Region
+    from rectification.models import RectificationTask
+
+    round_ = InspectionRound.objects.order_by("-pk").first()
+    county = Region.objects.filter(code__startswith=PROVINCE_CODE[:2], level="county", tasks__isnull=False).first()
+    tasks = RectificationTask.objects.filter(region__code__startswith=PROVINCE_CODE[:2], status="in_progress").count()
+    task_list = reverse("dashboard:task_list") + "?status=in_progress"
+    per_page = 50
+    return {
+        "overview": reverse("dashboard:overview"),
+        "round page": reverse("dashboard:round_detail", args=[round_.pk]),
+        "region page": reverse("dashboard:region_detail", args=[county.code]),
+        "task list, first page": task_list,
+        "task list, last page": f"{task_list}&page={max(1, -(-tasks // per_page))}",
+    }
+
+
+def measure_pages(repeat: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.roles import Role
+
+    client = Client()
+    client.force_login(bench_users()[Role.REGION_ADMIN])
+    results = {}
+    for name, url in page_urls().items():
+        response = client.get(url)  # warm-up: caches, connections, templates
+        if response.status_code != 200:
+            raise SystemExit(f"{name} {url} answered {response.status_code}")
+        timings = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results[name] = {
+            "p50_ms": statistics.median(timings),
+            "p95_ms": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+            "queries": len(queries),
+        }
+    return results
+
+
+def main(argv):
+    setup()
+    command = argv[1] if len(argv) > 1 else "pages"
+    if command == "pages":
+        print(json.dumps(measure_pages(int(argv[2]) if len(argv) > 2 else 30)))
+    elif command == "users":
+        print(json.dumps({role: user.username for role, user in bench_users().items()}))
+    else:
+        raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,46 @@
+"""The figures side by side per dataset size, as a Markdown table and as JSON."""
+import datetime as dt
+import json
+import platform
+import subprocess
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    cores = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or 0)
+    return {"cpu": cpu, "cores": cores, "python": platform.python_version(), "date": dt.date.today().isoformat()}
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def markdown(results: dict) -> str:
+    """`results`: {"machine": {...}, "sizes": {label: {section: {row: value}}}}."""
+    sizes = list(results["sizes"])
+    rows = {}
+    for size in sizes:
+        for section, figures in results["sizes"][size].items():
+            for name, value in figures.items():
+                rows.setdefault((section, name), {})[size] = value
+    info = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), Python {info['python']}, PostgreSQL. "
+        "Made by `make bench`; every row shows the sizes side by side so a cost that grows with the data stands out.",
+        "",
+        "| section | figure | " + " | ".join(f"{s} tasks" for s in sizes) + " |",
+        "|---|---|" + "---|" * len(sizes),
+    ]
+    for (section, name), values in rows.items():
+        lines.append(f"| {section} | {name} | " + " | ".join(fmt(values.get(s)) for s in sizes) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(results: dict) -> str:
+    return json.dumps(results, ensure_ascii=False, indent=2)
