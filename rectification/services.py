@@ -3,6 +3,7 @@ import threading
 from datetime import date, timedelta
 
 import redis
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -145,6 +146,12 @@ def _save_as(task, user):
 def rates_recompute_all(day: date | None = None) -> int:
     """Every scope's snapshot for `day` (today by default); returns the rows written."""
     return rates.rates_write(day=day or timezone.localdate())
+
+
+def rates_recompute_history(*, today: date, months: int = 12) -> int:
+    """Snapshots as of the same day of each of the last `months` months, and of `today` (seed_demo)."""
+    days = [today - relativedelta(months=back) for back in range(months, 0, -1)] + [today]
+    return sum(rates_recompute_all(day) for day in days)
 
 
 def rates_recompute_keys(keys, day: date | None = None) -> int:

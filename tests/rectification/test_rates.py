@@ -120,3 +120,18 @@ def test_recomputing_keys_writes_only_those_and_empties_a_scope_that_lost_its_ta
     assert figures(f"round:{world.B.pk}") == {"rate": None, "on_time_rate": None, "mean_days_to_close": None}
     assert figures("region:421202")["tasks_total"] == 3
     assert figures("overall")["tasks_total"] == 7  # not recomputed: not touched
+
+
+def test_seed_demo_writes_a_monthly_history_that_matches_the_tasks(demo):
+    from inspection.models import Region
+    from tests.conftest import DEMO_TODAY
+
+    days = sorted(RateSnapshot.objects.filter(scope_key="overall").values_list("day", flat=True))
+    assert len(days) == 13 and days[-1] == DEMO_TODAY and days[0] == dt.date(2025, 6, 30)
+    for day in (days[0], days[6], DEMO_TODAY):  # counted again with the ORM, task by task in SQL
+        tasks = RectificationTask.objects.filter(assigned_on__lte=day)
+        city = tasks.filter(region__in=Region.objects.filter(code__startswith="4212"))
+        overall = RateSnapshot.objects.get(scope_key="overall", day=day)
+        assert (overall.tasks_total, overall.closed) == (tasks.count(), tasks.filter(closed_on__lte=day).count())
+        assert RateSnapshot.objects.get(scope_key="region:421200", day=day).tasks_total == city.count()
+        assert overall.overdue == tasks.filter(deadline__lt=day).exclude(closed_on__lte=day).count()
