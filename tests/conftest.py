@@ -2,6 +2,8 @@
 import datetime as dt
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import connection
 
 from inspection.models import Region
 from inspection.services import regions_load
@@ -56,3 +58,15 @@ def demo(regions):
     from inspection.demo import demo_build
 
     return demo_build(seed=7, tasks=400, today=DEMO_TODAY)
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    """A real Celery worker (a thread of this process) on the Redis broker of REDIS_URL, queue purged first."""
+    from config.celery import app
+
+    # Connections opened by the worker thread close after each task, so the test database can be flushed.
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+        yield

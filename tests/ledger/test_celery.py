@@ -3,14 +3,11 @@ import io
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook
 
-from config.celery import app
 from inspection.models import Finding
 from ledger.choices import ImportStatus
 from ledger.models import LedgerImport
@@ -25,15 +22,6 @@ pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL) for a real worker"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def worker(monkeypatch):
-    # Connections opened by the worker thread close after each task, so the test database can be flushed.
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-        yield
 
 
 def large_ledger() -> SimpleUploadedFile:

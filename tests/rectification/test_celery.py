@@ -2,12 +2,10 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError
 from django.utils import timezone
 
-from config.celery import app
 from rectification import services
 from rectification.models import RateSnapshot, Warning
 
@@ -32,13 +30,10 @@ def recomputes(monkeypatch):
 
 
 @pytest.fixture
-def worker(monkeypatch, settings, world):
+def rates_worker(settings, world, worker):
+    """The worker, started after the world was built; what building it touched is dropped."""
     settings.RATES_DEBOUNCE_SECONDS = 2
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
-    app.control.purge()
-    services.rates_pending.take()  # what building the fixtures touched
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
-        yield
+    services.rates_pending.take()
 
 
 def wait_for(calls, count, *, timeout=60):
@@ -52,7 +47,7 @@ def today_row(key):
     return RateSnapshot.objects.get(scope_key=key, day=timezone.localdate())
 
 
-def test_a_burst_of_changes_is_one_recompute_per_scope(world, recomputes, worker):
+def test_a_burst_of_changes_is_one_recompute_per_scope(world, recomputes, rates_worker):
     today = timezone.localdate()
     tasks = [world.t3, world.t4, world.t5, world.t9]
     for task in tasks * 3:  # twelve commits, one after another
@@ -70,7 +65,7 @@ def test_a_burst_of_changes_is_one_recompute_per_scope(world, recomputes, worker
     assert today_row(f"round_organization:{world.A.pk}:{world.O1.pk}").closed == 3
 
 
-def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes, worker, monkeypatch):
+def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes, rates_worker, monkeypatch):
     real, attempts = services.rates_recompute_keys, []
 
     def fails_once(keys, day=None):
@@ -89,7 +84,7 @@ def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes,
     assert services.rates_pending.take() == set()
 
 
-def test_the_scheduled_jobs_run_in_the_worker(world, worker):
+def test_the_scheduled_jobs_run_in_the_worker(world, rates_worker):
     from rectification import tasks as jobs
 
     rows = jobs.rates_recompute_all.delay("2026-06-30").get(timeout=60)
