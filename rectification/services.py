@@ -1,4 +1,5 @@
 """Operations that change rectification data. Views, admin and imports call these."""
+import functools
 import threading
 from datetime import date, timedelta
 
@@ -240,7 +241,7 @@ class RatesPending:
         self._local, self._lock, self._scheduled = set(), threading.Lock(), False
 
     def _redis(self):
-        return redis.Redis.from_url(settings.REDIS_URL) if settings.REDIS_URL else None
+        return _redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
 
     def add(self, keys) -> bool:
         """Add `keys`; True when the caller must schedule a drain (none is scheduled yet)."""
@@ -279,6 +280,11 @@ class RatesPending:
                 self._local.update(keys)
         elif keys:
             client.sadd(self.SET, *keys)
+
+
+@functools.lru_cache(maxsize=4)
+def _redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)  # one connection pool per process
 
 
 rates_pending = RatesPending()
