@@ -254,12 +254,19 @@ class RateSnapshot(models.Model):
     scope = models.CharField("统计范围", max_length=24, choices=RateScope.choices)
     scope_key = models.CharField("范围标识", max_length=64)
     day = models.DateField("统计日期")
-    region = models.ForeignKey(Region, verbose_name="地区", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots")
+    # Derived rows, rewritten wholesale by the recompute jobs: no database foreign-key checks (Django
+    # still cascades deletes) and no single-column indexes (the composite ones below lead with these).
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots",
+        db_constraint=False, db_index=False,
+    )
     round = models.ForeignKey(
-        InspectionRound, verbose_name="巡察轮次", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots"
+        InspectionRound, verbose_name="巡察轮次", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots",
+        db_constraint=False, db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="被巡察党组织", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots"
+        Organization, verbose_name="被巡察党组织", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots",
+        db_constraint=False, db_index=False,
     )
     category = models.CharField("问题类别", max_length=16, choices=FindingCategory.choices, blank=True)
 

@@ -117,12 +117,12 @@ def _row_select(scopes_sql: str, key_filter: str) -> str:
     """Rows to write from a `scopes` query: the sums, then rate and on-time rate (percent, two
     decimals) and the mean days (one decimal), null where there is nothing to divide."""
     return f"""
-      SELECT s.scope, s.scope_key, %(day)s, s.region_id, s.round_id, s.organization_id, s.category,
+      SELECT s.scope, s.scope_key, %(day)s AS day, s.region_id, s.round_id, s.organization_id, s.category,
              {", ".join(f"s.{m}" for m in MEASURES)},
-             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END,
-             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END,
-             CASE WHEN s.closed > 0 THEN ROUND(1.0 * s.days_to_close_total / s.closed, 1) END,
-             %(now)s
+             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END AS rate,
+             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END AS on_time_rate,
+             CASE WHEN s.closed > 0 THEN ROUND(1.0 * s.days_to_close_total / s.closed, 1) END AS mean_days_to_close,
+             %(now)s AS computed_at
         FROM ({scopes_sql}) s
        WHERE 1 = 1 {key_filter}
     """
@@ -231,14 +231,15 @@ def _params(day: date, params: dict) -> dict:
     return {**params, "day": ops.adapt_datefield_value(day), "now": ops.adapt_datetimefield_value(timezone.now())}
 
 
-def _upsert(cursor, select: str, params: dict, day: date) -> set[str]:
+def _upsert(cursor, select: str, params: dict, day: date, *, returning: bool = True) -> set[str] | int:
+    """Insert or overwrite the rows `select` yields: their keys, or (returning=False) their count."""
     updates = ", ".join(f"{f} = excluded.{f}" for f in WRITTEN_FIELDS if f not in ("scope_key", "day"))
     cursor.execute(
         f"""INSERT INTO {RateSnapshot._meta.db_table} ({", ".join(WRITTEN_FIELDS)}) {select}
-            ON CONFLICT (scope_key, day) DO UPDATE SET {updates} RETURNING scope_key""",
+            ON CONFLICT (scope_key, day) DO UPDATE SET {updates} {"RETURNING scope_key" if returning else ""}""",
         _params(day, params),
     )
-    return {row[0] for row in cursor.fetchall()}
+    return {row[0] for row in cursor.fetchall()} if returning else cursor.rowcount
 
 
 def rates_write(*, day: date, keys=None) -> int:
@@ -248,7 +249,15 @@ def rates_write(*, day: date, keys=None) -> int:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         _tune(cursor)
         if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
-            return len(_upsert(cursor, *rates_select_sql(), day))
+            select, params = rates_select_sql()
+            if connection.vendor == "postgresql":
+                # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
+                # aggregate in parallel into a temporary table, then upsert from it.
+                cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params))
+                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1", {}, day, returning=False)
+                cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
+                return count
+            return _upsert(cursor, select, params, day, returning=False)
         keys = set(keys)
         written = _write_round_keys(cursor, day, {k for k in keys if k.split(":")[0] in ROUND_SCOPES})
         written |= _write_region_keys(cursor, day, keys)

@@ -7,7 +7,7 @@ import redis
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -16,7 +16,7 @@ from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side, is_unit_user
 from config.errors import DomainError
-from inspection.models import Finding, Region
+from inspection.models import Finding, Lead, Region
 from rectification import rates, rules
 from rectification.choices import ExtensionStatus, RateScope, TaskStatus, WarningLevel
 from rectification.models import DeadlineExtension, RectificationTask, Warning
@@ -151,6 +151,9 @@ def rates_recompute_all(day: date | None = None) -> int:
 
 def rates_recompute_history(*, today: date, months: int = 12) -> int:
     """Snapshots as of the same day of each of the last `months` months, and of `today` (seed_demo)."""
+    if connection.vendor == "postgresql":  # after a bulk load (maybe in this transaction): plans from real counts
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {RectificationTask._meta.db_table}, {Lead._meta.db_table}")
     days = [today - relativedelta(months=back) for back in range(months, 0, -1)] + [today]
     return sum(rates_recompute_all(day) for day in days)
 
