@@ -211,3 +211,6 @@ LOGGING = {
 LEDGER_MAX_UPLOAD_BYTES = int(env_str("LEDGER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 LEDGER_ASYNC_ROWS = int(env_str("LEDGER_ASYNC_ROWS", "2000"))
 LEDGER_MAX_ROWS = int(env_str("LEDGER_MAX_ROWS", "100000"))
+
+# Ingest: the largest article file accepted (any door), in bytes.
+INGEST_MAX_BYTES = int(env_str("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))

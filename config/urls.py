@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("ingest/", include("ingest.urls")),
+    path("api/v1/", include("ingest.api.urls")),
     path("ledger/", include("ledger.urls")),
     path("", include("inspection.urls")),
     path("", include("rectification.urls")),

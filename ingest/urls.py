@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ingest import views
 
 app_name = "ingest"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.article_list, name="article_list"),
+    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("articles/<int:pk>/status/", views.article_status, name="article_status"),
+    path("facts/<int:pk>/review/", views.fact_review, name="fact_review"),
+    path("rounds/<int:pk>/review/", views.round_review, name="round_review"),
+]

@@ -2,8 +2,6 @@
 import datetime as dt
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.db import connection
 
 from inspection.models import Region
 from inspection.services import regions_load
@@ -62,7 +60,10 @@ def demo(regions):
 
 @pytest.fixture
 def worker(monkeypatch):
-    """A real Celery worker (a thread of this process) on the Redis broker of REDIS_URL, queue purged first."""
+    """A real Celery worker (solo pool, in a thread) on the REDIS_URL broker, for tests marked celery_worker."""
+    from celery.contrib.testing.worker import start_worker
+    from django.db import connection
+
     from config.celery import app
 
     # Connections opened by the worker thread close after each task, so the test database can be flushed.

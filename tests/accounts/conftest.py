@@ -35,6 +35,10 @@ class Side:
     warning: object = None
     visit: object = None
     snapshot: object = None
+    article: object = None
+    fact: object = None
+    extracted_round: object = None
+    figure: object = None
 
 
 @dataclass
@@ -68,7 +72,24 @@ def build_side(region, label):
         scope="round_organization", scope_key=f"round_organization:{side.round.pk}:{side.organization.pk}",
         day=dt.date(2026, 6, 30), region=region, round=side.round, organization=side.organization, tasks_total=1,
     )
+    build_ingest(side)
     return side
+
+
+def build_ingest(side):
+    """An article of the side's region with one figure (accepted) and one round."""
+    from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
+
+    text = f"{side.label}委巡察组发现问题12个。2026年3月1日至4月30日开展常规巡察。"
+    side.article = Article.objects.create(title=f"{side.label}文章标题", text=text, content_hash=side.label,
+                                          region=side.region, status="parsed")
+    side.fact = ExtractedFact.objects.create(article=side.article, metric="issues_found", value=12, unit="个",
+                                             subject_region=side.region, start_offset=5, end_offset=14, quote=text[5:14])
+    side.extracted_round = ExtractedRound.objects.create(
+        article=side.article, organizer=side.region.name, organizer_code=side.region.code, organizer_region=side.region,
+        kind="regular", start="2026-03-01", end="2026-04-30", start_offset=15, end_offset=len(text), quote=text[15:])
+    side.figure = ReportedFigure.objects.create(metric="issues_found", value=12, region=side.region,
+                                                period_end=dt.date(2026, 6, 30), fact=side.fact, article=side.article)
 
 
 @pytest.fixture

@@ -131,6 +131,44 @@ def _mark_lists(expect):
 SCOPED_READERS = {role: (OK, NOT_FOUND) for role in ("region_admin", "group_member", "unit", "viewer", "api_client")}
 SCOPED_READERS["superuser"] = (OK, OK)
 
+# ingest: articles are read by every reading role of the region except units; uploads by the inspecting side
+# and API clients; reviews by the inspecting side only.
+INGEST_READERS = {**SCOPED_READERS, "unit": (NOT_FOUND, NOT_FOUND)}
+INGEST_LISTS = {**_mark_lists(SCOPED_READERS), "unit": (HIDDEN, HIDDEN)}
+INGEST_UPLOADERS = {role: (OK, OK) for role in ("region_admin", "group_member", "api_client", "superuser")}
+INGEST_REVIEWERS = {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
+                    "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND), "unit": (NOT_FOUND, NOT_FOUND)}
+
+
+def _article_file(w, s):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("上传.txt", f"{w.side(s).label}委巡察组发现问题7个。".encode())
+
+
+INGEST_ROUTES = [
+    Route("ingest article list", lambda w, s: reverse("ingest:article_list"), INGEST_LISTS,
+          marker=lambda w, s: reverse("ingest:article_detail", args=[w.side(s).article.pk])),
+    Route("ingest article page", lambda w, s: reverse("ingest:article_detail", args=[w.side(s).article.pk]),
+          INGEST_READERS),
+    Route("ingest article status", lambda w, s: reverse("ingest:article_status", args=[w.side(s).article.pk]),
+          INGEST_READERS),
+    Route("ingest upload", lambda w, s: reverse("ingest:article_list"), INGEST_UPLOADERS, method="post",
+          data=lambda w, s: {"files": [_article_file(w, s)]}),
+    Route("ingest fact review", lambda w, s: reverse("ingest:fact_review", args=[w.side(s).fact.pk]), INGEST_REVIEWERS,
+          method="post", data=lambda w, s: {"action": "accept"}),
+    Route("ingest round review", lambda w, s: reverse("ingest:round_review", args=[w.side(s).extracted_round.pk]),
+          INGEST_REVIEWERS, method="post", data=lambda w, s: {"action": "accept", "term": 14, "number": 99}),
+    Route("api articles", lambda w, s: "/api/v1/articles/", INGEST_LISTS,
+          marker=lambda w, s: w.side(s).article.title),
+    Route("api article", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/", INGEST_READERS),
+    Route("api article create", lambda w, s: "/api/v1/articles/", INGEST_UPLOADERS, method="post",
+          data=lambda w, s: {"file": _article_file(w, s)}),
+    Route("api reported figures", lambda w, s: "/api/v1/reported-figures/", INGEST_LISTS,
+          marker=lambda w, s: f'"region":"{w.side(s).region.code}"'),
+    Route("api reported figure", lambda w, s: f"/api/v1/reported-figures/{w.side(s).figure.pk}/", INGEST_READERS),
+]
+
 ROUTES = [
     Route("login page", lambda w, s: reverse("accounts:login"), {"anonymous": (OK, OK)},
           default=(OK, OK)),  # authenticated users are sent on (302), checked in test_login_page
@@ -162,6 +200,7 @@ ROUTES = [
     Route("ledger export of an organisation",
           lambda w, s: reverse("ledger:export-organization", args=[w.side(s).organization.pk]), dict(SCOPED_READERS)),
     Route("ledger template", lambda w, s: reverse("ledger:template"), {role: (OK, OK) for role in SCOPED_READERS}),
+    *INGEST_ROUTES,
     *admin_routes(),
 ]
 # ===== end of ROUTES ===================================================================================
@@ -191,7 +230,7 @@ def check(response, outcome, marker=None):
     if outcome == NOT_FOUND:
         return status == 404
     if outcome == OK:
-        return status == 200 or (status == 302 and not location.startswith(LOGIN_PATHS))
+        return status in (200, 201) or (status == 302 and not location.startswith(LOGIN_PATHS))
     body = response.content.decode()
     return status == 200 and ((marker in body) if outcome == SHOWN else (marker not in body))
 

@@ -165,7 +165,7 @@ def test_demo_logins_have_their_roles(regions):
     from accounts.models import User
     from inspection.demo import demo_build
 
-    demo_build(seed=3, tasks=40, today=dt.date(2026, 6, 30))
+    demo_build(seed=3, tasks=600, today=dt.date(2026, 6, 30))
     demo_users_create()
     users = {u.username: u for u in User.objects.all()}
     assert users["admin"].is_superuser and user_role(users["xianan"]) == Role.VIEWER

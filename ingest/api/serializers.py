@@ -1,0 +1,78 @@
+from rest_framework import serializers
+
+from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
+from ingest.selectors import reported_vs_tracked
+
+
+class ExtractedFactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtractedFact
+        fields = ["id", "metric", "value", "corrected_value", "approx", "unit", "subject", "subject_code",
+                  "start_offset", "end_offset", "quote", "review_state", "reviewed_at", "current"]
+
+
+class ExtractedRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtractedRound
+        fields = ["id", "organizer", "organizer_code", "kind", "start", "end", "groups", "units", "start_offset",
+                  "end_offset", "quote", "review_state", "reviewed_at", "inspection_round", "current"]
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "source_url", "published", "encoding", "file_name", "content_hash", "status",
+                  "status_label", "error", "region", "created_at", "parsed_at"]
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    facts = ExtractedFactSerializer(many=True, read_only=True)
+    rounds = ExtractedRoundSerializer(many=True, read_only=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "text", "facts", "rounds"]
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    """An article by upload (`file`, multipart) or as text (`text`, with an optional `title`)."""
+
+    file = serializers.FileField(required=False, allow_empty_file=True)  # refused by the pipeline, in its words
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    title = serializers.CharField(required=False, max_length=200)
+    source_url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+    published = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if bool(attrs.get("file")) == bool(attrs.get("text")):
+            raise serializers.ValidationError("请上传一个文件（file）或提供正文（text），二者选一。")
+        return attrs
+
+
+class ReportedFigureSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    tracked = serializers.SerializerMethodField()
+    differs = serializers.SerializerMethodField()
+    difference = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["id", "metric", "value", "unit", "approx", "region", "organization", "period_start", "period_end",
+                  "fact", "article", "tracked", "differs", "difference", "created_at"]
+
+    def _comparison(self, obj):
+        cache = self.context.setdefault("comparisons", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = reported_vs_tracked([obj], self.context["request"].user)[0].comparison
+        return cache[obj.pk]
+
+    def get_tracked(self, obj):
+        return self._comparison(obj).tracked
+
+    def get_differs(self, obj):
+        return self._comparison(obj).differs
+
+    def get_difference(self, obj):
+        return self._comparison(obj).difference

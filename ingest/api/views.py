@@ -1,0 +1,63 @@
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from ingest import services
+from ingest.api.serializers import (
+    ArticleCreateSerializer,
+    ArticleDetailSerializer,
+    ArticleSerializer,
+    ReportedFigureSerializer,
+)
+from ingest.filters import ArticleFilterSet, ReportedFigureFilterSet
+from ingest.models import Article, ReportedFigure
+
+
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Articles the caller may see; POST a file (multipart `file`) or `text` to add one (parsed by a Celery task)."""
+
+    permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ArticleFilterSet
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        queryset = Article.objects.visible_to(self.request.user).select_related("region")
+        if self.action == "retrieve":
+            return queryset.prefetch_related("facts", "rounds")
+        return queryset.defer("text")
+
+    def get_serializer_class(self):
+        return {"retrieve": ArticleDetailSerializer, "create": ArticleCreateSerializer}.get(self.action, ArticleSerializer)
+
+    def create(self, request, *args, **kwargs):
+        if not services.may_upload(request.user):
+            raise PermissionDenied("只有巡察办管理员、巡察组成员和 API 客户端可以上传文章。")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        fields = {"source_url": data.get("source_url", ""), "published": data.get("published")}
+        if data.get("file"):
+            submitted = services.article_submit_upload(data["file"], user=request.user, **fields)
+        else:
+            submitted = services.article_submit_upload_text("正文.txt", data["text"], user=request.user,
+                                                            title=data.get("title", ""), **fields)
+        if submitted.error:
+            raise ValidationError({"file" if data.get("file") else "text": [submitted.error]})
+        body = {**ArticleSerializer(submitted.article, context={"request": request}).data, "duplicate": not submitted.created}
+        return Response(body, status=status.HTTP_201_CREATED if submitted.created else status.HTTP_200_OK)
+
+
+class ReportedFigureViewSet(viewsets.ReadOnlyModelViewSet):
+    """Accepted figures the caller may see, each with the figure records give and whether they differ."""
+
+    permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReportedFigureFilterSet
+    serializer_class = ReportedFigureSerializer
+
+    def get_queryset(self):
+        return ReportedFigure.objects.visible_to(self.request.user).select_related("region")

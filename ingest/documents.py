@@ -1,0 +1,154 @@
+"""Files into article text (plain Python, no Django): .txt, .html/.htm, .docx, .pdf.
+
+Every refusal is a `DocumentError` with a Chinese message for the person who sent the file.
+HTML is reduced to its visible text here (scripts and styles dropped), so the stored text,
+the offsets of the facts and the review page never carry markup.
+"""
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from ingest.extract import ExtractionError
+from ingest.extract.decode import decode_bytes, looks_garbled
+
+SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+
+class DocumentError(ValueError):
+    """A file that cannot become an article; the message is for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    encoding: str
+    title: str
+
+
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+                         "header", "footer", "table", "title", "blockquote", "pre"})
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.title, self._hidden, self._in_title = [], [], 0, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        elif tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title.append(data)
+        elif not self._hidden:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, str]:
+    """The visible text of an HTML page and its <title>."""
+    parser = _VisibleText()
+    parser.feed(markup)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v]*\n[\s]*", "\n", "".join(parser.parts))
+    return text.strip(), " ".join("".join(parser.title).split())
+
+
+def _docx_text(data: bytes) -> str:
+    import docx  # python-docx; imported here so plain-text ingest does not load lxml
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocumentError("Word 文件已损坏或不是 .docx 格式，无法读取。") from exc
+    except Exception as exc:  # lxml and python-docx raise their own types for broken parts
+        raise DocumentError("Word 文件已损坏，无法读取。") from exc
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except PdfReadError as exc:
+        raise DocumentError("PDF 文件已损坏，无法读取。") from exc
+    except Exception as exc:  # pypdf raises many types for broken streams
+        raise DocumentError("PDF 文件已损坏，无法读取。") from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise DocumentError("PDF 文件中没有可提取的文字（可能是扫描件），请先进行文字识别。")
+    return text
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return " ".join(line.split())[:120]
+    return ""
+
+
+def too_large(size: int, limit: int) -> str:
+    return f"文件过大（{human_size(size)}），上限为 {human_size(limit)}。"
+
+
+def human_size(size: int) -> str:
+    if size >= 1048576:
+        return f"{size / 1048576:.1f} MB".replace(".0 MB", " MB")
+    return f"{size / 1024:.1f} KB".replace(".0 KB", " KB") if size >= 1024 else f"{size} 字节"
+
+
+def read_document(name: str, data: bytes, *, max_bytes: int) -> Document:
+    """The text of one uploaded or local file; DocumentError for anything that is not an article."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in SUFFIXES:
+        raise DocumentError(f"不支持的文件类型“{suffix or '无扩展名'}”，只接受 .txt、.html、.docx、.pdf。")
+    if len(data) > max_bytes:
+        raise DocumentError(too_large(len(data), max_bytes))
+    if not data.strip():
+        raise DocumentError("文件为空。")
+    title = ""
+    if suffix == ".docx":
+        text, encoding = _docx_text(data), "docx"
+    elif suffix == ".pdf":
+        text, encoding = _pdf_text(data), "pdf"
+    else:
+        try:
+            text, encoding = decode_bytes(data)
+        except ExtractionError as exc:
+            raise DocumentError("文件不是文本（可能是二进制文件），或编码无法识别（支持 UTF-8、UTF-16、GBK/GB18030）。") from exc
+        if suffix in (".html", ".htm"):
+            text, title = html_to_text(text)
+    if not text.strip():
+        raise DocumentError("文件中没有文字。")
+    if looks_garbled(text):
+        raise DocumentError("文件内容是乱码（编码错误的文字），请用正确的编码重新保存后上传。")
+    return Document(text=text, encoding=encoding, title=(title or _first_line(text))[:300])
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text after normalisation: NFKC (full/half width alike), every whitespace removed.
+
+    The same article saved as .txt, .docx or .pdf, or re-wrapped, hashes the same.
+    """
+    normal = "".join(unicodedata.normalize("NFKC", text).split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()

@@ -1,0 +1,80 @@
+"""Reads shared by ingest's pages and API: reported figures beside the figures records produce.
+
+Tracked figures come from what `user` may see: rates and closed tasks from `RateSnapshot`
+(the region's newest row on or before the period end, through `rectification.selectors`),
+counts from the rounds the region's committees (and those below) started within the period.
+"""
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from ingest.choices import Metric
+from ingest.rules import Comparison, compare
+from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead
+from rectification.models import RateSnapshot
+from rectification.selectors import rates_latest, scope_key
+
+# metric → RateSnapshot field
+SNAPSHOT_FIELDS = {Metric.RECTIFICATION_RATE: "rate", Metric.ISSUES_RECTIFIED: "closed"}
+# metric → (model, aggregate over the period's rounds): None counts rows
+_LEAD_SUMS = {Metric.CASES_FILED: "cases_filed", Metric.DISCIPLINARY_SANCTIONS: "people_sanctioned",
+              Metric.ORGANIZATIONAL_HANDLING: "people_organizational", Metric.JUDICIAL_TRANSFERS: "people_judicial"}
+RECORD_METRICS = {Metric.ROUNDS, Metric.GROUPS, Metric.UNITS_INSPECTED, Metric.ISSUES_FOUND, Metric.LEADS_FOUND,
+                  Metric.LEADS_TRANSFERRED, *_LEAD_SUMS}
+TRACKED_METRICS = set(SNAPSHOT_FIELDS) | RECORD_METRICS
+
+
+@dataclass(frozen=True)
+class FigureComparison:
+    figure: object
+    comparison: Comparison
+
+    @property
+    def source(self) -> str:
+        if self.figure.metric in SNAPSHOT_FIELDS:
+            return "整改率快照"
+        return "巡察记录" if self.figure.metric in RECORD_METRICS else ""
+
+
+def _period_rounds(user, region, start, end):
+    rounds = InspectionRound.objects.visible_to(user).in_region(region).filter(started_on__lte=end)
+    return rounds.filter(started_on__gte=start) if start else rounds
+
+
+def tracked_value(user, *, metric: str, region, period_start, period_end) -> float | None:
+    """The figure records give for `metric` in `region` over the period; None where records say nothing."""
+    if metric in SNAPSHOT_FIELDS:
+        snapshots = RateSnapshot.objects.visible_to(user).filter(scope_key=scope_key("region", region.code))
+        row = rates_latest(snapshots, as_of=period_end).first()
+        value = getattr(row, SNAPSHOT_FIELDS[metric]) if row else None
+        return None if value is None else float(value)
+    if metric not in RECORD_METRICS:
+        return None
+    rounds = _period_rounds(user, region, period_start, period_end)
+    if not rounds.exists():
+        return None
+    if metric == Metric.ROUNDS:
+        return float(rounds.count())
+    if metric == Metric.GROUPS:
+        return float(InspectionGroup.objects.filter(round__in=rounds).count())
+    if metric == Metric.UNITS_INSPECTED:
+        return float(Inspection.objects.visible_to(user).filter(round__in=rounds).count())
+    if metric == Metric.ISSUES_FOUND:
+        return float(Finding.objects.visible_to(user).filter(inspection__round__in=rounds).count())
+    leads = Lead.objects.visible_to(user).filter(inspection__round__in=rounds)
+    if metric == Metric.LEADS_FOUND:
+        return float(leads.count())
+    if metric == Metric.LEADS_TRANSFERRED:
+        return float(leads.exclude(status="pending").count())
+    return float(leads.aggregate(total=Sum(_LEAD_SUMS[metric]))["total"] or 0)
+
+
+def reported_vs_tracked(figures, user) -> list[FigureComparison]:
+    """Each reported figure (already scoped by the caller) with its tracked figure and whether they differ."""
+    out = []
+    for figure in figures:
+        tracked = tracked_value(user, metric=figure.metric, region=figure.region, period_start=figure.period_start,
+                                period_end=figure.period_end)
+        out.append(FigureComparison(figure, compare(figure.value, tracked, approx=figure.approx,
+                                                    is_rate=figure.metric == Metric.RECTIFICATION_RATE)))
+    return out

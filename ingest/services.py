@@ -1,0 +1,311 @@
+"""Operations that change ingest data: submit a file, extract an article, review what was found.
+
+The pipeline is the same for all three doors (command, upload page, API):
+`article_submit` reads the file into text (refusing bad files with a Chinese message and
+storing nothing), stores the article once per normalised content hash, and the parse
+(`article_extract`) runs the engine and writes facts and rounds in one transaction.
+"""
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.choices import AuditAction
+from accounts.roles import Role, is_inspecting_side, user_role
+from config.errors import DomainError
+from ingest.choices import ArticleStatus, ReviewState
+from ingest.documents import DocumentError, content_hash, read_document, too_large
+from ingest.extract import extract
+from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
+from ingest.rules import resolve_date
+from inspection.models import InspectionRound, Region
+from inspection.scoping import region_prefix
+
+logger = logging.getLogger(__name__)
+
+
+def may_upload(user) -> bool:
+    """Articles come in from the inspecting side and from API clients."""
+    return bool(user and user.is_authenticated and (is_inspecting_side(user) or user_role(user) == Role.API_CLIENT))
+
+
+def may_review(user) -> bool:
+    """Reviews turn articles into records: region admins and inspection-group members."""
+    return bool(user and user.is_authenticated and is_inspecting_side(user))
+
+
+@dataclass
+class Submitted:
+    name: str
+    article: Article | None = None
+    created: bool = False
+    error: str = ""
+
+    @property
+    def outcome(self) -> str:
+        return "failed" if self.error else "stored" if self.created else "duplicate"
+
+
+def article_submit(*, name: str, data: bytes, user=None, region: Region | None = None, source_url: str = "",
+                   published: date | None = None, title: str = "") -> Submitted:
+    """Read one file and store its article (status 排队中) unless the same text is stored already.
+
+    A bad file stores nothing and comes back with `error`. The caller starts the parse
+    (`tasks.article_parse`, or `article_extract` in-process).
+    """
+    try:
+        document = read_document(name, data, max_bytes=settings.INGEST_MAX_BYTES)
+    except DocumentError as exc:
+        return Submitted(name, error=str(exc))
+    digest = content_hash(document.text)
+    existing = Article.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return Submitted(name, existing)
+    if region is None and user is not None:
+        region = user.region
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=(title or document.title or name)[:300], source_url=source_url, published=published,
+                encoding=document.encoding, file_name=name[:255], text=document.text, content_hash=digest,
+                region=region, uploaded_by=user,
+            )
+    except IntegrityError:  # the same text sent twice at once: the other one won
+        return Submitted(name, Article.objects.get(content_hash=digest))
+    return Submitted(name, article, created=True)
+
+
+def article_submit_upload(file, *, user, **fields) -> Submitted:
+    """`article_submit` for an uploaded file (page and API); a new article is parsed by a Celery task
+    once the transaction commits, so the request returns at once."""
+    from ingest.tasks import article_parse  # tasks imports this module
+
+    limit = settings.INGEST_MAX_BYTES
+    if file.size is not None and file.size > limit:  # refused before a byte is read
+        return Submitted(file.name, error=too_large(file.size, limit))
+    submitted = article_submit(name=file.name, data=file.read(limit + 1), user=user, **fields)
+    if submitted.created:
+        article_id = submitted.article.pk
+        transaction.on_commit(lambda: article_parse.delay(article_id))
+    return submitted
+
+
+def article_submit_upload_text(name: str, text: str, *, user, **fields) -> Submitted:
+    """An article sent as text (API): the same path as a UTF-8 .txt upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return article_submit_upload(SimpleUploadedFile(name, text.encode("utf-8")), user=user, **fields)
+
+
+def _regions_by_code(codes) -> dict[str, Region]:
+    return {r.code: r for r in Region.objects.filter(code__in={c for c in codes if c})}
+
+
+def article_region(current: Region | None, named: Counter, regions: dict[str, Region]) -> Region | None:
+    """The article's region: the region its facts and rounds name most, when that lies within the
+    region it was filed under (the uploader's, so the uploader keeps seeing it); else unchanged."""
+    for code, _ in named.most_common():
+        region = regions.get(code)
+        if region is None:
+            continue
+        if current is None or region.code.startswith(region_prefix(current)):
+            return region
+        break
+    return current
+
+
+def _fact_fields(fact, regions) -> dict:
+    return {"approx": fact.approx, "unit": fact.unit or "", "subject": fact.subject or "",
+            "subject_code": fact.subject_code or "", "subject_region": regions.get(fact.subject_code or ""),
+            "quote": fact.quote, "current": True}
+
+
+def _round_fields(found, regions) -> dict:
+    return {"organizer": found.organizer or "", "organizer_region": regions.get(found.organizer_code or ""),
+            "kind": found.kind or "", "end": found.end or "", "groups": found.groups, "units": found.units,
+            "quote": found.quote, "current": True}
+
+
+def _upsert(model, article, found_items, key_names, key_of, fields_of) -> None:
+    """Write what the engine found, one row per key: new keys are added, known ones updated, pending
+    rows the engine no longer finds removed; reviewed rows stay (marked not current)."""
+    existing = {tuple(getattr(row, name) for name in key_names): row for row in model.objects.filter(article=article)}
+    seen, new = set(), []
+    for found in found_items:
+        key = key_of(found)
+        if key in seen:
+            continue
+        seen.add(key)
+        fields, row = fields_of(found), existing.get(key)
+        if row is None:
+            new.append(model(article=article, **dict(zip(key_names, key)), **fields))
+            continue
+        if not row.is_pending:  # the region a reviewer decided against stays
+            fields = {name: value for name, value in fields.items() if not name.endswith("_region")}
+        if any(getattr(row, name) != value for name, value in fields.items()):
+            model.objects.filter(pk=row.pk).update(**fields)
+    model.objects.bulk_create(new)
+    stale = [row.pk for key, row in existing.items() if key not in seen]
+    model.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
+    model.objects.filter(pk__in=stale).update(current=False)
+
+
+def _write_facts(article, facts, regions) -> None:
+    # "9个乡镇、173个村" is one span with two figures of one metric: the value is part of the key.
+    _upsert(ExtractedFact, article, facts, ("metric", "start_offset", "end_offset", "value"),
+            lambda f: (f.metric, f.start, f.end, float(f.value)), lambda f: _fact_fields(f, regions))
+
+
+def _write_rounds(article, rounds, regions) -> None:
+    _upsert(ExtractedRound, article, rounds, ("start_offset", "end_offset", "organizer_code", "start"),
+            lambda r: (*r.offsets, r.organizer_code or "", r.start or ""), lambda r: _round_fields(r, regions))
+
+
+def article_extract(article_id: int) -> Article:
+    """Run the engine over a stored article and write its facts and rounds (again), in one transaction.
+
+    Idempotent: a re-run writes the same rows; after the engine changed, pending items follow
+    it and reviewed ones (and their reported figures and rounds) are kept. A failure marks the
+    article 解析失败 with the error and leaves its earlier facts as they were.
+    """
+    Article.objects.filter(pk=article_id).update(status=ArticleStatus.PARSING)
+    try:
+        with transaction.atomic():
+            article = Article.objects.select_for_update(of=("self",)).select_related("region").get(pk=article_id)
+            result = extract(article.text, article.published)
+            if result.garbled:
+                raise DocumentError("文件内容是乱码（编码错误的文字），未抽取任何数据。")
+            codes = [f.subject_code for f in result.facts] + [r.organizer_code for r in result.rounds]
+            regions = _regions_by_code(codes)
+            _write_facts(article, result.facts, regions)
+            _write_rounds(article, result.rounds, regions)
+            article.region = article_region(article.region, Counter(c for c in codes if c), regions)
+            if article.published is None and result.published:
+                article.published = date.fromisoformat(result.published)
+            article.status = ArticleStatus.REVIEWED if _all_reviewed(article) else ArticleStatus.PARSED
+            article.error, article.parsed_at = "", timezone.now()
+            article.extractor_runs += 1
+            article.save()
+    except Exception as exc:  # noqa: BLE001 - one article's failure is recorded on it and stops nothing else
+        if not isinstance(exc, DocumentError):
+            logger.exception("ingest: article %s failed to parse", article_id)
+        message = str(exc) if isinstance(exc, DocumentError) else f"解析出错：{type(exc).__name__}: {exc}"
+        Article.objects.filter(pk=article_id).update(status=ArticleStatus.FAILED, error=message[:2000])
+    return Article.objects.get(pk=article_id)
+
+
+def _all_reviewed(article) -> bool:
+    """Something was found and nothing of it waits for a review."""
+    related = (article.facts, article.rounds)
+    if any(manager.filter(review_state=ReviewState.PENDING).exists() for manager in related):
+        return False
+    return any(manager.exists() for manager in related)
+
+
+# ----- review ------------------------------------------------------------------------------------------
+ACCEPT, CORRECT, REJECT = "accept", "correct", "reject"
+_STATE = {ACCEPT: ReviewState.ACCEPTED, CORRECT: ReviewState.CORRECTED, REJECT: ReviewState.REJECTED}
+
+
+def _check_reviewer(user, region: Region | None) -> None:
+    if not may_review(user):
+        raise DomainError("只有巡察办管理员和巡察组成员可以审核抽取结果。", code=DomainError.PERMISSION_DENIED)
+    if region is not None and not Region.objects.visible_to(user).filter(pk=region.pk).exists():
+        raise DomainError(f"{region.name}不在您的管辖范围内。", code=DomainError.PERMISSION_DENIED)
+
+
+def _mark(item, user, action) -> None:
+    if action not in _STATE:
+        raise DomainError("未知的审核操作。")
+    item.review_state, item.reviewed_by, item.reviewed_at = _STATE[action], user, timezone.now()
+
+
+def _after_review(article, user, item, action, details, request) -> None:
+    status = ArticleStatus.REVIEWED if _all_reviewed(article) else ArticleStatus.PARSED
+    Article.objects.filter(pk=article.pk).update(status=status)
+    audit_record(user=user, action=AuditAction.UPDATE, obj=item, request=request,
+                 details={"review": action, "article": article.pk, **details})
+
+
+@transaction.atomic
+def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None = None, region: Region | None = None,
+                period_start: date | None = None, period_end: date | None = None, request=None) -> ExtractedFact:
+    """Accept, correct or reject one figure; an accepted figure becomes (or updates) a ReportedFigure."""
+    fact = ExtractedFact.objects.select_for_update(of=("self",)).select_related("article__region", "subject_region").get(pk=fact.pk)
+    article = fact.article
+    region = region or fact.subject_region or article.region
+    _check_reviewer(user, region if action != REJECT else article.region)
+    _mark(fact, user, action)
+    if action == CORRECT:
+        if value is None or value < 0:
+            raise DomainError("更正时请填写正确的数值（不小于 0）。")
+        fact.corrected_value = value
+    elif action == ACCEPT:
+        fact.corrected_value = None
+    fact.save()
+    if action == REJECT:
+        ReportedFigure.objects.filter(fact=fact).delete()
+    else:
+        if region is None:
+            raise DomainError("无法确定该数据所属地区，请选择地区后再采纳。")
+        period_end = period_end or article.published or timezone.localdate()
+        if period_start is not None and period_start > period_end:
+            raise DomainError("统计期开始日期不能晚于截至日期。")
+        ReportedFigure.objects.update_or_create(fact=fact, defaults={
+            "metric": fact.metric, "value": fact.final_value, "unit": fact.unit, "approx": fact.approx,
+            "region": region, "period_start": period_start, "period_end": period_end, "article": article})
+    _after_review(article, user, fact, action, {"metric": fact.metric, "value": fact.final_value}, request)
+    return fact
+
+
+def _round_dates(item: ExtractedRound, year: int | None) -> tuple[date | None, date | None]:
+    start = item.corrected_start or resolve_date(item.start, year)
+    end = item.corrected_end or resolve_date(item.end, start.year if start else year, end=True)
+    return start, end
+
+
+def _matching_round(organizer, start, end, term, number, kind) -> InspectionRound:
+    """The existing round of this organiser with these dates (or this term and number); else a new one."""
+    found = InspectionRound.objects.filter(organizer=organizer, started_on=start, ended_on=end).first()
+    if found is None and term and number:
+        found = InspectionRound.objects.filter(organizer=organizer, term=term, number=number).first()
+    if found is not None:
+        return found
+    if not (term and number):
+        raise DomainError("没有日期相同的已有巡察轮次：请填写届次和轮次以新建。")
+    if start and end and end < start:
+        raise DomainError("结束日期不能早于开始日期。")
+    return InspectionRound.objects.create(organizer=organizer, term=term, number=number, kind=kind or "regular",
+                                          started_on=start, ended_on=end)
+
+
+@transaction.atomic
+def round_review(*, item: ExtractedRound, user, action: str, start: date | None = None, end: date | None = None,
+                 term: int | None = None, number: int | None = None, request=None) -> ExtractedRound:
+    """Accept, correct or reject one round; an accepted round is linked to a matching InspectionRound
+    (same organiser and dates, or term and number) or creates one."""
+    item = ExtractedRound.objects.select_for_update(of=("self",)).select_related("article__region", "organizer_region").get(pk=item.pk)
+    article = item.article
+    _check_reviewer(user, item.organizer_region if action != REJECT else article.region)
+    _mark(item, user, action)
+    if action == REJECT:
+        item.inspection_round = None
+    else:
+        if item.organizer_region is None:
+            raise DomainError("未识别出组织巡察的地区，无法采纳该轮次。")
+        if action == CORRECT:
+            item.corrected_start, item.corrected_end = start, end
+        year = article.published.year if article.published else None
+        start_on, end_on = _round_dates(item, year)
+        if start_on is None:
+            raise DomainError("无法确定开始日期（原文缺少年份），请用“更正”填写日期。")
+        item.inspection_round = _matching_round(item.organizer_region, start_on, end_on, term, number, item.kind)
+    item.save()
+    _after_review(article, user, item, action,
+                  {"inspection_round": item.inspection_round_id, "organizer": item.organizer}, request)
+    return item

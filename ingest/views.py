@@ -1,0 +1,98 @@
+"""Ingest pages: upload and list articles, one article with its highlighted figures and review forms."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.errors import DomainError
+from ingest import selectors, services
+from ingest.filters import ArticleFilterSet
+from ingest.forms import ArticleUploadForm, FactReviewForm, RoundReviewForm
+from ingest.highlight import segments
+from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
+from inspection.scoping import get_object_in_scope_or_404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_list(request):
+    form = ArticleUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not services.may_upload(request.user):
+            raise PermissionDenied("只有巡察办管理员、巡察组成员和 API 客户端可以上传文章。")
+        if form.is_valid():
+            fields = {"source_url": form.cleaned_data["source_url"], "published": form.cleaned_data["published"]}
+            for file in form.cleaned_data["files"]:
+                submitted = services.article_submit_upload(file, user=request.user, **fields)
+                if submitted.error:
+                    messages.error(request, f"{submitted.name}：{submitted.error}")
+                elif submitted.created:
+                    messages.success(request, f"{submitted.name}：已上传，正在解析。")
+                else:
+                    messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储。")
+            return redirect("ingest:article_list")
+    filterset = ArticleFilterSet(request.GET or None, queryset=Article.objects.visible_to(request.user))
+    articles = filterset.qs.select_related("region", "uploaded_by").defer("text")[:100]
+    return render(request, "ingest/article_list.html", {
+        "form": form, "filterset": filterset, "articles": articles, "may_upload": services.may_upload(request.user)})
+
+
+@login_required
+@require_GET
+def article_status(request, pk):
+    article = get_object_in_scope_or_404(Article.objects.defer("text"), request.user, pk=pk)
+    return JsonResponse({"status": article.status, "status_label": article.get_status_display(),
+                         "finished": article.is_finished, "error": article.error})
+
+
+@login_required
+@require_GET
+def article_detail(request, pk):
+    """The article page is also the review page: reviewers see the forms beside each item."""
+    article = get_object_in_scope_or_404(Article.objects.select_related("region", "uploaded_by"), request.user, pk=pk)
+    facts = list(article.facts.select_related("subject_region", "reviewed_by", "reported_figure"))
+    rounds = list(article.rounds.select_related("organizer_region", "reviewed_by", "inspection_round"))
+    figures = ReportedFigure.objects.visible_to(request.user).filter(article=article).select_related("region")
+    return render(request, "ingest/article_detail.html", {
+        "article": article, "facts": facts, "rounds": rounds, "segments": segments(article.text, facts),
+        "comparisons": selectors.reported_vs_tracked(figures, request.user),
+        "may_review": services.may_review(request.user),
+        "fact_form": FactReviewForm(), "round_form": RoundReviewForm(),
+    })
+
+
+def _review(request, item, form, run):
+    if not services.may_review(request.user):
+        raise PermissionDenied("只有巡察办管理员和巡察组成员可以审核抽取结果。")
+    if not form.is_valid():
+        problems = "；".join(f"{form.fields[f].label if f in form.fields else ''}{'，'.join(e)}" for f, e in form.errors.items())
+        messages.error(request, f"审核未保存：{problems}")
+    else:
+        try:
+            run(form.cleaned_data)
+            messages.success(request, f"已审核：{item}")
+        except DomainError as exc:
+            if exc.is_permission_denied:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, f"审核未保存：{exc.message}")
+    return redirect("ingest:article_detail", pk=item.article_id)
+
+
+@login_required
+@require_POST
+def fact_review(request, pk):
+    fact = get_object_in_scope_or_404(ExtractedFact, request.user, pk=pk)
+    return _review(request, fact, FactReviewForm(request.POST), lambda data: services.fact_review(
+        fact=fact, user=request.user, action=data["action"], value=data["value"], region=data["region"],
+        period_start=data["period_start"], period_end=data["period_end"], request=request))
+
+
+@login_required
+@require_POST
+def round_review(request, pk):
+    item = get_object_in_scope_or_404(ExtractedRound, request.user, pk=pk)
+    return _review(request, item, RoundReviewForm(request.POST), lambda data: services.round_review(
+        item=item, user=request.user, action=data["action"], start=data["start"], end=data["end"],
+        term=data["term"], number=data["number"], request=request))

@@ -1,0 +1,49 @@
+"""The parts of `make bench` that need no dataset: wrk against a real local server, and the side-by-side table."""
+import http.server
+import threading
+
+import pytest
+
+from benchmarks import api_load, report
+
+
+@pytest.fixture
+def http_server():
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            status = 200 if self.headers.get("Authorization") == "Token k" else 401
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_wrk_load_reports_rate_latency_and_refused_requests(http_server):
+    good = api_load.load(http_server, "k", seconds=1, connections=2)
+    assert good["rps"] > 0 and 0 < good["p50_ms"] <= good["p99_ms"] and good["non_2xx"] == 0
+
+    refused = api_load.load(http_server, "wrong", seconds=1, connections=2)
+    assert refused["non_2xx"] > 0
+
+
+def test_table_puts_the_sizes_side_by_side():
+    results = {
+        "machine": {"date": "2026-12-01", "cpu": "Test CPU", "cores": 2, "python": "3.11"},
+        "sizes": {
+            "10,000": {"pages": {"overview: p95 (ms)": 12.25, "overview: SQL queries": 9}},
+            "100,000": {"pages": {"overview: p95 (ms)": 14.0, "overview: SQL queries": 9}},
+        },
+    }
+    table = report.markdown(results)
+    assert "| section | figure | 10,000 tasks | 100,000 tasks |" in table
+    assert "| pages | overview: p95 (ms) | 12.2 | 14.0 |" in table
+    assert "| pages | overview: SQL queries | 9 | 9 |" in table
+    assert "Test CPU (2 cores)" in table and "2026-12-01" in table

@@ -1,0 +1,87 @@
+"""The ingest pages in headless Chromium: status polling under the CSP, a review through the form."""
+import shutil
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connections
+from django.test import Client
+
+from accounts.roles import Role
+from ingest import services
+from ingest.choices import ArticleStatus
+from ingest.models import Article, ReportedFigure
+from tests.factories import make_user
+from tests.ingest.conftest import XIANAN_ARTICLE
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium binary")]
+
+
+@pytest.fixture
+def page(live_server, xianan, monkeypatch):
+    # Playwright runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    admin = make_user("browser-admin", role=Role.REGION_ADMIN, region=xianan)
+    client = Client()
+    client.force_login(admin)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context()
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        tab = context.new_page()
+        errors = []  # script errors, and failed requests other than the favicon
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+               if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+        tab.admin, tab.errors = admin, errors
+        yield tab
+        browser.close()
+        # Under Playwright's running loop the ORM keeps its connections apart: close them while still inside.
+        connections.close_all()
+
+
+
+def test_the_list_follows_an_article_until_it_is_parsed(page, live_server):
+    submitted = services.article_submit(name=XIANAN_ARTICLE.name, data=XIANAN_ARTICLE.read_bytes(), user=page.admin)
+    page.goto(f"{live_server.url}/ingest/")
+    cell = page.locator(f'[data-status-url$="/articles/{submitted.article.pk}/status/"]')
+    assert cell.inner_text() == "排队中"
+    services.article_extract(submitted.article.pk)  # what the worker does
+    page.wait_for_selector("td.status-parsed", timeout=10_000)
+    assert cell.inner_text() == "已解析" and not page.errors
+
+
+def test_a_figure_accepted_on_the_review_page(page, live_server):
+    submitted = services.article_submit(name=XIANAN_ARTICLE.name, data=XIANAN_ARTICLE.read_bytes(), user=page.admin)
+    article = services.article_extract(submitted.article.pk)
+    fact = article.facts.order_by("start_offset").first()
+    page.goto(f"{live_server.url}/ingest/articles/{article.pk}/")
+    assert page.locator("mark").count() == article.facts.count()
+    row = page.locator(f"#fact-{fact.pk}")
+    row.locator("select[name=action]").select_option("correct")
+    row.locator("input[name=value]").fill("7")
+    row.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages li.success")
+    figure = ReportedFigure.objects.get(fact=fact)
+    assert figure.value == 7 and figure.region == article.region
+    assert page.locator(f"#fact-{fact.pk}").inner_text().count("已更正采纳") == 1
+    assert Article.objects.get(pk=article.pk).status == ArticleStatus.PARSED and not page.errors
+
+
+def test_scripts_in_an_uploaded_page_never_run(page, live_server):
+    from tests.ingest.test_doors import HOSTILE
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    submitted = services.article_submit(name="通报.html", data=HOSTILE.encode("utf-8"), user=page.admin)
+    services.article_extract(submitted.article.pk)
+    for url in ("/ingest/", f"/ingest/articles/{submitted.article.pk}/"):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("load")
+    assert page.locator(".ingest-text").inner_text().count("<img src=x onerror=alert(1)>") == 1
+    assert dialogs == []
+    assert page.locator("img").count() == 0 and not page.errors
