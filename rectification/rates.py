@@ -16,10 +16,11 @@ Leads: those not yet handed over or handed over by D, with their current outcome
 (outcomes carry no dates). Each row keeps `days_to_close_total` beside the mean, so means sum up.
 
 Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURES`, `LEAD_MEASURES`):
-- full (`rates_write(day=D)`): one INSERT … SELECT … ON CONFLICT DO UPDATE. Tasks and leads are
-  summed into cells per (region, category) (`rc`) and per (round, organisation, region) (`ro`),
-  one GROUP BY scan each; the cells are summed into every scope, regions rolled up
-  county → city → province through `anc` (each region's ancestors).
+- full (`rates_write(day=D)`): one aggregate SELECT upserted with INSERT … ON CONFLICT DO UPDATE
+  (through a temporary table on PostgreSQL, see `rates_write`). Tasks and leads are summed into
+  cells per (region, category) (`rc`) and per (round, organisation, region) (`ro`), one GROUP BY
+  scan each; the cells are summed into every scope, regions rolled up county → city → province
+  through `anc` (each region's ancestors).
 - incremental (`rates_write(day=D, keys=...)`), once D has had its full run (its "overall" row
   exists, which only the full run creates): round, organisation and round × organisation keys
   from their own tasks (indexed filters); region and category keys bottom-up from the region's own
