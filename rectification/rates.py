@@ -255,7 +255,8 @@ def rates_write(*, day: date, keys=None) -> int:
                 # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
                 # aggregate in parallel into a temporary table, then upsert from it.
                 cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params))
-                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1", {}, day, returning=False)
+                # In key order, the unique index is filled page by page.
+                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, returning=False)
                 cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
                 return count
             return _upsert(cursor, select, params, day, returning=False)
