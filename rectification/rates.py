@@ -23,10 +23,12 @@ Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURE
   through `anc` (each region's ancestors).
 - incremental (`rates_write(day=D, keys=...)`), once D has had its full run (its "overall" row
   exists, which only the full run creates): round, organisation and round × organisation keys
-  from their own tasks (indexed filters); region and category keys bottom-up from the region's own
-  tasks plus its children's rows of D, and "overall" from the top regions' rows. So a change costs
-  a few indexed queries, not a scan of every task. Before the full run the keys get a full run.
-A touched scope left with nothing gets a row of zeros (rate null). On PostgreSQL every write takes
+  from their own tasks (indexed filters); then, level by level from the counties up, a region from
+  its organisations' and child regions' rows of D, a region × category from its own tasks of that
+  category and its child regions' rows; "overall" from the top regions' rows. So a change costs a
+  few indexed queries, not a scan of every task. Before the full run the keys get a full run.
+A touched scope left with nothing gets a row of zeros (rate null) before the level above sums it.
+On PostgreSQL every write takes
 one advisory lock, so recomputes run one after another and the later one's figures stand.
 """
 from datetime import date
@@ -181,33 +183,37 @@ def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str =
     return _row_select(scopes, key_filter), dict(params or {})
 
 
-def _region_rollup_sql(region_ids, params: dict) -> str:
-    """Region and category rows of `region_ids` (one level): their own tasks and leads plus the
-    rows of D of their child regions (`kind` R: a child's region row, C: its category rows)."""
+def _region_rollup_sql(region_ids, categories, params: dict) -> str:
+    """Region and category rows of `region_ids` (one level) from rows of D already written and a
+    few indexed rows: `kind` R (region rows) = the region's organisations' rows + its child
+    regions' rows; C (category rows, only `categories`) = its own tasks and leads of those
+    categories + its child regions' category rows."""
     region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
     own = _in("t.region_id", "reg", region_ids, params)
-    children = ", ".join(f"s.{m}" for m in MEASURES)
-    sums = _sums()
+    own_categories = f"AND {own} AND {_in('t.category', 'cat', categories, params)}"
+    lead_categories = own_categories.replace("t.region_id", "o.region_id").replace("t.category", "f.category")
+    rows, sums = ", ".join(f"s.{m}" for m in MEASURES), _sums()
     return f"""
       WITH cells AS (
-        SELECT 'D' AS kind, x.* FROM ({_task_cells(["t.region_id", "t.category"], f"AND {own}")}) x
-        UNION ALL SELECT 'D', x.* FROM (
-          {_lead_cells(["o.region_id", "category"], "AND " + own.replace("t.region_id", "o.region_id"))}) x
-        UNION ALL SELECT CASE WHEN s.scope = '{RateScope.REGION}' THEN 'R' ELSE 'C' END, r.parent_id, s.category,
-                         {children}
+        SELECT 'R' AS kind, s.region_id, '' AS category, {rows} FROM {snapshot} s
+         WHERE s.day = %(day)s AND s.scope = '{RateScope.ORGANIZATION}' AND {own.replace("t.region_id", "s.region_id")}
+        UNION ALL SELECT CASE WHEN s.scope = '{RateScope.REGION}' THEN 'R' ELSE 'C' END, r.parent_id, s.category, {rows}
           FROM {snapshot} s JOIN {region} r ON r.id = s.region_id
-         WHERE s.day = %(day)s AND s.scope IN ('{RateScope.REGION}', '{RateScope.CATEGORY}')
-           AND {own.replace("t.region_id", "r.parent_id")}
+         WHERE s.day = %(day)s AND {own.replace("t.region_id", "r.parent_id")}
+           AND (s.scope = '{RateScope.REGION}'
+                OR s.scope = '{RateScope.CATEGORY}' AND {_in('s.category', 'cat', categories, params)})
+        UNION ALL SELECT 'C', x.* FROM ({_task_cells(["t.region_id", "t.category"], own_categories)}) x
+        UNION ALL SELECT 'C', x.* FROM ({_lead_cells(["o.region_id", "category"], lead_categories)}) x
       )
       SELECT '{RateScope.REGION}' AS scope, 'region:' || r.code AS scope_key, c.region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
         FROM cells c JOIN {region} r ON r.id = c.region_id
-       WHERE c.kind IN ('D', 'R') GROUP BY c.region_id, r.code
+       WHERE c.kind = 'R' GROUP BY c.region_id, r.code
       UNION ALL
       SELECT '{RateScope.CATEGORY}', 'category:' || r.code || ':' || c.category, c.region_id, NULL, NULL,
              c.category, {sums}
         FROM cells c JOIN {region} r ON r.id = c.region_id
-       WHERE c.kind IN ('D', 'C') AND c.category <> '' GROUP BY c.region_id, r.code, c.category
+       WHERE c.kind = 'C' AND c.category <> '' GROUP BY c.region_id, r.code, c.category
     """
 
 
@@ -261,7 +267,9 @@ def rates_write(*, day: date, keys=None) -> int:
                 return count
             return _upsert(cursor, select, params, day, returning=False)
         keys = set(keys)
-        written = _write_round_keys(cursor, day, {k for k in keys if k.split(":")[0] in ROUND_SCOPES})
+        round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
+        written = _write_round_keys(cursor, day, round_keys)
+        written |= _write_empty(day, round_keys - written)  # before regions sum their organisations' rows
         written |= _write_region_keys(cursor, day, keys)
         if RateScope.OVERALL in keys:
             written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day)
@@ -287,17 +295,25 @@ def _write_round_keys(cursor, day: date, keys: set) -> set[str]:
 
 
 def _write_region_keys(cursor, day: date, keys: set) -> set[str]:
-    """Region and category keys, level by level from the counties up."""
-    codes = {key.split(":")[1] for key in keys if key.split(":")[0] in (RateScope.REGION, RateScope.CATEGORY)}
+    """Region and category keys, level by level from the counties up; a level's emptied scopes get
+    their zero rows before the level above sums them."""
+    touched = {}  # region code → its keys
+    for key in keys:
+        scope, *rest = key.split(":")
+        if scope in (RateScope.REGION, RateScope.CATEGORY):
+            touched.setdefault(rest[0], set()).add(key)
     by_level = {}
-    for pk, level in Region.objects.filter(code__in=codes).values_list("pk", "level"):
-        by_level.setdefault(level, set()).add(pk)
+    for pk, code, level in Region.objects.filter(code__in=touched).values_list("pk", "code", "level"):
+        by_level.setdefault(level, {})[pk] = touched[code]
     written = set()
     for level in LEVELS_UP:
         if level in by_level:
+            level_keys = set().union(*by_level[level].values())
+            categories = {key.split(":")[2] for key in level_keys if key.startswith(f"{RateScope.CATEGORY}:")}
             params = {}
-            scopes = _region_rollup_sql(by_level[level], params)
-            written |= _upsert(cursor, _row_select(scopes, _key_filter(keys, params)), params, day)
+            scopes = _region_rollup_sql(by_level[level], categories, params)
+            done = _upsert(cursor, _row_select(scopes, _key_filter(level_keys, params)), params, day)
+            written |= done | _write_empty(day, level_keys - done)
     return written
 
 

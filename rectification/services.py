@@ -159,7 +159,11 @@ def rates_recompute_history(*, today: date, months: int = 12) -> int:
 
 
 def rates_recompute_keys(keys, day: date | None = None) -> int:
-    """Only the scopes in `keys` (scope_key strings) for `day` (today by default)."""
+    """Only the scopes in `keys` (scope_key strings) for `day` (today by default).
+
+    `keys` are whole sets from `rates_place_keys` (a region's figure is summed from its
+    organisations' rows, so a changed place's organisation key comes with its region keys).
+    """
     keys = set(keys)
     return rates.rates_write(day=day or timezone.localdate(), keys=keys) if keys else 0
 

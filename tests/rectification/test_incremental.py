@@ -157,6 +157,8 @@ def test_after_changes_the_incremental_rows_equal_a_full_recompute(world, eager,
         world.t7.save()
         Lead.objects.filter(summary="线索二").update(summary="线索二（已核）")  # no signal: not a change of figures
         Lead.objects.get(summary="线索三").delete()
+        world.t5.delete()  # with t4 and 线索二 gone, 通城县 is left with nothing
+        Lead.objects.get(summary="线索二（已核）").delete()
         org = make_organization(regions.get(code="421281"), "赤壁市水利局")
         make_task(make_finding(make_inspection(world.B, org), category="other"))
     fields = [f.name for f in RateSnapshot._meta.fields if f.name not in ("id", "computed_at")]
@@ -166,5 +168,6 @@ def test_after_changes_the_incremental_rows_equal_a_full_recompute(world, eager,
     full = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
     assert {key: incremental[key] for key in full} == full
     # Rows only the incremental run has are scopes it emptied (zeros, rate null).
+    assert "region:421222" in set(incremental) - set(full)
     for key in set(incremental) - set(full):
         assert incremental[key]["tasks_total"] == incremental[key]["leads"] == 0 and incremental[key]["rate"] is None

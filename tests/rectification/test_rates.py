@@ -113,8 +113,9 @@ def test_recomputing_keys_writes_only_those_and_empties_a_scope_that_lost_its_ta
     rates_recompute_all(D)
     before = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "computed_at"))
     RectificationTask.objects.filter(round=world.B).delete()
-    keys = {f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O1.pk}", "region:421202"}
-    assert rates_recompute_keys(keys, D) == 3
+    keys = {f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O1.pk}", f"organization:{world.O1.pk}",
+            "region:421202"}
+    assert rates_recompute_keys(keys, D) == 4
     after = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "computed_at"))
     assert {key for key in after if after[key] != before[key]} == keys
     assert figures(f"round:{world.B.pk}") == {"rate": None, "on_time_rate": None, "mean_days_to_close": None}
