@@ -44,7 +44,8 @@ _READ_ALL = (
 ROLE_PERMISSIONS = {
     Role.REGION_ADMIN: (
         ["inspection.view_region", "accounts.view_auditevent",
-         f"rectification.{REPORT_TASK}", f"rectification.{CLOSE_TASK}"]
+         f"rectification.{REPORT_TASK}", f"rectification.{CLOSE_TASK}",
+         "api.view_apitoken", "api.add_apitoken", "api.change_apitoken"]
         + _perms("inspection", ["view", "add", "change", "delete"], INSPECTION_MODELS)
         + _perms("rectification", ["view", "add", "change", "delete"], RECTIFICATION_MODELS)
         + _perms("rectification", ["view"], READ_ONLY_MODELS)

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "csp",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "rectification",
     "ingest",
     "ledger",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +214,48 @@ LOGGING = {
 LEDGER_MAX_UPLOAD_BYTES = int(env_str("LEDGER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 LEDGER_ASYNC_ROWS = int(env_str("LEDGER_ASYNC_ROWS", "2000"))
 LEDGER_MAX_ROWS = int(env_str("LEDGER_MAX_ROWS", "100000"))
+
+# REST API (`api/`): token or session authentication, one error shape, scoped reads, admin writes.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the pages' own calls; CSRF enforced
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadScopedWriteAdmin"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,  # rates are numbers in JSON
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "巡察整改跟踪系统 API",
+    "DESCRIPTION": "巡察轮次、问题、线索、整改任务与整改率的只读接口（巡察办管理员可写）。"
+                   "认证：请求头 `Authorization: Token <令牌>`。所有数据按令牌所代表用户的地区范围限定。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.describe_generated",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "rectification.choices.TaskStatus",
+        "ExtensionStatusEnum": "rectification.choices.ExtensionStatus",
+        "LeadStatusEnum": "inspection.choices.LeadStatus",
+        "ArticleStatusEnum": "ingest.choices.ArticleStatus",
+    },
+}
 
 # Ingest: the largest article file accepted (any door), in bytes.
 INGEST_MAX_BYTES = int(env_str("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))

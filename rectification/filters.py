@@ -1,17 +1,19 @@
 """FilterSets shared by the pages and the API (one per model)."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from inspection.choices import FindingCategory
-from inspection.filters import RegionCodeFilter
-from rectification.choices import Stage, WarningLevel
-from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+from inspection.filters import IntegerFilter, RegionCodeFilter
+from rectification.choices import RateScope, Stage, WarningLevel
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.selectors import rate_trend, rates_latest, scope_key
 
 
 class RectificationTaskFilterSet(django_filters.FilterSet):
     region = RegionCodeFilter(label="地区代码")
-    category = django_filters.MultipleChoiceFilter(field_name="finding__category", choices=FindingCategory.choices, label="问题类别")
+    category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_stage", label="阶段")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否逾期")
     deadline_from = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="整改时限起")
@@ -62,3 +64,69 @@ class WarningFilterSet(django_filters.FilterSet):
     class Meta:
         model = Warning
         fields = ["task"]
+
+
+class RateSnapshotFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("from"), data.get("to")
+        if date_from and date_to and date_from > date_to:
+            raise forms.ValidationError({"to": "结束日期不能早于起始日期。"})
+        if (date_from or date_to) and not data.get("scope_key"):
+            try:
+                data["scope_key"] = trend_scope_key(data)
+            except ValueError as error:
+                raise forms.ValidationError({"scope_key": str(error)}) from None
+        return data
+
+
+def trend_scope_key(data) -> str:
+    """The one scope a trend is asked for, from `scope` and the filters that name it."""
+    scope = data.get("scope")
+    region, rnd, organization, category = (data.get(name) for name in ("region", "round", "organization", "category"))
+    parts = {
+        RateScope.OVERALL: (),
+        RateScope.REGION: (region,),
+        RateScope.ROUND: (rnd,),
+        RateScope.ORGANIZATION: (organization,),
+        RateScope.CATEGORY: (region, category),
+        RateScope.ROUND_ORGANIZATION: (rnd, organization),
+    }.get(scope)
+    if parts is None or any(part in (None, "") for part in parts):
+        raise ValueError("查询趋势须给出 scope_key，或给出 scope 及确定该范围的筛选条件"
+                         "（地区：region；轮次：round；单位：organization；类别：region 和 category；轮次×单位：round 和 organization）。")
+    return scope_key(scope, *parts)
+
+
+class RateSnapshotFilterSet(django_filters.FilterSet):
+    """Rates: without `from`/`to` the newest row of each scope (on or before `as_of`); with them one scope's trend."""
+
+    scope = django_filters.ChoiceFilter(choices=RateScope.choices, label="统计范围")
+    scope_key = django_filters.CharFilter(method="filter_nothing", label="范围标识（查询趋势时使用），例如 region:421202")
+    region = RegionCodeFilter(label="地区代码（含下辖地区）")
+    round = IntegerFilter(field_name="round", label="巡察轮次编号")
+    organization = IntegerFilter(field_name="organization", label="被巡察党组织编号")
+    category = django_filters.ChoiceFilter(choices=FindingCategory.choices, label="问题类别")
+    as_of = django_filters.DateFilter(method="filter_nothing", label="截至日期（默认今天：各范围截至该日的最新快照）")
+    date_from = django_filters.DateFilter(method="filter_nothing", label="趋势起始日期（含）")
+    date_to = django_filters.DateFilter(method="filter_nothing", label="趋势结束日期（含）")
+
+    class Meta:
+        model = RateSnapshot
+        fields = []
+        form = RateSnapshotFilterForm
+
+    def filter_nothing(self, qs, name, value):
+        return qs  # read by filter_queryset below
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("from") or data.get("to"):
+            return rate_trend(queryset, data["scope_key"], date_from=data.get("from"), date_to=data.get("to"))
+        return rates_latest(queryset, as_of=data.get("as_of"))
+
+
+# The query parameters are `from` and `to`, which are Python keywords and cannot be class attributes.
+RateSnapshotFilterSet.base_filters["from"] = RateSnapshotFilterSet.base_filters.pop("date_from")
+RateSnapshotFilterSet.base_filters["to"] = RateSnapshotFilterSet.base_filters.pop("date_to")

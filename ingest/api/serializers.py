@@ -53,9 +53,9 @@ class ArticleCreateSerializer(serializers.Serializer):
 
 class ReportedFigureSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    tracked = serializers.SerializerMethodField()
-    differs = serializers.SerializerMethodField()
-    difference = serializers.SerializerMethodField()
+    tracked = serializers.SerializerMethodField(label="记录数据", help_text="由巡察记录计算的同一指标；无记录时为 null")
+    differs = serializers.SerializerMethodField(label="是否不一致", help_text="报道数据与记录数据是否不一致；无记录时为 null")
+    difference = serializers.SerializerMethodField(label="差值", help_text="记录数据减报道数据；无记录时为 null")
 
     class Meta:
         model = ReportedFigure
@@ -68,11 +68,11 @@ class ReportedFigureSerializer(serializers.ModelSerializer):
             cache[obj.pk] = reported_vs_tracked([obj], self.context["request"].user)[0].comparison
         return cache[obj.pk]
 
-    def get_tracked(self, obj):
+    def get_tracked(self, obj) -> float | None:
         return self._comparison(obj).tracked
 
-    def get_differs(self, obj):
+    def get_differs(self, obj) -> bool | None:
         return self._comparison(obj).differs
 
-    def get_difference(self, obj):
+    def get_difference(self, obj) -> float | None:
         return self._comparison(obj).difference

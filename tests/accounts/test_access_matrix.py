@@ -62,13 +62,15 @@ ADMIN_OBJECTS = {
     "rectification.followupvisit": lambda w, s: w.side(s).visit,
     "rectification.ratesnapshot": lambda w, s: w.side(s).snapshot,
     "accounts.user": lambda w, s: w.users["viewer" if s == "home" else "away_viewer"],
+    "api.apitoken": lambda w, s: api_token(w, s),
 }
-SCOPED_DATA_MODELS = set(ADMIN_OBJECTS) - {"inspection.region", "accounts.user"}
+SCOPED_DATA_MODELS = set(ADMIN_OBJECTS) - {"inspection.region", "accounts.user", "api.apitoken"}
 # Shown to every admin role, added, changed or deleted by no one (written by jobs).
 READ_ONLY_MODELS = {"rectification.ratesnapshot"}
 # What each admin role may do in the admin, by model (independent of accounts.roles on purpose).
 ADMIN_RIGHTS = {
-    "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": SCOPED_DATA_MODELS - READ_ONLY_MODELS,
+    "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region", "api.apitoken"},
+                     "add": (SCOPED_DATA_MODELS - READ_ONLY_MODELS) | {"api.apitoken"},
                      "delete": SCOPED_DATA_MODELS - READ_ONLY_MODELS},
     "group_member": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": {"inspection.finding", "inspection.lead"},
                      "delete": set()},
@@ -76,8 +78,17 @@ ADMIN_RIGHTS = {
 }
 
 
+def api_token(world, side):
+    """An API token of the side's viewer (made on first use; tokens are revoked, never deleted, except by superusers)."""
+    from api.models import ApiToken
+    from api.services import token_issue
+
+    user = world.users["viewer" if side == "home" else "away_viewer"]
+    return ApiToken.objects.filter(user=user).first() or token_issue(user=user, name=f"{side} 客户端")[0]
+
+
 # Home objects a role with admin rights still may not see (a group member sees no user accounts).
-HIDDEN_AT_HOME = {("group_member", "accounts.user")}
+HIDDEN_AT_HOME = {("group_member", "accounts.user"), ("group_member", "api.apitoken")}
 
 
 def admin_expectations(label, view):
@@ -108,7 +119,8 @@ def admin_routes():
         # Regions are thousands (paginated): their scoping is checked on the change pages.
         listed = obj is not None and label != "inspection.region"
         routes.append(Route(
-            f"admin {label} changelist", lambda w, s, url=changelist: url,
+            # (the objects are made first: an API token only exists once asked for)
+            f"admin {label} changelist", lambda w, s, url=changelist, o=obj: (o and o(w, s), url)[1],
             _mark_lists(admin_expectations(label, "changelist")) if listed else admin_expectations(label, "changelist"),
             marker=(lambda w, s, m=model, o=obj: _admin_url(m, "change", o(w, s).pk)) if listed else None,
         ))
@@ -125,6 +137,55 @@ def _mark_lists(expect):
     """For list routes: an allowed role sees the home marker and not the away one (a superuser sees both)."""
     return {role: (SHOWN, SHOWN if role == "superuser" else HIDDEN) if home == OK else (home, away)
             for role, (home, away) in expect.items()}
+
+
+# ----- REST API: every list (home shown, away hidden) and detail (away 404); writes for region admins ---------
+API_OBJECTS = {
+    "regions": lambda w, s: w.side(s).region, "organizations": lambda w, s: w.side(s).organization,
+    "rounds": lambda w, s: w.side(s).round, "groups": lambda w, s: w.side(s).group,
+    "inspections": lambda w, s: w.side(s).inspection, "findings": lambda w, s: w.side(s).finding,
+    "leads": lambda w, s: w.side(s).lead, "tasks": lambda w, s: w.side(s).task,
+    "extensions": lambda w, s: w.side(s).extension, "follow-ups": lambda w, s: w.side(s).visit,
+    "warnings": lambda w, s: w.side(s).warning,
+}
+API_HIDDEN_FROM_UNITS = {"regions", "groups", "leads"}  # reference data of the inspecting side, leads
+
+
+def _api_key(endpoint, obj):
+    return obj.code if endpoint == "regions" else obj.pk
+
+
+def api_routes():
+    routes = []
+    for endpoint, obj in API_OBJECTS.items():
+        readers = {role: (OK, NOT_FOUND) for role in ("region_admin", "group_member", "unit", "viewer", "api_client")}
+        readers["superuser"] = (OK, OK)
+        if endpoint in API_HIDDEN_FROM_UNITS:
+            readers["unit"] = (NOT_FOUND, NOT_FOUND)
+        field = "code" if endpoint == "regions" else "id"
+        lists = _mark_lists({role: (OK, OK) for role in readers if readers[role][0] == OK})
+        if endpoint in API_HIDDEN_FROM_UNITS:
+            lists["unit"] = (HIDDEN, HIDDEN)
+        # regions: the city of both counties (a superuser's unfiltered first page is elsewhere in the country)
+        query = "?region=421200&page_size=1000" if endpoint == "regions" else ""
+        routes.append(Route(
+            f"api {endpoint} list", lambda w, s, e=endpoint, q=query: f"/api/v1/{e}/{q}", lists,
+            marker=lambda w, s, e=endpoint, o=obj, f=field: f'"{f}":' + (
+                f'"{o(w, s).code}"' if f == "code" else f"{o(w, s).pk},"),
+        ))
+        routes.append(Route(f"api {endpoint} detail",
+                            lambda w, s, e=endpoint, o=obj: f"/api/v1/{e}/{_api_key(e, o(w, s))}/", readers))
+    routes.append(Route("api rates", lambda w, s: "/api/v1/rates/",
+                        {role: (OK, OK) for role in ROLES if role != "anonymous"}))
+    routes.append(Route("api tasks csv export", lambda w, s: "/api/v1/tasks/?format=csv",
+                        _mark_lists({role: (OK, OK) for role in ROLES if role != "anonymous"}),
+                        marker=lambda w, s: w.side(s).task.responsible_unit))
+    routes.append(Route("api schema", lambda w, s: "/api/schema/", {}, default=(OK, OK)))
+    routes.append(Route("api extension approve",
+                        lambda w, s: f"/api/v1/extensions/{w.side(s).extension.pk}/approve/",
+                        {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK)},
+                        method="post", data=lambda w, s: {}))
+    return routes
 
 
 # ===== ROUTES: add your pages and endpoints here =======================================================
@@ -202,6 +263,7 @@ ROUTES = [
     Route("ledger template", lambda w, s: reverse("ledger:template"), {role: (OK, OK) for role in SCOPED_READERS}),
     *INGEST_ROUTES,
     *admin_routes(),
+    *api_routes(),
 ]
 # ===== end of ROUTES ===================================================================================
 
@@ -225,13 +287,13 @@ def prepare_for_post(world, route):
 def check(response, outcome, marker=None):
     status = response.status_code
     location = response.headers.get("Location", "")
-    if outcome == DENIED:
-        return status == 403 or (status == 302 and location.startswith(LOGIN_PATHS))
+    if outcome == DENIED:  # 401: the API without credentials
+        return status in (401, 403) or (status == 302 and location.startswith(LOGIN_PATHS))
     if outcome == NOT_FOUND:
         return status == 404
     if outcome == OK:
         return status in (200, 201) or (status == 302 and not location.startswith(LOGIN_PATHS))
-    body = response.content.decode()
+    body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
     return status == 200 and ((marker in body) if outcome == SHOWN else (marker not in body))
 
 

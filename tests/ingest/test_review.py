@@ -187,11 +187,11 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
     client.force_login(city_admin)
     page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
     assert "不一致：-391" in page and "无记录" in page and rate_fact.quote in page
-    body = client.get("/api/v1/reported-figures/").json()
+    body = client.get("/api/v1/reported-figures/").json()["results"]
     by_metric = {(row["metric"], row["value"]): row for row in body}
     assert by_metric[("issues_found", 394.0)]["tracked"] == 3 and by_metric[("issues_found", 394.0)]["differs"] is True
     assert by_metric[("rectification_rate", 90.2)]["differs"] is False
     assert rate.pk in {row["id"] for row in body}
-    only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()
+    only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()["results"]
     assert [row["id"] for row in only_rates] == [rate.pk]
-    assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json() == []
+    assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json()["results"] == []

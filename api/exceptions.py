@@ -1,0 +1,147 @@
+"""One JSON error shape for every API error: {"error": {"code", "message", "fields"}}.
+
+`message` is Chinese and meant for people; `fields` maps a field (or query parameter) to
+its messages. Bad input is never a 500: a refused service (`DomainError`), a model
+`ValidationError` and a database constraint violation are 400 (403 for `permission_denied`).
+"""
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404
+from django.utils import translation
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from config.errors import DomainError
+
+MESSAGES = {
+    "invalid": "请求参数有误，请检查后重试。",
+    "parse_error": "请求内容无法解析。",
+    "not_authenticated": "需要登录或提供API令牌。",
+    "authentication_failed": "身份验证失败。",
+    "permission_denied": "您没有执行该操作的权限。",
+    "not_found": "对象不存在或不在您的权限范围内。",
+    "method_not_allowed": "不支持该请求方法。",
+    "not_acceptable": "无法提供所请求的格式。",
+    "unsupported_media_type": "不支持该请求内容类型。",
+    "throttled": "请求过于频繁，请稍后再试。",
+    "constraint": "数据不符合约束（可能与已有记录重复或日期先后不符），未作任何修改。",
+}
+
+
+# What each database rule means, for people (the database and Django only name the constraint).
+CONSTRAINT_MESSAGES = {
+    "organization_unique_name_in_region": "同一地区已有同名的被巡察党组织。",
+    "round_unique_number_in_term": "该党委本届已有相同轮次。",
+    "round_planned_end_after_start": "计划结束日期不能早于计划开始日期。",
+    "round_end_after_start": "实际结束日期不能早于实际开始日期。",
+    "round_term_number_positive": "届次和轮次须为正整数。",
+    "group_unique_number_in_round": "本轮已有相同组号的巡察组。",
+    "group_number_positive": "组号须为正整数。",
+    "inspection_unique_org_in_round": "该党组织在本轮已被巡察。",
+    "inspection_feedback_after_entry": "反馈日期不能早于进驻日期。",
+    "inspection_exit_after_entry": "撤离日期不能早于进驻日期。",
+    "finding_unique_number_in_inspection": "该巡察已有相同序号的问题。",
+    "lead_outcome_counts_non_negative": "线索处置人数和件数不能为负数。",
+    "lead_transferred_has_date": "已移交的线索须填写移交日期。",
+    "lead_concluded_after_transfer": "办结日期不能早于移交日期。",
+    "task_deadline_after_assigned": "整改时限不能早于交办日期。",
+    "task_original_deadline_after_assigned": "原定整改时限不能早于交办日期。",
+    "task_closed_on_iff_closed": "已销号的任务须有销号日期，未销号的任务不能有销号日期。",
+    "task_closed_after_assigned": "销号日期不能早于交办日期。",
+    "extension_moves_deadline_later": "延期后的整改时限须晚于原整改时限。",
+    "extension_decided_at_iff_decided": "已审批的延期须有审批时间。",
+    "warning_one_active_per_level": "该任务已有同一等级的未解除预警。",
+    "warning_lifted_after_issued": "解除时间不能早于发出时间。",
+    "snapshot_one_per_scope_and_day": "该范围当天已有整改率快照。",
+    "snapshot_closed_within_total": "已销号数不能大于任务总数。",
+}
+
+
+def constraint_messages(text: str) -> list[str]:
+    """The Chinese meaning of every constraint named in `text` (a database or Django message)."""
+    return [message for name, message in CONSTRAINT_MESSAGES.items() if name in text]
+
+
+def error_response(code: str, message: str, status_code: int, fields=None, headers=None) -> Response:
+    return Response({"error": {"code": code, "message": message, "fields": fields or {}}},
+                    status=status_code, headers=headers)
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, DomainError):
+        set_rollback()
+        if exc.is_permission_denied:
+            return error_response("permission_denied", exc.message, status.HTTP_403_FORBIDDEN)
+        return error_response(exc.code, exc.message, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoValidationError):
+        # A model's full_clean() in a service: field errors by field, rules (constraints) in the message.
+        set_rollback()
+        fields = {name: [_readable(text) for text in texts]
+                  for name, texts in (exc.message_dict if hasattr(exc, "error_dict") else {}).items()
+                  if name != "__all__"}
+        general = [_readable(text) for text in (exc.message_dict.get("__all__", []) if hasattr(exc, "error_dict")
+                                                 else exc.messages)]
+        message = "；".join(general) or MESSAGES["invalid"]
+        return error_response("invalid", message, status.HTTP_400_BAD_REQUEST, fields=fields)
+    if isinstance(exc, IntegrityError):
+        # A race past full_clean(): the transaction is rolled back, nothing was written.
+        set_rollback()
+        message = "；".join(constraint_messages(str(exc))) or MESSAGES["constraint"]
+        return error_response("constraint", message, status.HTTP_400_BAD_REQUEST)
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real bug: Django's 500 handling and logging
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    set_rollback()
+    if isinstance(exc, exceptions.ValidationError):
+        fields, messages = _split(exc.detail)
+        message = "；".join(messages) if messages else MESSAGES["invalid"]
+        return error_response("invalid", message, exc.status_code, fields=fields, headers=headers)
+    code = exc.default_code if isinstance(exc.detail, (list, dict)) else (exc.detail.code or exc.default_code)
+    message = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else MESSAGES.get(code, MESSAGES["invalid"])
+    if message.startswith("CSRF"):
+        message = "CSRF 校验失败：请刷新页面后重试（使用API令牌的请求不需要 CSRF）。"
+    elif exc.detail == exc.default_detail or not message.strip() or _untranslated(message):
+        message = MESSAGES.get(code, message)
+    return error_response(code, message, exc.status_code, headers=headers)
+
+
+def _untranslated(message: str) -> bool:
+    """An English text from DRF (a parser's or a library's) while the interface speaks Chinese."""
+    return (translation.get_language() or "").startswith("zh") and not any("\u4e00" <= char <= "\u9fff" for char in message)
+
+
+def _split(detail):
+    """(field → messages, general messages) from a DRF ValidationError detail."""
+    if isinstance(detail, dict):
+        fields = {}
+        general = []
+        for name, value in detail.items():
+            texts = _flatten(value)
+            if name in ("non_field_errors", "__all__"):
+                general.extend(texts)
+            else:
+                fields[name] = texts
+        return fields, general
+    return {}, _flatten(detail)
+
+
+def _flatten(value) -> list[str]:
+    if isinstance(value, dict):
+        return [f"{key}：{text}" for key, item in value.items() for text in _flatten(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _flatten(item)]
+    return [str(value)]
+
+
+def _readable(text: str) -> str:
+    return "；".join(constraint_messages(text)) or text

@@ -1,0 +1,78 @@
+"""Base viewsets of the REST API and the schema/docs pages.
+
+App viewsets stay three lines (queryset, serializer_class, filterset_class) on top of these:
+`ScopedReadOnlyViewSet` applies `visible_to(request.user)` (so an object out of scope is a
+404 like a missing one) and `ExportMixin` adds `?format=csv|xlsx`.
+"""
+from csp.decorators import csp_update
+from django.utils.decorators import method_decorator
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+
+from api.pagination import ApiPageNumberPagination
+from api.exports import EXPORT_FORMATS, Column, CSVRenderer, XLSXRenderer, export_response
+
+
+class ScopedQuerysetMixin:
+    ordering = ["-id"]  # newest first; the primary key keeps cursor pages stable and indexed
+    ordering_fields = ["id"]
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
+class ScopedReadOnlyViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ShortListViewSet(ScopedReadOnlyViewSet):
+    """Lists of at most a few thousand rows: page numbers (with a total count) instead of cursors."""
+
+    pagination_class = ApiPageNumberPagination
+
+
+class ExportMixin:
+    """`?format=csv|xlsx` (or `Accept: text/csv`) on `list`: every filtered row, unpaginated, audited."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    export_name: str = ""
+    export_columns: list[Column] = []
+
+    def get_renderers(self):
+        if getattr(self, "action", None) != "list":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def list(self, request, *args, **kwargs):
+        fmt = request.accepted_renderer.format
+        if fmt not in EXPORT_FORMATS:
+            return super().list(request, *args, **kwargs)
+        rows = self.filter_queryset(self.get_queryset()).iterator(chunk_size=2000)
+        return export_response(request, rows=rows, columns=self.export_columns, name=self.export_name, fmt=fmt)
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for.
+        if getattr(self.request, "accepted_renderer", None) is not None and \
+                self.request.accepted_renderer.format in EXPORT_FORMATS:
+            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
+
+
+class SwaggerView(SpectacularSwaggerSplitView):
+    """Swagger UI from drf-spectacular-sidecar's static files; its start script is a separate request (CSP)."""
+
+    template_name = "api/swagger_ui.html"
+    title = "巡察整改跟踪系统 API（Swagger UI）"
+
+
+class RedocView(SpectacularRedocView):
+    """Redoc from the sidecar's static file. Redoc styles itself through injected <style> elements, so this page
+    alone allows inline styles; scripts stay 'self' only."""
+
+    template_name = "api/redoc.html"
+    title = "巡察整改跟踪系统 API 文档"
+
+    @method_decorator(csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}))
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,10 @@
+"""This app's viewsets in the API router (`api/urls.py` reads ROUTES)."""
+from rectification.api import views
+
+ROUTES = [
+    ("tasks", views.RectificationTaskViewSet),
+    ("extensions", views.DeadlineExtensionViewSet),
+    ("follow-ups", views.FollowUpVisitViewSet),
+    ("warnings", views.WarningViewSet),
+    ("rates", views.RateViewSet),
+]

@@ -1,0 +1,162 @@
+"""API tokens: issued with the key shown once, stored hashed, revoked at once, every use audited."""
+import hashlib
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.choices import AuditAction
+from accounts.models import AuditEvent
+from accounts.roles import Role
+from api.models import ApiToken
+from api.services import token_issue, token_revoke
+from config.errors import DomainError
+from tests.api.conftest import token_client
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+TASKS = "/api/v1/tasks/"
+
+
+def test_issue_stores_only_the_hash_of_the_key(world):
+    token, key = token_issue(user=world.users["api_client"], name="市大数据平台")
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert key not in {stored.key_hash, stored.key_prefix, stored.name} and stored.key_prefix == key[:8]
+    assert len(key) >= 40
+
+
+def test_a_token_reads_as_its_user_and_every_use_is_audited(world):
+    client = token_client(world.users["api_client"])
+    before = AuditEvent.objects.filter(action=AuditAction.API_TOKEN).count()
+    response = client.get(TASKS)
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [world.home.task.pk]
+    event = AuditEvent.objects.filter(action=AuditAction.API_TOKEN).latest("pk")
+    assert AuditEvent.objects.filter(action=AuditAction.API_TOKEN).count() == before + 1
+    assert event.user == world.users["api_client"] and event.region_id == world.home.region.pk
+    assert event.details == {"token": client.token.pk, "method": "GET", "path": TASKS}
+    client.token.refresh_from_db()
+    assert client.token.last_used_at is not None
+
+
+@pytest.mark.parametrize("header", ["Token not-a-real-key", "Token", "Token a b", "token  "])
+def test_unknown_or_malformed_tokens_answer_401_in_the_error_shape(world, header):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get(TASKS)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Token"
+    error = response.json()["error"]
+    assert error["code"] in ("authentication_failed", "not_authenticated") and error["message"] and error["fields"] == {}
+
+
+def test_a_revoked_token_answers_401_from_the_next_request(world):
+    client = token_client(world.users["viewer"])
+    assert client.get(TASKS).status_code == 200
+    token_revoke(token=client.token, revoker=world.users["region_admin"])
+    response = client.get(TASKS)
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "令牌无效或已被吊销。"
+
+
+def test_a_token_of_a_deactivated_user_answers_401(world):
+    client = token_client(world.users["viewer"])
+    world.users["viewer"].is_active = False
+    world.users["viewer"].save()
+    assert client.get(TASKS).status_code == 401
+
+
+def test_no_credentials_answer_401(world):
+    response = APIClient().get(TASKS)
+    assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_only_region_admins_issue_and_revoke_and_only_within_their_region(world, tongcheng):
+    admin, viewer = world.users["region_admin"], world.users["viewer"]
+    token, _ = token_issue(user=viewer, name="区统计系统", issuer=admin)
+    assert token.created_by == admin
+    with pytest.raises(DomainError) as refused:
+        token_issue(user=world.users["away_viewer"], name="外县", issuer=admin)
+    assert refused.value.is_permission_denied
+    with pytest.raises(DomainError):
+        token_issue(user=world.users["superuser"], name="超级", issuer=admin)
+    with pytest.raises(DomainError):
+        token_issue(user=viewer, name="自己签发", issuer=viewer)
+    with pytest.raises(DomainError):
+        token_revoke(token=token, revoker=world.users["api_client"])
+    with pytest.raises(DomainError):
+        token_issue(user=viewer, name="   ", issuer=admin)
+    assert ApiToken.objects.count() == 1
+    token_revoke(token=token, revoker=admin)
+    assert ApiToken.objects.get().revoked_by == admin
+
+
+def test_issue_token_command_prints_the_key_once(world):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("issue_token", "--user", "api_client", "--name", "命令行客户端", stdout=out, stderr=err)
+    key = out.getvalue().strip()
+    token = ApiToken.objects.get(name="命令行客户端")
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest() and "只显示这一次" in err.getvalue()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(TASKS).status_code == 200
+
+
+def test_issue_token_command_refuses_an_unknown_user(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("issue_token", "--user", "nobody", "--name", "x", stdout=io.StringIO())
+
+
+def test_admin_issues_a_token_showing_the_key_once_and_revokes_it(world):
+    admin = world.users["region_admin"]
+    client = Client()
+    client.force_login(admin)
+    response = client.post("/admin/api/apitoken/add/", {"name": "区数据平台", "user": world.users["api_client"].pk},
+                           follow=True)
+    assert response.status_code == 200
+    token = ApiToken.objects.get(name="区数据平台")
+    shown = [str(m) for m in response.context["messages"] if "只显示这一次" in str(m)]
+    assert len(shown) == 1
+    key = shown[0].rsplit("：", 1)[1]
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest() and token.created_by == admin
+    # the key is nowhere on the token's page afterwards
+    assert key not in client.get(f"/admin/api/apitoken/{token.pk}/change/").content.decode()
+
+    response = client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None and token.revoked_by == admin
+
+
+def test_admin_user_choices_hold_only_the_admins_region(world):
+    client = Client()
+    client.force_login(world.users["region_admin"])
+    response = client.post("/admin/api/apitoken/add/", {"name": "外县", "user": world.users["away_viewer"].pk})
+    assert response.status_code == 200 and not ApiToken.objects.exists()  # the form refuses the choice
+
+
+def test_viewers_cannot_issue_tokens_in_the_admin(world):
+    client = Client()
+    client.force_login(world.users["viewer"])
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+
+
+def test_a_token_user_without_a_role_is_refused(world, xianan):
+    nobody = make_user("no-role", region=xianan)
+    response = token_client(nobody).get(TASKS)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
+
+
+def test_session_writes_need_the_csrf_token(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.users["region_admin"])
+    assert client.get(TASKS).status_code == 200
+    response = client.post(f"/api/v1/extensions/{world.home.extension.pk}/approve/")
+    assert response.status_code == 403 and "CSRF" in response.json()["error"]["message"]
+    world.home.extension.refresh_from_db()
+    assert world.home.extension.status == "pending"
