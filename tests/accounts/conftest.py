@@ -6,7 +6,7 @@ import pytest
 
 from accounts.roles import Role
 from inspection.models import Lead
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, Warning
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
 
 ROLE_USERS = {
@@ -34,7 +34,6 @@ class Side:
     extension: object = None
     warning: object = None
     visit: object = None
-    snapshot: object = None
     article: object = None
     fact: object = None
     extracted_round: object = None
@@ -67,10 +66,6 @@ def build_side(region, label):
     side.warning = Warning.objects.create(task=side.task, level="yellow", reason=f"{label}预警原因")
     side.visit = FollowUpVisit.objects.create(
         inspection=side.inspection, task=side.task, visited_on=dt.date(2026, 6, 1), rating="good", notes=f"{label}督查"
-    )
-    side.snapshot = RateSnapshot.objects.create(
-        scope="round_organization", scope_key=f"round_organization:{side.round.pk}:{side.organization.pk}",
-        day=dt.date(2026, 6, 30), region=region, round=side.round, organization=side.organization, tasks_total=1,
     )
     build_ingest(side)
     return side

@@ -13,6 +13,7 @@ Roles are the keys of `ROLES`; a role missing from `expect` gets `default`. Out 
 normal case: write `expect` for what each role may do with the home object, and the away
 object must then be NOT_FOUND/HIDDEN (DENIED where the whole page is refused).
 """
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,7 +61,7 @@ ADMIN_OBJECTS = {
     "rectification.deadlineextension": lambda w, s: w.side(s).extension,
     "rectification.warning": lambda w, s: w.side(s).warning,
     "rectification.followupvisit": lambda w, s: w.side(s).visit,
-    "rectification.ratesnapshot": lambda w, s: w.side(s).snapshot,
+    "rectification.ratesnapshot": lambda w, s: rate_snapshot(w, s),
     "accounts.user": lambda w, s: w.users["viewer" if s == "home" else "away_viewer"],
     "api.apitoken": lambda w, s: api_token(w, s),
 }
@@ -85,6 +86,19 @@ def api_token(world, side):
 
     user = world.users["viewer" if side == "home" else "away_viewer"]
     return ApiToken.objects.filter(user=user).first() or token_issue(user=user, name=f"{side} 客户端")[0]
+
+
+def rate_snapshot(world, side):
+    """The side's round × organisation snapshot (made on first use, so the shared world holds no snapshots)."""
+    from rectification.models import RateSnapshot
+
+    side = world.side(side)
+    snapshot, _ = RateSnapshot.objects.get_or_create(
+        scope_key=f"round_organization:{side.round.pk}:{side.organization.pk}", day=dt.date(2026, 6, 30),
+        defaults={"scope": "round_organization", "region": side.region, "round": side.round,
+                  "organization": side.organization, "tasks_total": 1},
+    )
+    return snapshot
 
 
 # Home objects a role with admin rights still may not see (a group member sees no user accounts).
