@@ -8,6 +8,8 @@ from django.db import models, transaction
 
 INSPECTION_MODELS = ("organization", "inspectionround", "inspectiongroup", "inspection", "finding", "lead")
 RECTIFICATION_MODELS = ("rectificationtask", "deadlineextension", "followupvisit", "warning")
+# Read by every role (scoped like the rest); written only by the recompute jobs.
+READ_ONLY_MODELS = ("ratesnapshot",)
 
 # Permissions on RectificationTask beyond add/change/delete/view. Created by `roles_setup`
 # (not in the model's Meta, so no rectification migration is needed for them).
@@ -35,7 +37,7 @@ def _perms(app, actions, models_):
 _READ_ALL = (
     ["inspection.view_region"]
     + _perms("inspection", ["view"], INSPECTION_MODELS)
-    + _perms("rectification", ["view"], RECTIFICATION_MODELS)
+    + _perms("rectification", ["view"], RECTIFICATION_MODELS + READ_ONLY_MODELS)
 )
 
 #: role → "app_label.codename" permissions of its group
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS = {
          "api.view_apitoken", "api.add_apitoken", "api.change_apitoken"]
         + _perms("inspection", ["view", "add", "change", "delete"], INSPECTION_MODELS)
         + _perms("rectification", ["view", "add", "change", "delete"], RECTIFICATION_MODELS)
+        + _perms("rectification", ["view"], READ_ONLY_MODELS)
     ),
     Role.GROUP_MEMBER: (
         _READ_ALL
@@ -54,7 +57,7 @@ ROLE_PERMISSIONS = {
     ),
     Role.UNIT: (
         _perms("inspection", ["view"], ("organization", "inspectionround", "inspection", "finding"))
-        + _perms("rectification", ["view"], RECTIFICATION_MODELS)
+        + _perms("rectification", ["view"], RECTIFICATION_MODELS + READ_ONLY_MODELS)
         + [f"rectification.{REPORT_TASK}"]
     ),
     Role.VIEWER: list(_READ_ALL),

@@ -6,6 +6,7 @@ Unset variables fall back to an embedded setup (SQLite, Celery in-process) so th
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list, env_str
@@ -187,10 +188,25 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {}
+# Scheduled jobs (celery beat): rates of every scope nightly, overdue flags and warnings hourly.
+CELERY_BEAT_SCHEDULE = {
+    "rates-recompute-all-nightly": {
+        "task": "rectification.tasks.rates_recompute_all",
+        "schedule": crontab(minute=10, hour=0),
+    },
+    "tasks-mark-overdue-hourly": {"task": "rectification.tasks.tasks_mark_overdue", "schedule": crontab(minute=5)},
+    "warnings-refresh-hourly": {"task": "rectification.tasks.warnings_refresh", "schedule": crontab(minute=15)},
+}
 
 # 整改时限: the usual window after feedback, in months.
 RECTIFICATION_WINDOW_MONTHS = 2
+# Graded warnings: 提醒 this many days or fewer before the deadline, 黄牌 this many or fewer
+# (task still open); 红牌 once the deadline has passed.
+RECTIFICATION_WARNING_NOTICE_DAYS = int(env_str("RECTIFICATION_WARNING_NOTICE_DAYS", "20"))
+RECTIFICATION_WARNING_YELLOW_DAYS = int(env_str("RECTIFICATION_WARNING_YELLOW_DAYS", "10"))
+# After a change, its scopes' rates are recomputed this many seconds later, together with every
+# change made in between (one recompute per scope for a burst).
+RATES_DEBOUNCE_SECONDS = int(env_str("RATES_DEBOUNCE_SECONDS", "3"))
 
 LOGGING = {
     "version": 1,

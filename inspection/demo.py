@@ -20,7 +20,8 @@ from inspection.models import Finding, Inspection, InspectionGroup, InspectionRo
 from inspection.services import regions_load
 from rectification import rules
 from rectification.choices import ExtensionStatus, TaskStatus, VisitRating
-from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.services import rates_recompute_history
 
 DEMO_CITY_CODE = "421200"  # 咸宁市
 DEMO_PROVINCE_CODE = "420000"  # 湖北省, used once the data outgrows one city
@@ -77,7 +78,7 @@ def demo_exists() -> bool:
 
 def demo_reset():
     """Remove all round data (regions and users stay)."""
-    models = [Warning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
+    models = [RateSnapshot, Warning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
               InspectionGroup, InspectionRound, Organization]
     tables = [m._meta.db_table for m in models]
     tables += [m.history.model._meta.db_table for m in models if hasattr(m, "history")]
@@ -483,4 +484,5 @@ def demo_build(*, seed: int, tasks: int, today: date) -> DemoResult:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(builder.writers)):
             cursor.execute(sql)
+    rates_recompute_history(today=today)  # trend charts: month-by-month snapshots up to today
     return result

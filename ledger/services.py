@@ -34,7 +34,7 @@ from ledger.columns import COLUMNS, REQUIRED_HEADERS, header_keys, normalise_lab
 from ledger.models import LedgerImport
 from rectification.choices import TaskStatus
 from rectification.models import RectificationTask
-from rectification.services import task_apply_schedule
+from rectification.services import rates_touch_tasks, task_apply_schedule, tasks_category_sync, warnings_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -269,8 +269,11 @@ def _write(record: LedgerImport, spool):
         counts = _write_batch(inspection, rows, history, today)
         for field, count in counts.items():
             setattr(record, field, getattr(record, field) + count)
-    # Rates must be recomputed for this inspection's round, organisation and region once the
-    # rates service lands (rectification, branch `rates`): call it here via transaction.on_commit.
+    # Bulk writes send no signals: keep tasks' categories in step with re-categorised findings, and
+    # have the inspection's rates recomputed and its warnings refreshed once this commits.
+    tasks_category_sync(Finding.objects.filter(inspection=inspection))
+    rates_touch_tasks(RectificationTask.objects.filter(inspection=inspection))
+    transaction.on_commit(lambda: warnings_refresh(tasks=RectificationTask.objects.filter(inspection=inspection)))
 
 
 def _write_batch(inspection, rows, history, today) -> dict:

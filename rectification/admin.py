@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from inspection.admin import ScopedAdminMixin, ScopedInlineMixin
 from rectification.choices import ExtensionStatus
 from rectification.forms import RectificationTaskForm
-from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
 from rectification.services import extension_approve, task_apply_schedule
 
 
@@ -90,3 +90,24 @@ class WarningAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("reason", "task__organization__name")
     autocomplete_fields = ("task",)
     date_hierarchy = "issued_at"
+
+
+@admin.register(RateSnapshot)
+class RateSnapshotAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: snapshots are written only by the recompute jobs (rectification.services)."""
+
+    list_display = ("scope_key", "day", "scope", "region", "tasks_total", "closed", "rate", "on_time_rate", "overdue",
+                    "leads", "computed_at")
+    list_filter = ("scope", "category", "region__level")
+    search_fields = ("scope_key", "region__name", "organization__name")
+    date_hierarchy = "day"
+    list_select_related = ("region",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class RectificationConfig(AppConfig):
     name = "rectification"
     verbose_name = "整改"
+
+    def ready(self):
+        from rectification import signals  # noqa: F401  (connects the receivers)

@@ -263,12 +263,19 @@ class RateSnapshot(models.Model):
     scope = models.CharField("统计范围", max_length=24, choices=RateScope.choices)
     scope_key = models.CharField("范围标识", max_length=64)
     day = models.DateField("统计日期")
-    region = models.ForeignKey(Region, verbose_name="地区", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots")
+    # Derived rows, rewritten wholesale by the recompute jobs: no database foreign-key checks (Django
+    # still cascades deletes) and no single-column indexes (the composite ones below lead with these).
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots",
+        db_constraint=False, db_index=False,
+    )
     round = models.ForeignKey(
-        InspectionRound, verbose_name="巡察轮次", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots"
+        InspectionRound, verbose_name="巡察轮次", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots",
+        db_constraint=False, db_index=False,
     )
     organization = models.ForeignKey(
-        Organization, verbose_name="被巡察党组织", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots"
+        Organization, verbose_name="被巡察党组织", null=True, blank=True, on_delete=models.CASCADE, related_name="rate_snapshots",
+        db_constraint=False, db_index=False,
     )
     category = models.CharField("问题类别", max_length=16, choices=FindingCategory.choices, blank=True)
 
@@ -282,6 +289,8 @@ class RateSnapshot(models.Model):
     rate = models.DecimalField("整改率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     on_time_rate = models.DecimalField("按期整改率（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     mean_days_to_close = models.DecimalField("平均销号用时（天）", max_digits=7, decimal_places=1, null=True, blank=True)
+    # The sum behind the mean, so a parent region's mean is summed exactly from its children's rows.
+    days_to_close_total = models.PositiveBigIntegerField("销号用时合计（天）", default=0)
 
     leads = models.PositiveIntegerField("问题线索（件）", default=0)
     leads_transferred = models.PositiveIntegerField("已移交线索（件）", default=0)

@@ -1,19 +1,25 @@
 """Operations that change rectification data. Views, admin and imports call these."""
-from datetime import date
+import functools
+import threading
+from datetime import date, timedelta
 
+import redis
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side, is_unit_user
 from config.errors import DomainError
-from inspection.models import Finding
-from rectification import rules
-from rectification.choices import ExtensionStatus, TaskStatus
-from rectification.models import DeadlineExtension, RectificationTask
+from inspection.models import Finding, Lead, Region
+from rectification import rates, rules
+from rectification.choices import ExtensionStatus, RateScope, TaskStatus, WarningLevel
+from rectification.models import DeadlineExtension, RectificationTask, Warning
 
 
 def task_schedule(*, assigned_on: date, deadline: date | None = None) -> dict:
@@ -49,7 +55,11 @@ def task_create(*, finding: Finding, responsible_unit: str, **fields) -> Rectifi
 
 @transaction.atomic
 def extension_approve(*, extension: DeadlineExtension, approver) -> DeadlineExtension:
-    """Approve a 延期: the task's deadline moves and the stage dates follow; both are recorded in history."""
+    """Approve a 延期: the task's deadline moves and the stage dates follow; both are recorded in history.
+
+    The task's save touches its rates and refreshes its warnings (rectification.signals), so a
+    warning the old deadline deserved is lifted with the new deadline as its reason.
+    """
     task = RectificationTask.objects.select_for_update().get(pk=extension.task_id)
     extension.status = ExtensionStatus.APPROVED
     extension.decided_by = approver
@@ -125,3 +135,270 @@ def _save_as(task, user):
         raise DomainError("；".join(error.messages)) from error
     task._history_user = user  # the history (and so the audit log) names who did it, in or out of a request
     task.save()
+
+
+# --- Rates (整改率) -------------------------------------------------------------------------------------
+# Snapshots are written only here. A change to tasks or leads *touches* the scope keys it affects:
+# after the transaction commits the keys go into a pending set (Redis when REDIS_URL is set, else
+# this process) and one Celery task (`rectification.tasks.rates_drain`) is scheduled a few seconds
+# later; it takes the whole set and recomputes those scopes for today. A burst of changes therefore
+# costs one recompute per scope.
+
+def rates_recompute_all(day: date | None = None) -> int:
+    """Every scope's snapshot for `day` (today by default); returns the rows written."""
+    return rates.rates_write(day=day or timezone.localdate())
+
+
+def rates_recompute_history(*, today: date, months: int = 12) -> int:
+    """Snapshots as of the same day of each of the last `months` months, and of `today` (seed_demo)."""
+    if connection.vendor == "postgresql":  # after a bulk load (maybe in this transaction): plans from real counts
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {RectificationTask._meta.db_table}, {Lead._meta.db_table}")
+    days = [today - relativedelta(months=back) for back in range(months, 0, -1)] + [today]
+    return sum(rates_recompute_all(day) for day in days)
+
+
+def rates_recompute_keys(keys, day: date | None = None) -> int:
+    """Only the scopes in `keys` (scope_key strings) for `day` (today by default).
+
+    `keys` are whole sets from `rates_place_keys` (a region's figure is summed from its
+    organisations' rows, so a changed place's organisation key comes with its region keys).
+    """
+    keys = set(keys)
+    return rates.rates_write(day=day or timezone.localdate(), keys=keys) if keys else 0
+
+
+def rates_place_keys(places) -> set[str]:
+    """Scope keys touched by tasks or leads at `places`: (region_id, round_id, organization_id, category)."""
+    places = set(places)
+    chains = {
+        pk: [code for code in codes if code]
+        for pk, *codes in Region.objects.filter(pk__in={p[0] for p in places})
+        .values_list("pk", "code", "parent__code", "parent__parent__code")
+    }
+    keys = {RateScope.OVERALL.value} if places else set()
+    for region_id, round_id, organization_id, category in places:
+        for code in chains.get(region_id, []):
+            keys.add(f"{RateScope.REGION}:{code}")
+            if category:
+                keys.add(f"{RateScope.CATEGORY}:{code}:{category}")
+        keys.add(f"{RateScope.ROUND}:{round_id}")
+        keys.add(f"{RateScope.ORGANIZATION}:{organization_id}")
+        keys.add(f"{RateScope.ROUND_ORGANIZATION}:{round_id}:{organization_id}")
+    return keys
+
+
+def rates_task_places(tasks) -> set[tuple]:
+    """The distinct places of `tasks` (a queryset or task ids), one aggregate query."""
+    if not hasattr(tasks, "values_list"):
+        tasks = RectificationTask.objects.filter(pk__in=list(tasks))
+    return set(tasks.order_by().values_list("region_id", "round_id", "organization_id", "category").distinct())
+
+
+def rates_lead_places(leads) -> set[tuple]:
+    return {
+        (region_id, round_id, organization_id, category or "")
+        for region_id, round_id, organization_id, category in leads.order_by().values_list(
+            "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id",
+            "finding__category",
+        ).distinct()
+    }
+
+
+def rates_touch_tasks(tasks) -> None:
+    """Recompute, after commit, the scopes of `tasks` (a queryset or ids) as they are now."""
+    rates_touch(rates_place_keys(rates_task_places(tasks)))
+
+
+def rates_touch(keys) -> None:
+    """Have `keys` recomputed once the current transaction commits (at once outside a transaction).
+
+    The keys of one transaction gather in one batch with one on-commit callback; a batch whose
+    callback was dropped by a rollback is replaced, so rolled-back changes recompute nothing.
+    """
+    keys = set(keys)
+    if not keys:
+        return
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_rates_batch", None)
+    if batch is not None and any(entry[1] == batch.flush for entry in connection.run_on_commit):
+        batch.keys.update(keys)
+        return
+    batch = connection._rates_batch = _TouchBatch(keys)
+    transaction.on_commit(batch.flush)
+
+
+class _TouchBatch:
+    def __init__(self, keys):
+        self.keys = keys
+
+    def flush(self):
+        if rates_pending.add(self.keys):
+            from rectification.tasks import rates_drain
+
+            rates_drain.apply_async(countdown=settings.RATES_DEBOUNCE_SECONDS)
+
+
+class RatesPending:
+    """The set of scope keys waiting for a recompute, and whether a drain is already scheduled."""
+
+    SET, SCHEDULED = "xuncha:rates:pending", "xuncha:rates:scheduled"
+
+    def __init__(self):
+        self._local, self._lock, self._scheduled = set(), threading.Lock(), False
+
+    def _redis(self):
+        return _redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
+
+    def add(self, keys) -> bool:
+        """Add `keys`; True when the caller must schedule a drain (none is scheduled yet)."""
+        client = self._redis()
+        if client is None:
+            with self._lock:
+                self._local.update(keys)
+                first, self._scheduled = not self._scheduled, True
+                return first
+        with client.pipeline() as pipe:
+            pipe.sadd(self.SET, *keys)
+            # Expires in case the scheduled drain is lost, so a later change schedules another.
+            pipe.set(self.SCHEDULED, 1, nx=True, ex=max(60, 10 * settings.RATES_DEBOUNCE_SECONDS))
+            return bool(pipe.execute()[1])
+
+    def take(self) -> set[str]:
+        """Every pending key, removed from the set. Clears the flag first, so a key added after the
+        take schedules a new drain."""
+        client = self._redis()
+        if client is None:
+            with self._lock:
+                keys, self._local, self._scheduled = self._local, set(), False
+                return keys
+        client.delete(self.SCHEDULED)
+        with client.pipeline() as pipe:  # MULTI/EXEC: read and delete as one step
+            pipe.smembers(self.SET)
+            pipe.delete(self.SET)
+            members = pipe.execute()[0]
+        return {key.decode() for key in members}
+
+    def put_back(self, keys) -> None:
+        """Keys of a failed drain, kept for its retry."""
+        client = self._redis()
+        if client is None:
+            with self._lock:
+                self._local.update(keys)
+        elif keys:
+            client.sadd(self.SET, *keys)
+
+
+@functools.lru_cache(maxsize=4)
+def _redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)  # one connection pool per process
+
+
+rates_pending = RatesPending()
+
+
+def rates_drain_pending(day: date | None = None) -> set[str]:
+    """Recompute every pending scope (the Celery task `rates_drain`); returns the keys recomputed."""
+    keys = rates_pending.take()
+    try:
+        rates_recompute_keys(keys, day=day)
+    except Exception:
+        rates_pending.put_back(keys)
+        raise
+    return keys
+
+
+def tasks_category_sync(findings) -> int:
+    """Copy each finding's category to its tasks in one UPDATE (bulk imports and admin edits of findings
+    change categories without saving tasks); touches the rates of both the old and the new category."""
+    stale = RectificationTask.objects.filter(finding__in=findings).exclude(category=F("finding__category"))
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    before = rates_task_places(ids)
+    count = RectificationTask.objects.filter(pk__in=ids).update(
+        category=Subquery(Finding.objects.filter(pk=OuterRef("finding_id")).values("category")[:1])
+    )
+    rates_touch(rates_place_keys(before | rates_task_places(ids)))
+    return count
+
+
+# --- Overdue marking and warnings (提醒 / 黄牌 / 红牌) -----------------------------------------------
+
+def tasks_mark_overdue(today: date | None = None) -> int:
+    """Set `is_overdue` where it changed (two UPDATEs); returns the rows changed."""
+    today = today or timezone.localdate()
+    overdue = Q(deadline__lt=today) & ~Q(status=TaskStatus.CLOSED)
+    tasks = RectificationTask.objects.all()
+    return tasks.filter(overdue, is_overdue=False).update(is_overdue=True) + tasks.filter(
+        ~overdue, is_overdue=True
+    ).update(is_overdue=False)
+
+
+def warning_thresholds() -> rules.WarningThresholds:
+    return rules.WarningThresholds(
+        notice_days=settings.RECTIFICATION_WARNING_NOTICE_DAYS, yellow_days=settings.RECTIFICATION_WARNING_YELLOW_DAYS
+    )
+
+
+LEVEL_ORDER = [WarningLevel.NOTICE, WarningLevel.YELLOW, WarningLevel.RED]
+
+
+def _deserved_level(today: date, thresholds: rules.WarningThresholds, prefix: str = "") -> Case:
+    """The level `rules.warning_for` gives, in SQL ("" for none)."""
+    return Case(
+        When(**{f"{prefix}status": TaskStatus.CLOSED}, then=Value("")),
+        When(**{f"{prefix}deadline__lt": today}, then=Value(WarningLevel.RED.value)),
+        When(**{f"{prefix}deadline__lte": today + timedelta(days=thresholds.yellow_days)}, then=Value(WarningLevel.YELLOW.value)),
+        When(**{f"{prefix}deadline__lte": today + timedelta(days=thresholds.notice_days)}, then=Value(WarningLevel.NOTICE.value)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+@transaction.atomic
+def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
+    """Issue, raise and lift warnings so each open task has the one `rules.warning_for` gives it.
+
+    Idempotent: a second run the same day changes nothing. `tasks` limits the work to a queryset.
+    """
+    today, thresholds, now = today or timezone.localdate(), warning_thresholds(), timezone.now()
+    tasks = RectificationTask.objects.all() if tasks is None else tasks
+    stale = (
+        Warning.objects.filter(lifted_at__isnull=True, task__in=tasks.values("pk"))
+        .annotate(deserved=_deserved_level(today, thresholds, "task__"))
+        .exclude(deserved=F("level"))
+        .select_related("task")
+    )
+    lifted = []
+    for warning in stale:
+        warning.lifted_at, warning.lift_reason = now, _lift_reason(warning, warning.deserved)
+        lifted.append(warning)
+    bulk_update_with_history(lifted, Warning, ["lifted_at", "lift_reason"], default_change_reason="预警自动更新")
+
+    active = Warning.objects.filter(task=OuterRef("pk"), lifted_at__isnull=True, level=OuterRef("deserved"))
+    due = (
+        tasks.exclude(status=TaskStatus.CLOSED)
+        .annotate(deserved=_deserved_level(today, thresholds))
+        .exclude(deserved="")
+        .exclude(Exists(active))
+        .values_list("pk", "deadline")
+    )
+    issued = []
+    for pk, deadline in due.iterator(chunk_size=5000):
+        level, reason = rules.warning_for(today=today, deadline=deadline, closed=False, thresholds=thresholds)
+        issued.append(Warning(task_id=pk, level=level, reason=reason, issued_at=now))
+    # ignore_conflicts: a concurrent run that issued the same warning first wins (one active per level).
+    bulk_create_with_history(issued, Warning, batch_size=5000, ignore_conflicts=True, default_change_reason="预警自动更新")
+    return {"issued": len(issued), "lifted": len(lifted)}
+
+
+def _lift_reason(warning: Warning, deserved: str) -> str:
+    task = warning.task
+    if task.status == TaskStatus.CLOSED:
+        return f"整改任务已于 {task.closed_on:%Y-%m-%d} 销号"
+    if deserved and LEVEL_ORDER.index(deserved) > LEVEL_ORDER.index(warning.level):
+        return f"已升级为{WarningLevel(deserved).label}"
+    if task.deadline > task.original_deadline:
+        return f"整改时限已延期至 {task.deadline:%Y-%m-%d}"
+    return f"整改时限已调整为 {task.deadline:%Y-%m-%d}"

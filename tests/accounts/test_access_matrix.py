@@ -13,6 +13,7 @@ Roles are the keys of `ROLES`; a role missing from `expect` gets `default`. Out 
 normal case: write `expect` for what each role may do with the home object, and the away
 object must then be NOT_FOUND/HIDDEN (DENIED where the whole page is refused).
 """
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,14 +61,18 @@ ADMIN_OBJECTS = {
     "rectification.deadlineextension": lambda w, s: w.side(s).extension,
     "rectification.warning": lambda w, s: w.side(s).warning,
     "rectification.followupvisit": lambda w, s: w.side(s).visit,
+    "rectification.ratesnapshot": lambda w, s: rate_snapshot(w, s),
     "accounts.user": lambda w, s: w.users["viewer" if s == "home" else "away_viewer"],
     "api.apitoken": lambda w, s: api_token(w, s),
 }
 SCOPED_DATA_MODELS = set(ADMIN_OBJECTS) - {"inspection.region", "accounts.user", "api.apitoken"}
+# Shown to every admin role, added, changed or deleted by no one (written by jobs).
+READ_ONLY_MODELS = {"rectification.ratesnapshot"}
 # What each admin role may do in the admin, by model (independent of accounts.roles on purpose).
 ADMIN_RIGHTS = {
     "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region", "api.apitoken"},
-                     "add": SCOPED_DATA_MODELS | {"api.apitoken"}, "delete": SCOPED_DATA_MODELS},
+                     "add": (SCOPED_DATA_MODELS - READ_ONLY_MODELS) | {"api.apitoken"},
+                     "delete": SCOPED_DATA_MODELS - READ_ONLY_MODELS},
     "group_member": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": {"inspection.finding", "inspection.lead"},
                      "delete": set()},
     "viewer": {"view": SCOPED_DATA_MODELS | {"inspection.region"}, "add": set(), "delete": set()},
@@ -83,6 +88,19 @@ def api_token(world, side):
     return ApiToken.objects.filter(user=user).first() or token_issue(user=user, name=f"{side} 客户端")[0]
 
 
+def rate_snapshot(world, side):
+    """The side's round × organisation snapshot (made on first use, so the shared world holds no snapshots)."""
+    from rectification.models import RateSnapshot
+
+    side = world.side(side)
+    snapshot, _ = RateSnapshot.objects.get_or_create(
+        scope_key=f"round_organization:{side.round.pk}:{side.organization.pk}", day=dt.date(2026, 6, 30),
+        defaults={"scope": "round_organization", "region": side.region, "round": side.round,
+                  "organization": side.organization, "tasks_total": 1},
+    )
+    return snapshot
+
+
 # Home objects a role with admin rights still may not see (a group member sees no user accounts).
 HIDDEN_AT_HOME = {("group_member", "accounts.user"), ("group_member", "api.apitoken")}
 
@@ -91,7 +109,7 @@ def admin_expectations(label, view):
     expect = {}
     for role in ROLES:
         if role == "superuser":
-            expect[role] = (OK, OK)
+            expect[role] = (DENIED, DENIED) if label in READ_ONLY_MODELS and view in ("add", "delete") else (OK, OK)
         elif role not in ADMIN_RIGHTS:  # anonymous, unit, api_client: the admin is refused outright
             expect[role] = (DENIED, DENIED)
         else:

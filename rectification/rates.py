@@ -1,0 +1,369 @@
+"""Rectification rates per scope, computed in the database and stored as `RateSnapshot` rows.
+
+Scopes and their keys:
+- overall                                     "overall"
+- region, at every level (a city's figure includes its counties' organisations)   "region:<adcode>"
+- region × finding category, at every level   "category:<adcode>:<category>"
+- round (its region is the organiser)         "round:<id>"
+- organisation                                "organization:<id>"
+- round × organisation                        "round_organization:<round>:<org>"
+
+Figures are "as they stood on day D": tasks assigned on or before D; a task is closed when
+closed_on ≤ D, on time when closed_on ≤ deadline; open within the deadline when still open on
+D and D ≤ deadline, overdue when D > deadline. The deadline used is the one in force now (an
+extension approved after D counts back to D: the task row keeps no history of its deadline).
+Leads: those not yet handed over or handed over by D, with their current outcome counts
+(outcomes carry no dates). Each row keeps `days_to_close_total` beside the mean, so means sum up.
+
+Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURES`, `LEAD_MEASURES`):
+- full (`rates_write(day=D)`): one aggregate SELECT upserted with INSERT … ON CONFLICT DO UPDATE
+  (through a temporary table on PostgreSQL, see `rates_write`). Tasks and leads are summed into
+  cells per (region, category) (`rc`) and per (round, organisation, region) (`ro`), one GROUP BY
+  scan each; the cells are summed into every scope, regions rolled up county → city → province
+  through `anc` (each region's ancestors).
+- incremental (`rates_write(day=D, keys=...)`), once D has had its full run (its "overall" row
+  exists, which only the full run creates): round, organisation and round × organisation keys
+  from their own tasks (indexed filters); then, level by level from the counties up, a region from
+  its organisations' and child regions' rows of D, a region × category from its own tasks of that
+  category and its child regions' rows; "overall" from the top regions' rows. So a change costs a
+  few indexed queries, not a scan of every task. Before the full run the keys get a full run.
+A touched scope left with nothing gets a row of zeros (rate null) before the level above sums it.
+On PostgreSQL every write takes
+one advisory lock, so recomputes run one after another and the later one's figures stand.
+"""
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
+from inspection.choices import RegionLevel
+from rectification.choices import RateScope
+from rectification.models import RateSnapshot, RectificationTask
+
+ADVISORY_LOCK_KEY = 74241203  # pg_advisory_xact_lock: one recompute at a time
+
+# Additive measures of a cell: SQL over one task row ({d}: day D, {days}: days from assigned to closed).
+TASK_MEASURES = {
+    "tasks_total": "1",
+    "closed": "CASE WHEN t.closed_on <= {d} THEN 1 ELSE 0 END",
+    "closed_on_time": "CASE WHEN t.closed_on <= {d} AND t.closed_on <= t.deadline THEN 1 ELSE 0 END",
+    "closed_late": "CASE WHEN t.closed_on <= {d} AND t.closed_on > t.deadline THEN 1 ELSE 0 END",
+    "open_within_deadline": "CASE WHEN (t.closed_on IS NULL OR t.closed_on > {d}) AND t.deadline >= {d} THEN 1 ELSE 0 END",
+    "overdue": "CASE WHEN (t.closed_on IS NULL OR t.closed_on > {d}) AND t.deadline < {d} THEN 1 ELSE 0 END",
+    "extended": "CASE WHEN t.deadline > t.original_deadline THEN 1 ELSE 0 END",
+    "days_to_close_total": "CASE WHEN t.closed_on <= {d} THEN {days} ELSE 0 END",
+}
+LEAD_MEASURES = {
+    "leads": "1",
+    "leads_transferred": "CASE WHEN l.status <> 'pending' THEN 1 ELSE 0 END",
+    "cases_filed": "l.cases_filed",
+    "people_sanctioned": "l.people_sanctioned",
+    "people_organizational": "l.people_organizational",
+    "people_judicial": "l.people_judicial",
+}
+MEASURES = [*TASK_MEASURES, *LEAD_MEASURES]  # also the names of RateSnapshot's columns
+DERIVED_FIELDS = ["rate", "on_time_rate", "mean_days_to_close"]
+WRITTEN_FIELDS = [
+    "scope", "scope_key", "day", "region_id", "round_id", "organization_id", "category",
+    *MEASURES, *DERIVED_FIELDS, "computed_at",
+]
+ROUND_SCOPES = (RateScope.ROUND, RateScope.ORGANIZATION, RateScope.ROUND_ORGANIZATION)
+LEVELS_UP = [RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE]  # children before parents
+NOTHING = "AND 1 = 0"
+
+
+def _days_between(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({later} - {earlier})"
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _sums(prefix="c.") -> str:
+    # COALESCE: "overall" of nothing is a row of zeros, not of nulls.
+    return ", ".join(f"COALESCE(SUM({prefix}{m}), 0) AS {m}" for m in MEASURES)
+
+
+def _in(column: str, name: str, values, params: dict) -> str:
+    """`column IN (...)` with named parameters (NOTHING-like when `values` is empty)."""
+    values = sorted(values)
+    if not values:
+        return "1 = 0"
+    params.update({f"{name}{n}": value for n, value in enumerate(values)})
+    return f"{column} IN ({', '.join(f'%({name}{n})s' for n in range(len(values)))})"
+
+
+def _task_cells(group: list[str], where: str) -> str:
+    """Tasks summed per `group` columns of t (alias), lead columns zero."""
+    d, days = "%(day)s", _days_between("t.closed_on", "t.assigned_on")
+    cols = ", ".join(f"SUM({expr.format(d=d, days=days)}) AS {m}" for m, expr in TASK_MEASURES.items())
+    zeros = ", ".join(f"0 AS {m}" for m in LEAD_MEASURES)
+    keys = ", ".join(group)
+    return f"""SELECT {keys}, {cols}, {zeros} FROM {RectificationTask._meta.db_table} t
+                WHERE t.assigned_on <= {d} {where} GROUP BY {keys}"""
+
+
+def _lead_cells(group: list[str], where: str) -> str:
+    """Leads summed per `group` (columns of o = organisation, i = inspection, category), task columns zero.
+    `category` is the lead's finding's category, '' without a finding."""
+    cols = ", ".join(f"SUM({expr}) AS {m}" for m, expr in LEAD_MEASURES.items())
+    zeros = ", ".join(f"0 AS {m}" for m in TASK_MEASURES)
+    keys = ", ".join("COALESCE(f.category, '')" if g == "category" else g for g in group)
+    finding = f"LEFT JOIN {Finding._meta.db_table} f ON f.id = l.finding_id" if "category" in group else ""
+    return f"""SELECT {keys}, {zeros}, {cols}
+                 FROM {Lead._meta.db_table} l JOIN {Inspection._meta.db_table} i ON i.id = l.inspection_id
+                 JOIN {Organization._meta.db_table} o ON o.id = i.organization_id {finding}
+                WHERE (l.transferred_on IS NULL OR l.transferred_on <= %(day)s) {where} GROUP BY {keys}"""
+
+
+def _row_select(scopes_sql: str, key_filter: str) -> str:
+    """Rows to write from a `scopes` query: the sums, then rate and on-time rate (percent, two
+    decimals) and the mean days (one decimal), null where there is nothing to divide."""
+    return f"""
+      SELECT s.scope, s.scope_key, %(day)s AS day, s.region_id, s.round_id, s.organization_id, s.category,
+             {", ".join(f"s.{m}" for m in MEASURES)},
+             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END AS rate,
+             CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END AS on_time_rate,
+             CASE WHEN s.closed > 0 THEN ROUND(1.0 * s.days_to_close_total / s.closed, 1) END AS mean_days_to_close,
+             %(now)s AS computed_at
+        FROM ({scopes_sql}) s
+       WHERE 1 = 1 {key_filter}
+    """
+
+
+def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str = "", params=None) -> tuple[str, dict]:
+    """Every scope's row from tasks and leads (the full run's SELECT, and with filters the
+    incremental run's round and organisation rows). `rc_where` filters the (region, category)
+    cells, `ro_where` (tasks, leads) the (round, organisation) ones."""
+    region, rnd = Region._meta.db_table, InspectionRound._meta.db_table
+    sums = _sums()
+    ro_task, ro_lead = ro_where
+    scopes = f"""
+      WITH anc (region_id, ancestor_id) AS (
+        SELECT id, id FROM {region}
+        UNION ALL SELECT id, parent_id FROM {region} WHERE parent_id IS NOT NULL
+        UNION ALL SELECT r.id, p.parent_id FROM {region} r JOIN {region} p ON p.id = r.parent_id
+                   WHERE p.parent_id IS NOT NULL
+      ),
+      rc AS (
+        {_task_cells(["t.region_id", "t.category"], rc_where)}
+        UNION ALL {_lead_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
+      ),
+      ro AS (
+        {_task_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
+        UNION ALL {_lead_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
+      )
+      SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
+             CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
+        FROM rc c
+      UNION ALL
+      SELECT '{RateScope.REGION}', 'region:' || r.code, a.ancestor_id, NULL, NULL, '', {sums}
+        FROM rc c JOIN anc a ON a.region_id = c.region_id JOIN {region} r ON r.id = a.ancestor_id
+       GROUP BY a.ancestor_id, r.code
+      UNION ALL
+      SELECT '{RateScope.CATEGORY}', 'category:' || r.code || ':' || c.category, a.ancestor_id, NULL, NULL,
+             c.category, {sums}
+        FROM rc c JOIN anc a ON a.region_id = c.region_id JOIN {region} r ON r.id = a.ancestor_id
+       WHERE c.category <> ''
+       GROUP BY a.ancestor_id, r.code, c.category
+      UNION ALL
+      SELECT '{RateScope.ROUND}', 'round:' || c.round_id, rd.organizer_id, c.round_id, NULL, '', {sums}
+        FROM ro c JOIN {rnd} rd ON rd.id = c.round_id
+       GROUP BY c.round_id, rd.organizer_id
+      UNION ALL
+      SELECT '{RateScope.ORGANIZATION}', 'organization:' || c.organization_id, c.region_id, NULL,
+             c.organization_id, '', {sums}
+        FROM ro c GROUP BY c.organization_id, c.region_id
+      UNION ALL
+      SELECT '{RateScope.ROUND_ORGANIZATION}', 'round_organization:' || c.round_id || ':' || c.organization_id,
+             c.region_id, c.round_id, c.organization_id, '', {sums}
+        FROM ro c GROUP BY c.round_id, c.organization_id, c.region_id
+    """
+    # WITH inside the derived table keeps one statement on both PostgreSQL and SQLite.
+    return _row_select(scopes, key_filter), dict(params or {})
+
+
+def _region_rollup_sql(region_ids, categories, params: dict) -> str:
+    """Region and category rows of `region_ids` (one level) from rows of D already written and a
+    few indexed rows: `kind` R (region rows) = the region's organisations' rows + its child
+    regions' rows; C (category rows, only `categories`) = its own tasks and leads of those
+    categories + its child regions' category rows."""
+    region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
+    own = _in("t.region_id", "reg", region_ids, params)
+    own_categories = f"AND {own} AND {_in('t.category', 'cat', categories, params)}"
+    lead_categories = own_categories.replace("t.region_id", "o.region_id").replace("t.category", "f.category")
+    rows, sums = ", ".join(f"s.{m}" for m in MEASURES), _sums()
+    return f"""
+      WITH cells AS (
+        SELECT 'R' AS kind, s.region_id, '' AS category, {rows} FROM {snapshot} s
+         WHERE s.day = %(day)s AND s.scope = '{RateScope.ORGANIZATION}' AND {own.replace("t.region_id", "s.region_id")}
+        UNION ALL SELECT CASE WHEN s.scope = '{RateScope.REGION}' THEN 'R' ELSE 'C' END, r.parent_id, s.category, {rows}
+          FROM {snapshot} s JOIN {region} r ON r.id = s.region_id
+         WHERE s.day = %(day)s AND {own.replace("t.region_id", "r.parent_id")}
+           AND (s.scope = '{RateScope.REGION}'
+                OR s.scope = '{RateScope.CATEGORY}' AND {_in('s.category', 'cat', categories, params)})
+        UNION ALL SELECT 'C', x.* FROM ({_task_cells(["t.region_id", "t.category"], own_categories)}) x
+        UNION ALL SELECT 'C', x.* FROM ({_lead_cells(["o.region_id", "category"], lead_categories)}) x
+      )
+      SELECT '{RateScope.REGION}' AS scope, 'region:' || r.code AS scope_key, c.region_id,
+             CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
+        FROM cells c JOIN {region} r ON r.id = c.region_id
+       WHERE c.kind = 'R' GROUP BY c.region_id, r.code
+      UNION ALL
+      SELECT '{RateScope.CATEGORY}', 'category:' || r.code || ':' || c.category, c.region_id, NULL, NULL,
+             c.category, {sums}
+        FROM cells c JOIN {region} r ON r.id = c.region_id
+       WHERE c.kind = 'C' AND c.category <> '' GROUP BY c.region_id, r.code, c.category
+    """
+
+
+def _overall_rollup_sql() -> str:
+    """"overall" from the rows of D of the top regions (those without a parent)."""
+    region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
+    return f"""
+      SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
+             CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category,
+             {_sums("s.")}
+        FROM {snapshot} s JOIN {region} r ON r.id = s.region_id
+       WHERE s.day = %(day)s AND s.scope = '{RateScope.REGION}' AND r.parent_id IS NULL
+    """
+
+
+def _key_filter(keys, params: dict) -> str:
+    return "AND " + _in("s.scope_key", "key", keys, params)
+
+
+def _params(day: date, params: dict) -> dict:
+    ops = connection.ops
+    return {**params, "day": ops.adapt_datefield_value(day), "now": ops.adapt_datetimefield_value(timezone.now())}
+
+
+def _upsert(cursor, select: str, params: dict, day: date, *, returning: bool = True) -> set[str] | int:
+    """Insert or overwrite the rows `select` yields: their keys, or (returning=False) their count."""
+    updates = ", ".join(f"{f} = excluded.{f}" for f in WRITTEN_FIELDS if f not in ("scope_key", "day"))
+    cursor.execute(
+        f"""INSERT INTO {RateSnapshot._meta.db_table} ({", ".join(WRITTEN_FIELDS)}) {select}
+            ON CONFLICT (scope_key, day) DO UPDATE SET {updates} {"RETURNING scope_key" if returning else ""}""",
+        _params(day, params),
+    )
+    return {row[0] for row in cursor.fetchall()} if returning else cursor.rowcount
+
+
+def rates_write(*, day: date, keys=None) -> int:
+    """Upsert the snapshots of `day` for every scope (or only `keys`); returns the rows written."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+        _tune(cursor)
+        if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
+            select, params = rates_select_sql()
+            if connection.vendor == "postgresql":
+                # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
+                # aggregate in parallel into a temporary table, then upsert from it.
+                cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params))
+                # In key order, the unique index is filled page by page.
+                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, returning=False)
+                cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
+                return count
+            return _upsert(cursor, select, params, day, returning=False)
+        keys = set(keys)
+        round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
+        written = _write_round_keys(cursor, day, round_keys)
+        written |= _write_empty(day, round_keys - written)  # before regions sum their organisations' rows
+        written |= _write_region_keys(cursor, day, keys)
+        if RateScope.OVERALL in keys:
+            written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day)
+        written |= _write_empty(day, keys - written)
+    return len(written)
+
+
+def _write_round_keys(cursor, day: date, keys: set) -> set[str]:
+    if not keys:
+        return set()
+    rounds, organizations, params = set(), set(), {}
+    for key in keys:
+        scope, *ids = key.split(":")
+        if scope == RateScope.ORGANIZATION:
+            organizations.add(int(ids[0]))
+        else:
+            rounds.add(int(ids[0]))
+    task = f"AND ({_in('t.round_id', 'rnd', rounds, params)} OR {_in('t.organization_id', 'org', organizations, params)})"
+    lead = task.replace("t.round_id", "i.round_id").replace("t.organization_id", "i.organization_id")
+    key_filter = _key_filter(keys, params)
+    select, params = rates_select_sql(rc_where=NOTHING, ro_where=(task, lead), key_filter=key_filter, params=params)
+    return _upsert(cursor, select, params, day)
+
+
+def _write_region_keys(cursor, day: date, keys: set) -> set[str]:
+    """Region and category keys, level by level from the counties up; a level's emptied scopes get
+    their zero rows before the level above sums them."""
+    touched = {}  # region code → its keys
+    for key in keys:
+        scope, *rest = key.split(":")
+        if scope in (RateScope.REGION, RateScope.CATEGORY):
+            touched.setdefault(rest[0], set()).add(key)
+    by_level = {}
+    for pk, code, level in Region.objects.filter(code__in=touched).values_list("pk", "code", "level"):
+        by_level.setdefault(level, {})[pk] = touched[code]
+    written = set()
+    for level in LEVELS_UP:
+        if level in by_level:
+            level_keys = set().union(*by_level[level].values())
+            categories = {key.split(":")[2] for key in level_keys if key.startswith(f"{RateScope.CATEGORY}:")}
+            params = {}
+            scopes = _region_rollup_sql(by_level[level], categories, params)
+            done = _upsert(cursor, _row_select(scopes, _key_filter(level_keys, params)), params, day)
+            written |= done | _write_empty(day, level_keys - done)
+    return written
+
+
+def _write_empty(day: date, keys: set) -> set:
+    """A row of zeros (rate null) for touched scopes that no longer have tasks or leads."""
+    rows = [row for row in (_empty_row(day, key) for key in keys) if row is not None]
+    RateSnapshot.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["scope_key", "day"],
+        update_fields=[*MEASURES, *DERIVED_FIELDS, "computed_at"],
+    )
+    return {row.scope_key for row in rows}
+
+
+def _empty_row(day: date, key: str) -> RateSnapshot | None:
+    """The snapshot of a scope with nothing in it, or None when the scope's objects are gone."""
+    scope, *rest = key.split(":")
+    row = RateSnapshot(scope=scope, scope_key=key, day=day, computed_at=timezone.now())
+    if scope == RateScope.OVERALL:
+        return row
+    if scope in (RateScope.REGION, RateScope.CATEGORY):
+        row.region = Region.objects.filter(code=rest[0]).first()
+        row.category = rest[1] if scope == RateScope.CATEGORY else ""
+        return row if row.region else None
+    if scope == RateScope.ROUND:
+        row.round = InspectionRound.objects.filter(pk=rest[0]).first()
+        if row.round is None:
+            return None
+        row.region_id = row.round.organizer_id
+        return row
+    organization = Organization.objects.filter(pk=rest[-1]).first()
+    if organization is None:
+        return None
+    row.organization, row.region_id = organization, organization.region_id
+    if scope == RateScope.ROUND_ORGANIZATION:
+        row.round = InspectionRound.objects.filter(pk=rest[0]).first()
+        if row.round is None:
+            return None
+    return row
+
+
+def rates_fetch(*, day: date) -> list[tuple]:
+    """The full run's aggregate query alone, rows fetched and nothing written (bench_rates' floor)."""
+    select, params = rates_select_sql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tune(cursor)
+        cursor.execute(select, _params(day, params))
+        return cursor.fetchall()
+
+
+def _tune(cursor):
+    if connection.vendor == "postgresql":
+        # The cells of a million tasks are hashed in memory rather than sorted on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")

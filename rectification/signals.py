@@ -1,0 +1,63 @@
+"""Rates and warnings follow every saved or deleted task and lead (bulk paths call the services).
+
+pre_save remembers where a row was, so a move between rounds, organisations or categories
+recomputes both the old and the new scopes.
+"""
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from inspection.models import Finding, Lead
+from rectification import services
+from rectification.models import RectificationTask
+
+
+@receiver(pre_save, sender=RectificationTask)
+def task_remember_place(sender, instance, raw=False, **kwargs):
+    instance._rates_places_before = services.rates_task_places([instance.pk]) if instance.pk and not raw else set()
+
+
+@receiver(post_save, sender=RectificationTask)
+def task_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    place = (instance.region_id, instance.round_id, instance.organization_id, instance.category)
+    services.rates_touch(services.rates_place_keys({place} | getattr(instance, "_rates_places_before", set())))
+    pk = instance.pk
+    transaction.on_commit(lambda: services.warnings_refresh(tasks=RectificationTask.objects.filter(pk=pk)))
+
+
+@receiver(post_delete, sender=RectificationTask)
+def task_deleted(sender, instance, **kwargs):
+    place = (instance.region_id, instance.round_id, instance.organization_id, instance.category)
+    services.rates_touch(services.rates_place_keys({place}))
+
+
+@receiver(pre_save, sender=Lead)
+def lead_remember_place(sender, instance, raw=False, **kwargs):
+    before = Lead.objects.filter(pk=instance.pk) if instance.pk and not raw else Lead.objects.none()
+    instance._rates_places_before = services.rates_lead_places(before)
+
+
+@receiver(post_save, sender=Lead)
+def lead_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    places = services.rates_lead_places(Lead.objects.filter(pk=instance.pk))
+    services.rates_touch(services.rates_place_keys(places | instance._rates_places_before))
+
+
+@receiver(post_delete, sender=Lead)
+def lead_deleted(sender, instance, **kwargs):
+    # The lead row is gone; its inspection (and finding) may be going too in a cascade.
+    inspection = instance.inspection
+    finding = Finding.objects.filter(pk=instance.finding_id).values_list("category", flat=True).first()
+    place = (inspection.organization.region_id, inspection.round_id, inspection.organization_id, finding or "")
+    services.rates_touch(services.rates_place_keys({place}))
+
+
+@receiver(post_save, sender=Finding)
+def finding_saved(sender, instance, raw=False, **kwargs):
+    """A finding's category is copied to its tasks (one UPDATE), e.g. after an edit in the admin."""
+    if not raw:
+        services.tasks_category_sync(Finding.objects.filter(pk=instance.pk))

@@ -1,0 +1,36 @@
+"""Celery jobs of the rectification side: thin wrappers around `rectification.services`.
+
+All are idempotent (they recompute or converge to the state the dates call for), so a retry or a
+redelivery after a lost worker (`acks_late`) is safe. Scheduled in `CELERY_BEAT_SCHEDULE`.
+"""
+from datetime import date
+
+from celery import shared_task
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+
+from rectification import services
+
+RETRY = {"autoretry_for": (DatabaseError, RedisError, OSError), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 6}
+
+
+@shared_task(**RETRY)
+def rates_drain() -> list[str]:
+    """Recompute today's snapshots of every scope touched since the last drain."""
+    return sorted(services.rates_drain_pending())
+
+
+@shared_task(**RETRY)
+def rates_recompute_all(day: str | None = None) -> int:
+    """Every scope's snapshot for `day` (ISO date; today by default). Nightly."""
+    return services.rates_recompute_all(date.fromisoformat(day) if day else None)
+
+
+@shared_task(**RETRY)
+def tasks_mark_overdue() -> int:
+    return services.tasks_mark_overdue()
+
+
+@shared_task(**RETRY)
+def warnings_refresh() -> dict:
+    return services.warnings_refresh()

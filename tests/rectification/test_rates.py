@@ -1,0 +1,138 @@
+"""Rates computed in the database, checked against figures worked out by hand (see conftest.py)."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from rectification.models import RateSnapshot, RectificationTask
+from rectification.services import rates_recompute_all, rates_recompute_keys
+from tests.rectification.conftest import D
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ["tasks_total", "closed", "closed_on_time", "closed_late", "open_within_deadline", "overdue", "extended",
+          "rate", "on_time_rate", "mean_days_to_close", "leads", "leads_transferred", "cases_filed",
+          "people_sanctioned", "people_organizational", "people_judicial"]
+
+
+DERIVED = ("rate", "on_time_rate", "mean_days_to_close")
+
+
+def figures(key, day=D):
+    """A snapshot's counts that are not zero, and its rates and mean (None when null)."""
+    row = RateSnapshot.objects.get(scope_key=key, day=day)
+    return {field: getattr(row, field) for field in FIELDS if field in DERIVED or getattr(row, field)}
+
+
+def pct(text):
+    return Decimal(text)
+
+
+def test_every_scope_on_day_d(world):
+    rates_recompute_all(D)
+    everything = {
+        "tasks_total": 7, "closed": 3, "closed_on_time": 2, "closed_late": 1, "open_within_deadline": 2, "overdue": 2,
+        "extended": 1, "rate": pct("42.86"), "on_time_rate": pct("28.57"), "mean_days_to_close": pct("38.0"),
+        "leads": 2, "leads_transferred": 1, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
+    }
+    assert figures("overall") == everything
+    # Roll-up: the city holds its own organisation (O3) and both counties'; the province the city's.
+    assert figures("region:421200") == everything
+    assert figures("region:420000") == everything
+    xianan = {
+        "tasks_total": 4, "closed": 2, "closed_on_time": 1, "closed_late": 1, "overdue": 2,
+        "rate": pct("50.00"), "on_time_rate": pct("25.00"), "mean_days_to_close": pct("41.5"),
+        "leads": 1, "leads_transferred": 1, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
+    }
+    assert figures("region:421202") == xianan
+    assert figures(f"organization:{world.O1.pk}") == xianan
+    assert figures("region:421222") == {
+        "tasks_total": 2, "open_within_deadline": 2, "extended": 1, "rate": pct("0.00"), "on_time_rate": pct("0.00"),
+        "mean_days_to_close": None, "leads": 1,
+    }
+    # A scope with a lead and no task has no rate (null), not 0 %.
+    assert figures(f"organization:{world.O5.pk}") == {"leads": 1, "rate": None, "on_time_rate": None,
+                                                       "mean_days_to_close": None}
+    assert figures("category:421200:integrity") == {
+        "tasks_total": 5, "closed": 3, "closed_on_time": 2, "closed_late": 1, "overdue": 2,
+        "rate": pct("60.00"), "on_time_rate": pct("40.00"), "mean_days_to_close": pct("38.0"),
+        "leads": 1, "leads_transferred": 1, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
+    }
+    assert figures("category:421222:conduct")["tasks_total"] == 2
+    assert figures(f"round:{world.A.pk}") == {
+        "tasks_total": 6, "closed": 3, "closed_on_time": 2, "closed_late": 1, "open_within_deadline": 2, "overdue": 1,
+        "extended": 1, "rate": pct("50.00"), "on_time_rate": pct("33.33"), "mean_days_to_close": pct("38.0"),
+        "leads": 2, "leads_transferred": 1, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
+    }
+    assert figures(f"round:{world.B.pk}") == {"tasks_total": 1, "overdue": 1, "rate": pct("0.00"),
+                                              "on_time_rate": pct("0.00"), "mean_days_to_close": None}
+    assert figures(f"round_organization:{world.A.pk}:{world.O1.pk}") == {
+        "tasks_total": 3, "closed": 2, "closed_on_time": 1, "closed_late": 1, "overdue": 1,
+        "rate": pct("66.67"), "on_time_rate": pct("33.33"), "mean_days_to_close": pct("41.5"),
+        "leads": 1, "leads_transferred": 1, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
+    }
+    # Nothing for scopes without tasks or leads on D (the deleted task's, the later task's category).
+    assert not RateSnapshot.objects.filter(day=D, scope_key__in=["category:421202:conduct", "category:421202:political"]).exists()
+
+
+def test_each_row_belongs_to_its_region_round_and_organisation(world):
+    rates_recompute_all(D)
+    row = RateSnapshot.objects.get(scope_key=f"round:{world.A.pk}", day=D)
+    assert (row.scope, row.region, row.round, row.organization) == ("round", world.city, world.A, None)
+    row = RateSnapshot.objects.get(scope_key=f"round_organization:{world.B.pk}:{world.O1.pk}", day=D)
+    assert (row.region, row.round, row.organization) == (world.xianan, world.B, world.O1)
+    row = RateSnapshot.objects.get(scope_key="category:421222:conduct", day=D)
+    assert (row.scope, row.region, row.category) == ("category", world.tongcheng, "conduct")
+    assert RateSnapshot.objects.get(scope_key="overall", day=D).region is None
+
+
+def test_figures_as_they_stood_on_an_earlier_and_a_later_day(world):
+    later = dt.date(2026, 7, 20)
+    rates_recompute_all(later)
+    rates_recompute_all(dt.date(2026, 5, 9))  # before any task was assigned
+    assert figures("overall", later) == {
+        "tasks_total": 8, "closed": 4, "closed_on_time": 2, "closed_late": 2, "open_within_deadline": 2, "overdue": 2,
+        "extended": 1, "rate": pct("50.00"), "on_time_rate": pct("25.00"), "mean_days_to_close": pct("42.5"),
+        "leads": 3, "leads_transferred": 2, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
+    }
+    assert figures("overall", dt.date(2026, 5, 9)) == {"leads": 2, "leads_transferred": 1, "cases_filed": 1,
+                                                       "people_sanctioned": 2, "people_organizational": 1,
+                                                       "rate": None, "on_time_rate": None, "mean_days_to_close": None}
+
+
+def test_recomputing_a_day_keeps_one_row_per_scope_with_the_new_figures(world):
+    rates_recompute_all(D)
+    rows = RateSnapshot.objects.filter(day=D).count()
+    RectificationTask.objects.filter(pk=world.t3.pk).update(status="closed", closed_on=D)
+    assert rates_recompute_all(D) == rows
+    assert RateSnapshot.objects.filter(day=D).count() == rows
+    assert figures("overall")["closed"] == 4 and figures("overall")["rate"] == pct("57.14")
+
+
+def test_recomputing_keys_writes_only_those_and_empties_a_scope_that_lost_its_tasks(world):
+    rates_recompute_all(D)
+    before = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "computed_at"))
+    RectificationTask.objects.filter(round=world.B).delete()
+    keys = {f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O1.pk}", f"organization:{world.O1.pk}",
+            "region:421202"}
+    assert rates_recompute_keys(keys, D) == 4
+    after = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "computed_at"))
+    assert {key for key in after if after[key] != before[key]} == keys
+    assert figures(f"round:{world.B.pk}") == {"rate": None, "on_time_rate": None, "mean_days_to_close": None}
+    assert figures("region:421202")["tasks_total"] == 3
+    assert figures("overall")["tasks_total"] == 7  # not recomputed: not touched
+
+
+def test_seed_demo_writes_a_monthly_history_that_matches_the_tasks(demo):
+    from inspection.models import Region
+    from tests.conftest import DEMO_TODAY
+
+    days = sorted(RateSnapshot.objects.filter(scope_key="overall").values_list("day", flat=True))
+    assert len(days) == 13 and days[-1] == DEMO_TODAY and days[0] == dt.date(2025, 6, 30)
+    for day in (days[0], days[6], DEMO_TODAY):  # counted again with the ORM, task by task in SQL
+        tasks = RectificationTask.objects.filter(assigned_on__lte=day)
+        city = tasks.filter(region__in=Region.objects.filter(code__startswith="4212"))
+        overall = RateSnapshot.objects.get(scope_key="overall", day=day)
+        assert (overall.tasks_total, overall.closed) == (tasks.count(), tasks.filter(closed_on__lte=day).count())
+        assert RateSnapshot.objects.get(scope_key="region:421200", day=day).tasks_total == city.count()
+        assert overall.overdue == tasks.filter(deadline__lt=day).exclude(closed_on__lte=day).count()

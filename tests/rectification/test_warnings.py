@@ -1,0 +1,98 @@
+"""Graded warnings (提醒/黄牌/红牌) issued, raised and lifted with reasons; overdue marking."""
+import datetime as dt
+
+import pytest
+
+from rectification.models import DeadlineExtension, RectificationTask, Warning
+from rectification.services import extension_approve, tasks_mark_overdue, warnings_refresh
+from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
+
+pytestmark = pytest.mark.django_db
+
+T = dt.date(2026, 6, 1)
+
+
+@pytest.fixture
+def inspection(xianan):
+    return make_inspection(make_round(xianan), make_organization(xianan), feedback=dt.date(2026, 5, 10))
+
+
+def task_due(inspection, days, **fields):
+    return make_task(make_finding(inspection), deadline=T + dt.timedelta(days=days), **fields)
+
+
+def active(task):
+    return {w.level: w.reason for w in Warning.objects.filter(task=task, lifted_at__isnull=True)}
+
+
+def test_levels_follow_the_default_thresholds(inspection):
+    tasks = {days: task_due(inspection, days) for days in (25, 21, 20, 11, 10, 0, -1)}
+    closed = task_due(inspection, -5, status="closed", closed_on=T - dt.timedelta(days=6))
+
+    assert warnings_refresh(today=T) == {"issued": 5, "lifted": 0}
+    levels = {days: list(active(task)) for days, task in tasks.items()}
+    assert levels == {25: [], 21: [], 20: ["notice"], 11: ["notice"], 10: ["yellow"], 0: ["yellow"], -1: ["red"]}
+    assert active(closed) == {}
+    assert active(tasks[20]) == {"notice": "距整改时限（2026-06-21）还有 20 天"}
+    assert active(tasks[0]) == {"yellow": "距整改时限（2026-06-01）仅剩 0 天，仍未完成整改"}
+    assert active(tasks[-1]) == {"red": "已超过整改时限（2026-05-31）1 天仍未销号"}
+    # Idempotent: the same day again changes nothing.
+    assert warnings_refresh(today=T) == {"issued": 0, "lifted": 0}
+    assert Warning.objects.count() == 5
+
+
+def test_thresholds_come_from_settings(inspection, settings):
+    settings.RECTIFICATION_WARNING_NOTICE_DAYS, settings.RECTIFICATION_WARNING_YELLOW_DAYS = 30, 3
+    early, middle = task_due(inspection, 25), task_due(inspection, 5)
+    warnings_refresh(today=T)
+    assert list(active(early)) == ["notice"] and list(active(middle)) == ["notice"]
+
+
+def test_a_warning_is_raised_as_the_deadline_nears_and_passes(inspection):
+    task = task_due(inspection, 15)
+    warnings_refresh(today=T)
+    warnings_refresh(today=T + dt.timedelta(days=6))
+    notice = Warning.objects.get(task=task, level="notice")
+    assert notice.lift_reason == "已升级为黄牌预警" and notice.lifted_at is not None
+    assert list(active(task)) == ["yellow"]
+    warnings_refresh(today=T + dt.timedelta(days=16))
+    assert Warning.objects.get(task=task, level="yellow").lift_reason == "已升级为红牌预警"
+    assert active(task) == {"red": "已超过整改时限（2026-06-16）1 天仍未销号"}
+
+
+def test_closing_a_task_lifts_its_warning_when_the_change_commits(inspection, django_capture_on_commit_callbacks):
+    task = task_due(inspection, -3)
+    warnings_refresh(today=T)
+    with django_capture_on_commit_callbacks(execute=True):
+        task.status, task.closed_on = "closed", T
+        task.save()
+    warning = Warning.objects.get(task=task)
+    assert warning.lifted_at is not None and warning.lift_reason == "整改任务已于 2026-06-01 销号"
+    assert active(task) == {}
+
+
+def test_an_approved_extension_moves_the_deadline_and_lifts_the_warning(inspection, django_capture_on_commit_callbacks):
+    task = task_due(inspection, 5)
+    warnings_refresh(today=T)
+    new_deadline = dt.date(2099, 1, 31)  # far beyond today, whatever today is
+    extension = DeadlineExtension.objects.create(task=task, reason="需协调多部门", previous_deadline=task.deadline,
+                                                 new_deadline=new_deadline)
+    with django_capture_on_commit_callbacks(execute=True):
+        extension_approve(extension=extension, approver=None)
+    task.refresh_from_db()
+    assert (task.deadline, task.original_deadline) == (new_deadline, T + dt.timedelta(days=5))
+    assert task.history.first().deadline == new_deadline  # recorded
+    warning = Warning.objects.get(task=task)
+    assert warning.lift_reason == "整改时限已延期至 2099-01-31"
+    assert active(task) == {}
+
+
+def test_overdue_marking_sets_and_clears_the_flag(inspection):
+    late, on_track = task_due(inspection, -1), task_due(inspection, 3)
+    done = task_due(inspection, -2, status="closed", closed_on=T - dt.timedelta(days=3))
+    RectificationTask.objects.filter(pk=done.pk).update(is_overdue=True)  # stale flag from before it closed
+    assert tasks_mark_overdue(today=T) == 2
+    flags = dict(RectificationTask.objects.values_list("pk", "is_overdue"))
+    assert (flags[late.pk], flags[on_track.pk], flags[done.pk]) == (True, False, False)
+    assert tasks_mark_overdue(today=T) == 0
+    assert tasks_mark_overdue(today=T + dt.timedelta(days=4)) == 1  # on_track's deadline has passed
