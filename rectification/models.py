@@ -300,6 +300,9 @@ class RateSnapshot(models.Model):
     people_judicial = models.PositiveIntegerField("移送司法机关（人）", default=0)
 
     computed_at = models.DateTimeField("计算时间", default=timezone.now)
+    # The scope's newest row (no row of a later day), kept by the recompute jobs in the same transaction
+    # as their upsert, so the latest figures are read from partial indexes instead of a subquery per row.
+    is_latest = models.BooleanField("最新", default=False)
 
     objects = RateSnapshotQuerySet.as_manager()
 
@@ -316,6 +319,12 @@ class RateSnapshot(models.Model):
             models.Index(fields=["region", "scope", "day"], name="snapshot_region_scope_day_idx"),
             models.Index(fields=["round", "day"], name="snapshot_round_day_idx"),
             models.Index(fields=["organization", "day"], name="snapshot_org_day_idx"),
+            # The reads of the latest rows (rectification.selectors.rates_latest): by scope and region (pages,
+            # the API's scope and region filters), by key (a page's own scope, the writers' marking) and by day
+            # (whether a day is on or after the newest stored one).
+            models.Index(fields=["scope", "region"], condition=Q(is_latest=True), name="snapshot_latest_region_idx"),
+            models.Index(fields=["scope_key"], condition=Q(is_latest=True), name="snapshot_latest_key_idx"),
+            models.Index(fields=["day"], condition=Q(is_latest=True), name="snapshot_latest_day_idx"),
         ]
 
     def __str__(self):

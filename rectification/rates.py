@@ -28,6 +28,10 @@ Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURE
   category and its child regions' rows; "overall" from the top regions' rows. So a change costs a
   few indexed queries, not a scan of every task. Before the full run the keys get a full run.
 A touched scope left with nothing gets a row of zeros (rate null) before the level above sums it.
+Both keep `is_latest` (a scope's newest row) in the same transaction: the rows of D are written as
+latest when no later day has rows (every day with rows has its "overall" row, as only the full run
+starts a day), then one UPDATE (`rates_mark_latest`) clears the older latest rows of the keys written,
+or, when D is a past day (history), marks D's rows only where their key has no later row.
 On PostgreSQL every write takes
 one advisory lock, so recomputes run one after another and the later one's figures stand.
 """
@@ -66,7 +70,7 @@ MEASURES = [*TASK_MEASURES, *LEAD_MEASURES]  # also the names of RateSnapshot's 
 DERIVED_FIELDS = ["rate", "on_time_rate", "mean_days_to_close"]
 WRITTEN_FIELDS = [
     "scope", "scope_key", "day", "region_id", "round_id", "organization_id", "category",
-    *MEASURES, *DERIVED_FIELDS, "computed_at",
+    *MEASURES, *DERIVED_FIELDS, "computed_at", "is_latest",
 ]
 ROUND_SCOPES = (RateScope.ROUND, RateScope.ORGANIZATION, RateScope.ROUND_ORGANIZATION)
 LEVELS_UP = [RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE]  # children before parents
@@ -125,7 +129,7 @@ def _row_select(scopes_sql: str, key_filter: str) -> str:
              CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END AS rate,
              CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END AS on_time_rate,
              CASE WHEN s.closed > 0 THEN ROUND(1.0 * s.days_to_close_total / s.closed, 1) END AS mean_days_to_close,
-             %(now)s AS computed_at
+             %(now)s AS computed_at, %(latest)s AS is_latest
         FROM ({scopes_sql}) s
        WHERE 1 = 1 {key_filter}
     """
@@ -235,7 +239,32 @@ def _key_filter(keys, params: dict) -> str:
 
 def _params(day: date, params: dict) -> dict:
     ops = connection.ops
-    return {**params, "day": ops.adapt_datefield_value(day), "now": ops.adapt_datetimefield_value(timezone.now())}
+    return {**params, "day": ops.adapt_datefield_value(day), "now": ops.adapt_datetimefield_value(timezone.now()),
+            "latest": _newest(day)}
+
+
+def _newest(day: date) -> bool:
+    """Whether no later day has rows: a day's rows start with its "overall" row (index on scope, day)."""
+    return not RateSnapshot.objects.filter(scope=RateScope.OVERALL, day__gt=day).exists()
+
+
+def rates_mark_latest(*, day: date, keys=None) -> int:
+    """Set `is_latest` for the keys written on `day` (all of that day's keys when None), in one UPDATE:
+    a key's row of `day` becomes its latest and its older latest row is cleared, unless the key has a
+    row of a later day (a history backfill), which stays the latest. Returns the rows changed."""
+    table, params = RateSnapshot._meta.db_table, {"day": connection.ops.adapt_datefield_value(day)}
+    if keys is None:
+        in_written = f"scope_key IN (SELECT w.scope_key FROM {table} w WHERE w.day = %(day)s)"
+    else:
+        in_written = _in("scope_key", "key", keys, params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET is_latest = (day = %(day)s)
+              WHERE {in_written} AND day <= %(day)s AND (is_latest OR day = %(day)s) AND is_latest <> (day = %(day)s)
+                AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.scope_key = {table}.scope_key AND n.day > %(day)s)""",
+            params,
+        )
+        return cursor.rowcount
 
 
 def _upsert(cursor, select: str, params: dict, day: date, *, returning: bool = True) -> set[str] | int:
@@ -264,8 +293,10 @@ def rates_write(*, day: date, keys=None) -> int:
                 # In key order, the unique index is filled page by page.
                 count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, returning=False)
                 cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
-                return count
-            return _upsert(cursor, select, params, day, returning=False)
+            else:
+                count = _upsert(cursor, select, params, day, returning=False)
+            rates_mark_latest(day=day)
+            return count
         keys = set(keys)
         round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
         written = _write_round_keys(cursor, day, round_keys)
@@ -274,6 +305,7 @@ def rates_write(*, day: date, keys=None) -> int:
         if RateScope.OVERALL in keys:
             written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day)
         written |= _write_empty(day, keys - written)
+        rates_mark_latest(day=day, keys=written)
     return len(written)
 
 
@@ -320,9 +352,12 @@ def _write_region_keys(cursor, day: date, keys: set) -> set[str]:
 def _write_empty(day: date, keys: set) -> set:
     """A row of zeros (rate null) for touched scopes that no longer have tasks or leads."""
     rows = [row for row in (_empty_row(day, key) for key in keys) if row is not None]
+    latest = _newest(day) if rows else False
+    for row in rows:
+        row.is_latest = latest
     RateSnapshot.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["scope_key", "day"],
-        update_fields=[*MEASURES, *DERIVED_FIELDS, "computed_at"],
+        update_fields=[*MEASURES, *DERIVED_FIELDS, "computed_at", "is_latest"],
     )
     return {row.scope_key for row in rows}
 

@@ -19,15 +19,17 @@ def scope_key(scope: str, *parts) -> str:
 def rates_latest(snapshots, *, as_of: date | None = None):
     """For every scope in `snapshots`, its newest row on or before `as_of` (today's newest when None).
 
-    An incremental recompute writes only the scopes it touched, so scopes may have their
-    newest rows on different days; the correlated subquery runs on the (scope_key, day) index.
+    An incremental recompute writes only the scopes it touched, so scopes may have their newest rows
+    on different days. The newest rows carry `is_latest` (kept by the recompute jobs), read from
+    partial indexes; an `as_of` before the newest stored day (history) takes each scope's newest row
+    up to it with a correlated subquery on the (scope_key, day) index.
     """
-    newest = RateSnapshot.objects.filter(scope_key=OuterRef("scope_key"))
-    if as_of is not None:
-        newest = newest.filter(day__lte=as_of)
-        snapshots = snapshots.filter(day__lte=as_of)
-    newest = newest.order_by("-day").values("day")[:1]
-    return snapshots.filter(day=Subquery(newest))
+    if as_of is None or not RateSnapshot.objects.filter(is_latest=True, day__gt=as_of).exists():
+        # A row later than `as_of` exists exactly when some latest row is later.
+        return snapshots.filter(is_latest=True)
+    newest = (RateSnapshot.objects.filter(scope_key=OuterRef("scope_key"), day__lte=as_of)
+              .order_by("-day").values("day")[:1])
+    return snapshots.filter(day__lte=as_of, day=Subquery(newest))
 
 
 def rate_trend(snapshots, key: str, *, date_from: date | None = None, date_to: date | None = None):

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from api.services import token_issue
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
+from rectification.rates import rates_mark_latest
 from rectification.selectors import scope_key
 from tests.accounts.conftest import World, build_side, world  # noqa: F401  (the shared two-county fixture)
 
@@ -35,10 +36,12 @@ def snapshot(*, scope=RateScope.REGION, region=None, day, closed, total=10, rnd=
         RateScope.ORGANIZATION: (organization.pk,) if organization else (),
         RateScope.CATEGORY: (region.code, category) if region else (),
     }.get(scope, ())
-    return RateSnapshot.objects.create(
+    row = RateSnapshot.objects.create(
         scope=scope, scope_key=scope_key(scope, *parts), region=region, round=rnd, organization=organization,
         category=category, day=day, tasks_total=total, closed=closed, rate=round(100 * closed / total, 2),
     )
+    rates_mark_latest(day=day, keys=[row.scope_key])  # as the recompute jobs do
+    return row
 
 
 DAY1, DAY2, DAY3 = dt.date(2026, 5, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 15)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from inspection.models import Lead, Region
 from rectification.choices import RateScope, TaskStatus
 from rectification.models import RateSnapshot, RectificationTask
+from rectification.rates import rates_mark_latest
 from rectification.selectors import scope_key
 
 
@@ -66,4 +67,5 @@ def snapshots_write(day):
                                  on_time_rate=_percent(figures["closed_on_time"], figures["tasks_total"])))
     RateSnapshot.objects.filter(day=day).delete()
     RateSnapshot.objects.bulk_create(rows)
+    rates_mark_latest(day=day)  # as the recompute jobs do
     return rows

@@ -12,6 +12,7 @@ from ingest.models import Article, ReportedFigure
 from ingest.selectors import reported_vs_tracked
 from inspection.models import InspectionRound, Lead
 from rectification.models import RateSnapshot
+from rectification.rates import rates_mark_latest
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_user
 from tests.ingest.conftest import XIANNING_ARTICLE
 
@@ -165,6 +166,7 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
                                 tasks_total=10, closed=9, rate=90)
     RateSnapshot.objects.create(scope="region", scope_key="region:421200", day=dt.date(2017, 5, 20), region=xianning,
                                 tasks_total=10, closed=10, rate=100)
+    rates_mark_latest(day=dt.date(2017, 5, 20))
 
     period = {"period_start": dt.date(2017, 1, 1)}
     facts = {(m, v): article.facts.get(metric=m, value=v) for m, v in

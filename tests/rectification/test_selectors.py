@@ -6,6 +6,7 @@ import pytest
 from accounts.roles import Role
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
+from rectification.rates import rates_mark_latest
 from rectification.selectors import rate_trend, rates_latest, scope_key
 from tests.factories import make_user
 
@@ -13,10 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot(region, day, closed, total=10):
-    return RateSnapshot.objects.create(
+    row = RateSnapshot.objects.create(
         scope=RateScope.REGION, scope_key=scope_key("region", region.code), region=region, day=day,
         tasks_total=total, closed=closed, rate=round(100 * closed / total, 2),
     )
+    rates_mark_latest(day=day, keys=[row.scope_key])  # as the recompute jobs do
+    return row
 
 
 def test_latest_takes_each_scopes_newest_row_on_or_before_the_date(xianan, tongcheng):
