@@ -320,11 +320,9 @@ class RateSnapshot(models.Model):
             models.Index(fields=["round", "day"], name="snapshot_round_day_idx"),
             models.Index(fields=["organization", "day"], name="snapshot_org_day_idx"),
             # The reads of the latest rows (rectification.selectors.rates_latest): by scope and region (pages,
-            # the API's scope and region filters), by key (a page's own scope, the writers' marking) and by day
-            # (whether a day is on or after the newest stored one).
+            # the API's scope and region filters) and by key in key order (the API's cursor, a page's own scope).
             models.Index(fields=["scope", "region"], condition=Q(is_latest=True), name="snapshot_latest_region_idx"),
-            models.Index(fields=["scope_key"], condition=Q(is_latest=True), name="snapshot_latest_key_idx"),
-            models.Index(fields=["day"], condition=Q(is_latest=True), name="snapshot_latest_day_idx"),
+            models.Index(fields=["scope_key", "day"], condition=Q(is_latest=True), name="snapshot_latest_key_idx"),
         ]
 
     def __str__(self):

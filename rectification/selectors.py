@@ -5,9 +5,12 @@ aggregating tasks per request. Every function takes a queryset the caller has al
 scoped with `.visible_to(user)`, so the rule of who sees what stays in `inspection.scoping`.
 """
 from datetime import date
+from functools import reduce
+from operator import or_
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
+from rectification.choices import RateScope
 from rectification.models import RateSnapshot
 
 
@@ -24,12 +27,17 @@ def rates_latest(snapshots, *, as_of: date | None = None):
     partial indexes; an `as_of` before the newest stored day (history) takes each scope's newest row
     up to it with a correlated subquery on the (scope_key, day) index.
     """
-    if as_of is None or not RateSnapshot.objects.filter(is_latest=True, day__gt=as_of).exists():
-        # A row later than `as_of` exists exactly when some latest row is later.
+    if as_of is None or not _rows_after(as_of):
         return snapshots.filter(is_latest=True)
     newest = (RateSnapshot.objects.filter(scope_key=OuterRef("scope_key"), day__lte=as_of)
               .order_by("-day").values("day")[:1])
     return snapshots.filter(day__lte=as_of, day=Subquery(newest))
+
+
+def _rows_after(day: date) -> bool:
+    """Whether any snapshot is later than `day`: one probe of the (scope, day) index per scope, in one query."""
+    later = reduce(or_, (Exists(RateSnapshot.objects.filter(scope=scope, day__gt=day)) for scope in RateScope.values))
+    return RateSnapshot.objects.filter(later).exists()
 
 
 def rate_trend(snapshots, key: str, *, date_from: date | None = None, date_to: date | None = None):

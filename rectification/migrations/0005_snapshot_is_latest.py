@@ -31,10 +31,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ratesnapshot',
-            index=models.Index(condition=models.Q(('is_latest', True)), fields=['scope_key'], name='snapshot_latest_key_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='ratesnapshot',
-            index=models.Index(condition=models.Q(('is_latest', True)), fields=['day'], name='snapshot_latest_day_idx'),
+            index=models.Index(condition=models.Q(('is_latest', True)), fields=['scope_key', 'day'], name='snapshot_latest_key_idx'),
         ),
     ]

@@ -1,4 +1,5 @@
 """Two recomputes of the same scope at once leave one correct snapshot (PostgreSQL, two threads)."""
+import datetime as dt
 import threading
 import time
 
@@ -78,3 +79,27 @@ def test_a_recompute_waits_for_the_one_in_progress_and_writes_the_newer_figures(
     assert errors == [] and order == ["first", "second"]
     row = RateSnapshot.objects.get(scope_key=key, day=D)
     assert (row.closed, RateSnapshot.objects.filter(scope_key=key, day=D).count()) == (4, 1)
+
+
+def test_full_runs_of_two_days_at_once_leave_one_latest_row_per_scope_on_the_newer_day(world):
+    """Whichever run takes the lock first, the newer day's rows end up the latest ones (is_latest)."""
+    rates_recompute_all(D)
+    later = D + dt.timedelta(days=1)
+    barrier, errors = threading.Barrier(3), []
+
+    def recompute(day):
+        def run():
+            barrier.wait()
+            rates_recompute_all(day)
+        return run
+
+    threads = [in_thread(recompute(later), errors), in_thread(recompute(D), errors),
+               in_thread(lambda: (barrier.wait(), rates_recompute_keys({f"round:{world.A.pk}"}, D)), errors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    latest = list(RateSnapshot.objects.filter(is_latest=True).values_list("scope_key", "day"))
+    assert len(latest) == len(dict(latest)) == RateSnapshot.objects.filter(day=later).count()
+    assert {day for _, day in latest} == {later}
