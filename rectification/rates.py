@@ -248,22 +248,26 @@ def _newest(day: date) -> bool:
     return not RateSnapshot.objects.filter(scope=RateScope.OVERALL, day__gt=day).exists()
 
 
-def rates_mark_latest(*, day: date, keys=None) -> int:
+def rates_mark_latest(*, day: date, keys=None, written_latest: bool = False) -> int:
     """Set `is_latest` for the keys written on `day` (all of that day's keys when None), in one UPDATE:
     a key's row of `day` becomes its latest and its older latest row is cleared, unless the key has a
-    row of a later day (a history backfill), which stays the latest. Returns the rows changed."""
+    row of a later day (a history backfill), which stays the latest. `written_latest`: the rows of `day`
+    were written as latest (no later day has rows), so only the older latest rows are cleared, read
+    from the partial index. Returns the rows changed."""
     table, params = RateSnapshot._meta.db_table, {"day": connection.ops.adapt_datefield_value(day)}
     if keys is None:
-        in_written = f"scope_key IN (SELECT w.scope_key FROM {table} w WHERE w.day = %(day)s)"
+        in_written = f"""scope_key IN (SELECT w.scope_key FROM {table} w
+                                        WHERE w.day = %(day)s {"AND w.is_latest" if written_latest else ""})"""
     else:
         in_written = _in("scope_key", "key", keys, params)
+    if written_latest:
+        sql = f"UPDATE {table} SET is_latest = FALSE WHERE is_latest AND day < %(day)s AND {in_written}"
+    else:
+        sql = f"""UPDATE {table} SET is_latest = (day = %(day)s)
+                   WHERE {in_written} AND (is_latest AND day < %(day)s OR day = %(day)s AND NOT is_latest)
+                     AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.scope_key = {table}.scope_key AND n.day > %(day)s)"""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE {table} SET is_latest = (day = %(day)s)
-              WHERE {in_written} AND day <= %(day)s AND (is_latest OR day = %(day)s) AND is_latest <> (day = %(day)s)
-                AND NOT EXISTS (SELECT 1 FROM {table} n WHERE n.scope_key = {table}.scope_key AND n.day > %(day)s)""",
-            params,
-        )
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
@@ -284,6 +288,7 @@ def rates_write(*, day: date, keys=None) -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         _tune(cursor)
+        newest = _newest(day)  # the rows are written as latest (see _params)
         if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
             select, params = rates_select_sql()
             if connection.vendor == "postgresql":
@@ -295,7 +300,7 @@ def rates_write(*, day: date, keys=None) -> int:
                 cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
             else:
                 count = _upsert(cursor, select, params, day, returning=False)
-            rates_mark_latest(day=day)
+            rates_mark_latest(day=day, written_latest=newest)
             return count
         keys = set(keys)
         round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
@@ -305,7 +310,7 @@ def rates_write(*, day: date, keys=None) -> int:
         if RateScope.OVERALL in keys:
             written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day)
         written |= _write_empty(day, keys - written)
-        rates_mark_latest(day=day, keys=written)
+        rates_mark_latest(day=day, keys=written, written_latest=newest)
     return len(written)
 
 
