@@ -23,6 +23,7 @@ LIST_LIMIT = 10
 COUNT_FIELDS = (
     "tasks_total", "closed", "closed_on_time", "closed_late", "open_within_deadline", "overdue", "extended",
     "leads", "leads_transferred", "cases_filed", "people_sanctioned", "people_organizational", "people_judicial",
+    "findings", "warnings_active",
 )
 
 
@@ -43,6 +44,8 @@ class Figures:
     people_sanctioned: int = 0
     people_organizational: int = 0
     people_judicial: int = 0
+    findings: int = 0
+    warnings_active: int = 0
     rate: Decimal | None = None
     on_time_rate: Decimal | None = None
     day: date | None = None
@@ -107,13 +110,19 @@ def overview(user, today: date) -> dict:
     by_round = list(rates_latest(snapshots.filter(scope=RateScope.ROUND)).select_related("round__organizer")
                     .order_by("-round__started_on", "-round_id")[:12])
     tasks = RectificationTask.objects.visible_to(user)
+    if len(home_rows) == 1 and home_rows[0].scope in (RateScope.REGION, RateScope.OVERALL):
+        # The whole region (or everything) is one snapshot: its counts, not COUNTs over every row.
+        findings, active_warnings = figures.findings, figures.warnings_active
+    else:  # a unit or a group member's rounds: exact counts of what they see
+        findings = Finding.objects.visible_to(user).count()
+        active_warnings = Warning.objects.visible_to(user).filter(lifted_at__isnull=True).count()
     return {
         "figures": figures,
         "show_leads": not is_unit_user(user),
         "rounds": rounds_visible(user).count(),
         "units": inspections.values("organization_id").distinct().count(),
-        "findings": Finding.objects.visible_to(user).count(),
-        "active_warnings": Warning.objects.visible_to(user).filter(lifted_at__isnull=True).count(),
+        "findings": findings,
+        "active_warnings": active_warnings,
         "by_round": by_round[::-1],
         "trend": trend,
         "overdue": rows_in_order(tasks.select_related("organization", "finding"),

@@ -298,6 +298,9 @@ class RateSnapshot(models.Model):
     people_sanctioned = models.PositiveIntegerField("党纪政务处分（人）", default=0)
     people_organizational = models.PositiveIntegerField("组织处理（人）", default=0)
     people_judicial = models.PositiveIntegerField("移送司法机关（人）", default=0)
+    # Counts as they are when the row is computed (the overview's KPI cards read them for a region).
+    findings = models.PositiveIntegerField("发现问题（个）", default=0)
+    warnings_active = models.PositiveIntegerField("有效预警（条）", default=0)
 
     computed_at = models.DateTimeField("计算时间", default=timezone.now)
     # The scope's newest row (no row of a later day), kept by the recompute jobs in the same transaction

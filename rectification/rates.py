@@ -43,7 +43,7 @@ from django.utils import timezone
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
 from inspection.choices import RegionLevel
 from rectification.choices import RateScope
-from rectification.models import RateSnapshot, RectificationTask
+from rectification.models import RateSnapshot, RectificationTask, Warning
 
 ADVISORY_LOCK_KEY = 74241203  # pg_advisory_xact_lock: one recompute at a time
 
@@ -66,7 +66,11 @@ LEAD_MEASURES = {
     "people_organizational": "l.people_organizational",
     "people_judicial": "l.people_judicial",
 }
-MEASURES = [*TASK_MEASURES, *LEAD_MEASURES]  # also the names of RateSnapshot's columns
+# Counts the overview shows for a whole region, as they are when computed (findings carry no date; a
+# warning is active while not lifted), so a past day's row holds the counts of the day it was computed.
+FINDING_MEASURES = {"findings": "1"}
+WARNING_MEASURES = {"warnings_active": "1"}
+MEASURES = [*TASK_MEASURES, *LEAD_MEASURES, *FINDING_MEASURES, *WARNING_MEASURES]  # also RateSnapshot's columns
 DERIVED_FIELDS = ["rate", "on_time_rate", "mean_days_to_close"]
 WRITTEN_FIELDS = [
     "scope", "scope_key", "day", "region_id", "round_id", "organization_id", "category",
@@ -97,27 +101,46 @@ def _in(column: str, name: str, values, params: dict) -> str:
     return f"{column} IN ({', '.join(f'%({name}{n})s' for n in range(len(values)))})"
 
 
+def _columns(measures: dict) -> str:
+    """Every measure in MEASURES order (the cells are UNIONed): `measures` summed, the others zero."""
+    return ", ".join(f"SUM({measures[m]}) AS {m}" if m in measures else f"0 AS {m}" for m in MEASURES)
+
+
 def _task_cells(group: list[str], where: str) -> str:
-    """Tasks summed per `group` columns of t (alias), lead columns zero."""
+    """Tasks summed per `group` columns of t (alias)."""
     d, days = "%(day)s", _days_between("t.closed_on", "t.assigned_on")
-    cols = ", ".join(f"SUM({expr.format(d=d, days=days)}) AS {m}" for m, expr in TASK_MEASURES.items())
-    zeros = ", ".join(f"0 AS {m}" for m in LEAD_MEASURES)
     keys = ", ".join(group)
-    return f"""SELECT {keys}, {cols}, {zeros} FROM {RectificationTask._meta.db_table} t
+    measures = {m: expr.format(d=d, days=days) for m, expr in TASK_MEASURES.items()}
+    return f"""SELECT {keys}, {_columns(measures)} FROM {RectificationTask._meta.db_table} t
                 WHERE t.assigned_on <= {d} {where} GROUP BY {keys}"""
 
 
 def _lead_cells(group: list[str], where: str) -> str:
-    """Leads summed per `group` (columns of o = organisation, i = inspection, category), task columns zero.
+    """Leads summed per `group` (columns of o = organisation, i = inspection, category).
     `category` is the lead's finding's category, '' without a finding."""
-    cols = ", ".join(f"SUM({expr}) AS {m}" for m, expr in LEAD_MEASURES.items())
-    zeros = ", ".join(f"0 AS {m}" for m in TASK_MEASURES)
     keys = ", ".join("COALESCE(f.category, '')" if g == "category" else g for g in group)
     finding = f"LEFT JOIN {Finding._meta.db_table} f ON f.id = l.finding_id" if "category" in group else ""
-    return f"""SELECT {keys}, {zeros}, {cols}
+    return f"""SELECT {keys}, {_columns(LEAD_MEASURES)}
                  FROM {Lead._meta.db_table} l JOIN {Inspection._meta.db_table} i ON i.id = l.inspection_id
                  JOIN {Organization._meta.db_table} o ON o.id = i.organization_id {finding}
                 WHERE (l.transferred_on IS NULL OR l.transferred_on <= %(day)s) {where} GROUP BY {keys}"""
+
+
+def _finding_cells(group: list[str], where: str) -> str:
+    """Findings counted per `group` (columns of o, i, category = the finding's); filters as the leads'."""
+    keys = ", ".join("f.category" if g == "category" else g for g in group)
+    return f"""SELECT {keys}, {_columns(FINDING_MEASURES)}
+                 FROM {Finding._meta.db_table} f JOIN {Inspection._meta.db_table} i ON i.id = f.inspection_id
+                 JOIN {Organization._meta.db_table} o ON o.id = i.organization_id
+                WHERE 1 = 1 {where} GROUP BY {keys}"""
+
+
+def _warning_cells(group: list[str], where: str) -> str:
+    """Active (not lifted) warnings counted per `group` columns of their task t; filters as the tasks'."""
+    keys = ", ".join(group)
+    return f"""SELECT {keys}, {_columns(WARNING_MEASURES)}
+                 FROM {Warning._meta.db_table} w JOIN {RectificationTask._meta.db_table} t ON t.id = w.task_id
+                WHERE w.lifted_at IS NULL {where} GROUP BY {keys}"""
 
 
 def _row_select(scopes_sql: str, key_filter: str) -> str:
@@ -152,10 +175,14 @@ def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str =
       rc AS (
         {_task_cells(["t.region_id", "t.category"], rc_where)}
         UNION ALL {_lead_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
+        UNION ALL {_finding_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
+        UNION ALL {_warning_cells(["t.region_id", "t.category"], rc_where)}
       ),
       ro AS (
         {_task_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
         UNION ALL {_lead_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
+        UNION ALL {_finding_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
+        UNION ALL {_warning_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
       )
       SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
@@ -208,6 +235,8 @@ def _region_rollup_sql(region_ids, categories, params: dict) -> str:
                 OR s.scope = '{RateScope.CATEGORY}' AND {_in('s.category', 'cat', categories, params)})
         UNION ALL SELECT 'C', x.* FROM ({_task_cells(["t.region_id", "t.category"], own_categories)}) x
         UNION ALL SELECT 'C', x.* FROM ({_lead_cells(["o.region_id", "category"], lead_categories)}) x
+        UNION ALL SELECT 'C', x.* FROM ({_finding_cells(["o.region_id", "category"], lead_categories)}) x
+        UNION ALL SELECT 'C', x.* FROM ({_warning_cells(["t.region_id", "t.category"], own_categories)}) x
       )
       SELECT '{RateScope.REGION}' AS scope, 'region:' || r.code AS scope_key, c.region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}

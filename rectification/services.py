@@ -205,6 +205,12 @@ def rates_lead_places(leads) -> set[tuple]:
     }
 
 
+def rates_finding_places(findings) -> set[tuple]:
+    return set(findings.order_by().values_list(
+        "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id", "category",
+    ).distinct())
+
+
 def rates_touch_tasks(tasks) -> None:
     """Recompute, after commit, the scopes of `tasks` (a queryset or ids) as they are now."""
     rates_touch(rates_place_keys(rates_task_places(tasks)))
@@ -221,7 +227,7 @@ def rates_touch(keys) -> None:
         return
     connection = transaction.get_connection()
     batch = getattr(connection, "_rates_batch", None)
-    if batch is not None and any(entry[1] == batch.flush for entry in connection.run_on_commit):
+    if batch is not None and not batch.flushed and any(entry[1] == batch.flush for entry in connection.run_on_commit):
         batch.keys.update(keys)
         return
     batch = connection._rates_batch = _TouchBatch(keys)
@@ -230,9 +236,11 @@ def rates_touch(keys) -> None:
 
 class _TouchBatch:
     def __init__(self, keys):
-        self.keys = keys
+        self.keys, self.flushed = keys, False
 
     def flush(self):
+        # Keys touched by a later on-commit callback (warnings_refresh after a task's save) start a new batch.
+        self.flushed = True
         if rates_pending.add(self.keys):
             from rectification.tasks import rates_drain
 
@@ -390,6 +398,8 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
         issued.append(Warning(task_id=pk, level=level, reason=reason, issued_at=now))
     # ignore_conflicts: a concurrent run that issued the same warning first wins (one active per level).
     bulk_create_with_history(issued, Warning, batch_size=5000, ignore_conflicts=True, default_change_reason="预警自动更新")
+    # The snapshots count active warnings: recompute the scopes whose counts changed.
+    rates_touch_tasks({warning.task_id for warning in lifted} | {warning.task_id for warning in issued})
     return {"issued": len(issued), "lifted": len(lifted)}
 
 

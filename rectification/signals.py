@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from inspection.models import Finding, Lead
 from rectification import services
-from rectification.models import RectificationTask
+from rectification.models import RectificationTask, Warning
 
 
 @receiver(pre_save, sender=RectificationTask)
@@ -56,8 +56,33 @@ def lead_deleted(sender, instance, **kwargs):
     services.rates_touch(services.rates_place_keys({place}))
 
 
+@receiver(pre_save, sender=Finding)
+def finding_remember_place(sender, instance, raw=False, **kwargs):
+    before = Finding.objects.filter(pk=instance.pk) if instance.pk and not raw else Finding.objects.none()
+    instance._rates_places_before = services.rates_finding_places(before)
+
+
 @receiver(post_save, sender=Finding)
 def finding_saved(sender, instance, raw=False, **kwargs):
-    """A finding's category is copied to its tasks (one UPDATE), e.g. after an edit in the admin."""
+    """A finding's category is copied to its tasks (one UPDATE), e.g. after an edit in the admin; the
+    snapshots count findings, so its old and new scopes are recomputed."""
+    if raw:
+        return
+    services.tasks_category_sync(Finding.objects.filter(pk=instance.pk))
+    places = services.rates_finding_places(Finding.objects.filter(pk=instance.pk))
+    services.rates_touch(services.rates_place_keys(places | instance._rates_places_before))
+
+
+@receiver(post_delete, sender=Finding)
+def finding_deleted(sender, instance, **kwargs):
+    inspection = instance.inspection
+    place = (inspection.organization.region_id, inspection.round_id, inspection.organization_id, instance.category)
+    services.rates_touch(services.rates_place_keys({place}))
+
+
+@receiver(post_save, sender=Warning)
+@receiver(post_delete, sender=Warning)
+def warning_changed(sender, instance, raw=False, **kwargs):
+    """The snapshots count active warnings (an admin edit; warnings_refresh touches its own)."""
     if not raw:
-        services.tasks_category_sync(Finding.objects.filter(pk=instance.pk))
+        services.rates_touch_tasks([instance.task_id])

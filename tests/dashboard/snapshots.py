@@ -6,9 +6,9 @@ so they count the tasks here in Python (test data is small) and store one row pe
 from collections import defaultdict
 from decimal import Decimal
 
-from inspection.models import Lead, Region
+from inspection.models import Finding, Lead, Region
 from rectification.choices import RateScope, TaskStatus
-from rectification.models import RateSnapshot, RectificationTask
+from rectification.models import RateSnapshot, RectificationTask, Warning
 from rectification.rates import rates_mark_latest
 from rectification.selectors import scope_key
 
@@ -60,6 +60,17 @@ def snapshots_write(day):
                 counts[key]["leads_transferred"] += lead.status != "pending"
                 counts[key]["cases_filed"] += lead.cases_filed
                 counts[key]["people_sanctioned"] += lead.people_sanctioned
+    for finding in Finding.objects.select_related("inspection__organization", "inspection__round"):
+        inspection = finding.inspection
+        region = regions.get(inspection.organization.region_id)
+        for key, _ in scopes(region, inspection.round_id, inspection.organization_id, inspection.round.organizer_id) \
+                if region else ():
+            if key in counts:
+                counts[key]["findings"] += 1
+    for warning in Warning.objects.filter(lifted_at__isnull=True).select_related("task__round"):
+        task = warning.task
+        for key, _ in scopes(regions[task.region_id], task.round_id, task.organization_id, task.round.organizer_id):
+            counts[key]["warnings_active"] += 1
     rows = []
     for key, figures in counts.items():
         rows.append(RateSnapshot(scope_key=key, day=day, **places[key], **figures,

@@ -67,8 +67,12 @@ def test_overview_shows_the_snapshot_of_the_users_region_and_cheap_counts(client
     text = body(response)
     assert f'data-kpi="rate">{snapshot.rate}%' in text
     assert f'data-kpi="tasks">{snapshot.tasks_total}' in text
-    assert f'data-kpi="findings">{Finding.objects.filter(inspection__round=home.round).count()}' in text
-    assert f'data-kpi="active_warnings">{Warning.objects.filter(task__region=home.region).count()}' in text
+    # From the region's snapshot, which counts them as the COUNTs over the region would.
+    findings = Finding.objects.filter(inspection__round=home.round).count()
+    warnings = Warning.objects.filter(task__region=home.region, lifted_at__isnull=True).count()
+    assert (snapshot.findings, snapshot.warnings_active) == (findings, warnings) and findings and warnings
+    assert f'data-kpi="findings">{findings}' in text
+    assert f'data-kpi="active_warnings">{warnings}' in text
     assert "通城乙" not in text  # the neighbour's overdue tasks and warnings are not listed
     assert 'id="chart-trend"' in text and 'id="chart-by-round"' in text
 

@@ -62,10 +62,9 @@ def test_deleting_a_task_recomputes_its_scopes(world, eager, django_capture_on_c
 
 
 def test_moving_a_task_to_another_round_recomputes_the_old_and_the_new_scopes(world, eager, django_capture_on_commit_callbacks):
-    target = make_finding(world.t7.inspection, category="integrity")  # round B, same organisation
-
     def move():
-        world.t3.finding = target
+        # A new finding touches its own scopes too (the snapshots count findings): round B, same organisation.
+        world.t3.finding = make_finding(world.t7.inspection, category="integrity")
         world.t3.save()
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
@@ -152,12 +151,12 @@ def test_after_changes_the_incremental_rows_equal_a_full_recompute(world, eager,
     with django_capture_on_commit_callbacks(execute=True):
         world.t3.status, world.t3.closed_on = "closed", today
         world.t3.save()
-        world.t4.delete()
+        world.t4.finding.delete()  # with its task
         world.t7.finding = make_finding(world.t1.inspection, category="conduct")  # to round A, another category
         world.t7.save()
         Lead.objects.filter(summary="线索二").update(summary="线索二（已核）")  # no signal: not a change of figures
         Lead.objects.get(summary="线索三").delete()
-        world.t5.delete()  # with t4 and 线索二 gone, 通城县 is left with nothing
+        world.t5.finding.delete()  # with t4 and 线索二 gone, 通城县 is left with nothing
         Lead.objects.get(summary="线索二（已核）").delete()
         org = make_organization(regions.get(code="421281"), "赤壁市水利局")
         make_task(make_finding(make_inspection(world.B, org), category="other"))

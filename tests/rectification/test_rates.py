@@ -3,9 +3,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from rectification.models import RateSnapshot, RectificationTask
-from rectification.services import rates_recompute_all, rates_recompute_keys
+from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.services import rates_place_keys, rates_recompute_all, rates_recompute_keys, rates_task_places
+from tests.factories import make_finding
 from tests.rectification.conftest import D
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +73,11 @@ def test_every_scope_on_day_d(world):
         "rate": pct("66.67"), "on_time_rate": pct("33.33"), "mean_days_to_close": pct("41.5"),
         "leads": 1, "leads_transferred": 1, "cases_filed": 1, "people_sanctioned": 2, "people_organizational": 1,
     }
-    # Nothing for scopes without tasks or leads on D (the deleted task's, the later task's category).
-    assert not RateSnapshot.objects.filter(day=D, scope_key__in=["category:421202:conduct", "category:421202:political"]).exists()
+    # Nothing for scopes without tasks, leads or findings on D; the later task's category has its finding only
+    # (findings are counted as they are when computed).
+    assert not RateSnapshot.objects.filter(day=D, scope_key="category:421202:conduct").exists()
+    political = RateSnapshot.objects.get(day=D, scope_key="category:421202:political")
+    assert (political.tasks_total, political.findings, political.rate) == (0, 1, None)
 
 
 def test_each_row_belongs_to_its_region_round_and_organisation(world):
@@ -136,3 +141,30 @@ def test_seed_demo_writes_a_monthly_history_that_matches_the_tasks(demo):
         assert (overall.tasks_total, overall.closed) == (tasks.count(), tasks.filter(closed_on__lte=day).count())
         assert RateSnapshot.objects.get(scope_key="region:421200", day=day).tasks_total == city.count()
         assert overall.overdue == tasks.filter(deadline__lt=day).exclude(closed_on__lte=day).count()
+
+
+def test_findings_and_active_warnings_of_every_scope(world):
+    """Findings (t8's stays after its task was deleted) and active warnings, summed like the tasks."""
+    Warning.objects.create(task=world.t3, level="red", reason="逾期")
+    Warning.objects.create(task=world.t4, level="notice", reason="临近时限", issued_at=timezone.now() - dt.timedelta(days=1),
+                           lifted_at=timezone.now(), lift_reason="已延期")
+    Warning.objects.create(task=world.t7, level="yellow", reason="临近时限")
+    rates_recompute_all(D)
+    counts = {key: (findings, warnings) for key, findings, warnings in
+              RateSnapshot.objects.filter(day=D).values_list("scope_key", "findings", "warnings_active")}
+    assert counts["overall"] == (9, 2)
+    assert counts["region:421200"] == (9, 2) and counts["region:421202"] == (6, 2)  # 咸安: O1's 5, O4's 1
+    assert counts["region:421222"] == (2, 0)  # 通城: O2's t4, t5 (t4's warning lifted)
+    assert counts[f"round:{world.A.pk}"] == (6, 1) and counts[f"round:{world.B.pk}"] == (3, 1)
+    assert counts[f"organization:{world.O1.pk}"] == (5, 2)
+    assert counts[f"round_organization:{world.B.pk}:{world.O1.pk}"] == (2, 1)
+    assert counts["category:421202:integrity"] == (5, 2) and counts["category:421200:conduct"] == (2, 0)
+
+    # The incremental run of the touched scopes follows a lifted warning and a new finding.
+    Warning.objects.filter(task=world.t7).update(lifted_at=timezone.now())
+    make_finding(world.t7.inspection, category="integrity")
+    rates_recompute_keys(rates_place_keys(rates_task_places([world.t7.pk])), D)
+    counts = dict(RateSnapshot.objects.filter(day=D, is_latest=True).values_list("scope_key", "warnings_active"))
+    assert counts["overall"] == counts[f"organization:{world.O1.pk}"] == 1 and counts[f"round:{world.B.pk}"] == 0
+    found = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "findings"))
+    assert found["overall"] == 10 and found[f"round:{world.B.pk}"] == 4 and found["category:421202:integrity"] == 6
