@@ -17,7 +17,7 @@ API_ENDPOINTS = {
 def inprocess(dataset, *args) -> dict:
     output = subprocess.run(
         [sys.executable, "-m", "benchmarks.inprocess", *args], cwd=datasets.ROOT, env=dataset.env(),
-        check=True, capture_output=True, text=True,
+        check=True, stdout=subprocess.PIPE, text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -62,6 +62,7 @@ def main(argv=None):
     results = {"machine": report.machine(), "sizes": {}}
     for tasks in (int(size) for size in options.sizes.split(",")):
         dataset = datasets.prepare(base_url, tasks, log=log)
+        datasets.manage(dataset, "collectstatic", "--noinput", "-v0")  # pages render as in production (DEBUG off)
         inprocess(dataset, "users")
         results["sizes"][dataset.label] = measure(dataset, api_seconds=options.api_seconds,
                                                   page_repeat=options.page_repeat, log=log)

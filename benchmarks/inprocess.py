@@ -16,7 +16,10 @@ PROVINCE_CODE = "420000"  # seed_demo puts datasets above 20,000 tasks in 湖北
 
 
 def setup():
+    # Production settings (DEBUG off), answering the test client's host over plain HTTP.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     import django
 
     django.setup()

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
@@ -397,7 +397,14 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
         level, reason = rules.warning_for(today=today, deadline=deadline, closed=False, thresholds=thresholds)
         issued.append(Warning(task_id=pk, level=level, reason=reason, issued_at=now))
     # ignore_conflicts: a concurrent run that issued the same warning first wins (one active per level).
-    bulk_create_with_history(issued, Warning, batch_size=5000, ignore_conflicts=True, default_change_reason="预警自动更新")
+    # Such inserts return no ids, so the rows this run wrote are read back by their issue time (unique to
+    # the run) for their history; simple-history's own fallback matches every field in one huge OR.
+    Warning.objects.bulk_create(issued, batch_size=5000, ignore_conflicts=True)
+    if issued:
+        Warning.history.bulk_history_create(
+            list(Warning.objects.filter(issued_at=now, lifted_at__isnull=True)), batch_size=5000,
+            default_change_reason="预警自动更新", default_date=now,
+        )
     # The snapshots count active warnings: recompute the scopes whose counts changed.
     rates_touch_tasks({warning.task_id for warning in lifted} | {warning.task_id for warning in issued})
     return {"issued": len(issued), "lifted": len(lifted)}

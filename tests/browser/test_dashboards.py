@@ -17,7 +17,6 @@ from inspection.models import Finding, Inspection, Region
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask, Warning
 from tests.conftest import DEMO_TODAY
-from tests.dashboard.snapshots import snapshots_write
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -29,7 +28,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is
 def demo_site(regions, live_server, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
     call_command("seed_demo", "--seed", "7", "--tasks", "400", "--today", DEMO_TODAY.isoformat(), stdout=open(os.devnull, "w"))
-    snapshots_write(DEMO_TODAY)
     return live_server.url
 
 

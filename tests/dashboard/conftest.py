@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from inspection.models import Lead
 from rectification.models import DeadlineExtension, FollowUpVisit, Warning
-from tests.dashboard.snapshots import snapshots_write
+from rectification.services import rates_recompute_all
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
 
 
@@ -41,7 +41,7 @@ class Place:
                     task.status, task.closed_on, task.evidence = "closed", today - dt.timedelta(days=40), "会议纪要"
                     task.save()
         for days_ago in (60, 30, 0):
-            snapshots_write(today - dt.timedelta(days=days_ago))
+            rates_recompute_all(today - dt.timedelta(days=days_ago))
 
 
 @pytest.fixture

@@ -39,6 +39,9 @@ def test_levels_follow_the_default_thresholds(inspection):
     # Idempotent: the same day again changes nothing.
     assert warnings_refresh(today=T) == {"issued": 0, "lifted": 0}
     assert Warning.objects.count() == 5
+    # Each issued warning is in the history (and so the audit log), once.
+    assert sorted(Warning.history.values_list("task_id", "history_type", "history_change_reason")) == sorted(
+        (w.task_id, "+", "预警自动更新") for w in Warning.objects.all())
 
 
 def test_thresholds_come_from_settings(inspection, settings):
