@@ -1,7 +1,7 @@
 """Figures measured inside one Django process on a dataset: page server time and SQL queries.
 
 Run by `benchmarks.run` as `python -m benchmarks.inprocess pages` with the dataset's DATABASE_URL;
-prints JSON. Server time is the time Django takes to answer a request through the whole middleware
+prints JSON (`rates` instead of `pages`: the rates endpoint as the same province user). Server time is the time Django takes to answer a request through the whole middleware
 stack (the test client, no network), measured after one warm-up request per page.
 """
 import json
@@ -59,7 +59,21 @@ def page_urls() -> dict[str, str]:
     }
 
 
-def measure_pages(repeat: int) -> dict:
+def rate_urls() -> dict[str, str]:
+    """The rates endpoint (rectification.selectors.rates_latest): the newest rows, filtered and not, and history."""
+    from rectification.models import RateSnapshot
+
+    oldest = RateSnapshot.objects.filter(scope="overall").order_by("day").values_list("day", flat=True).first()
+    return {
+        "rates, scope=region": "/api/v1/rates/?scope=region",
+        "rates, unfiltered": "/api/v1/rates/",
+        "rates, scope=organization": "/api/v1/rates/?scope=organization",
+        "rates, a city": f"/api/v1/rates/?region={PROVINCE_CODE[:2]}1200",
+        "rates, as of the oldest day": f"/api/v1/rates/?scope=region&as_of={oldest}",
+    }
+
+
+def measure_pages(repeat: int, urls=None) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -69,7 +83,7 @@ def measure_pages(repeat: int) -> dict:
     client = Client()
     client.force_login(bench_users()[Role.REGION_ADMIN])
     results = {}
-    for name, url in page_urls().items():
+    for name, url in (urls or page_urls()).items():
         response = client.get(url)  # warm-up: caches, connections, templates
         if response.status_code != 200:
             raise SystemExit(f"{name} {url} answered {response.status_code}")
@@ -93,6 +107,8 @@ def main(argv):
     command = argv[1] if len(argv) > 1 else "pages"
     if command == "pages":
         print(json.dumps(measure_pages(int(argv[2]) if len(argv) > 2 else 30)))
+    elif command == "rates":
+        print(json.dumps(measure_pages(int(argv[2]) if len(argv) > 2 else 30, rate_urls())))
     elif command == "users":
         print(json.dumps({role: user.username for role, user in bench_users().items()}))
     else:
