@@ -481,7 +481,11 @@ class DemoBuilder:
 
 
 @transaction.atomic
-def demo_build(*, seed: int, tasks: int, today: date) -> DemoResult:
+def demo_build(*, seed: int, tasks: int, today: date, history_months: int | None = None) -> DemoResult:
+    """`history_months`: monthly snapshot days before today for the trend charts; by default 12 for a city's
+    data and none for a province's (each day is a full recompute: ~11 s at a million tasks)."""
+    if history_months is None:
+        history_months = 12 if tasks <= CITY_SCALE_LIMIT else 0
     started = timer()
     builder = DemoBuilder(seed=seed, tasks=tasks, today=today)
     result = builder.build()
@@ -489,6 +493,6 @@ def demo_build(*, seed: int, tasks: int, today: date) -> DemoResult:
         for sql in connection.ops.sequence_reset_sql(no_style(), list(builder.writers)):
             cursor.execute(sql)
     result.records_s = timer() - started
-    rates_recompute_history(today=today)  # trend charts: month-by-month snapshots up to today
+    rates_recompute_history(today=today, months=history_months)  # trend charts: month by month up to today
     result.snapshots_s = timer() - started - result.records_s
     return result

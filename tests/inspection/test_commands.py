@@ -59,3 +59,14 @@ def test_seed_demo_reuses_existing_data_without_reset(regions):
     call_command("seed_demo", seed=2, tasks=300, stdout=out)
     assert RectificationTask.objects.count() == 100
     assert "--reset" in out.getvalue()
+
+
+def test_seed_demo_history_months_sets_the_snapshot_days(regions):
+    from rectification.models import RateSnapshot
+
+    today = dt.date(2026, 6, 30)
+    call_command("seed_demo", seed=5, tasks=300, today=today, history_months=2, stdout=StringIO())
+    assert sorted(set(RateSnapshot.objects.values_list("day", flat=True))) == [
+        dt.date(2026, 4, 30), dt.date(2026, 5, 30), today]
+    call_command("seed_demo", seed=5, tasks=300, today=today, history_months=0, reset=True, stdout=StringIO())
+    assert set(RateSnapshot.objects.values_list("day", flat=True)) == {today}

@@ -14,9 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="随机种子（默认 2026）")
         parser.add_argument("--tasks", type=int, default=2000, help="整改任务数（默认 2000）")
         parser.add_argument("--today", type=date.fromisoformat, default=None, help="以哪一天为“今天”（YYYY-MM-DD，默认今天）")
+        parser.add_argument("--history-months", type=int, default=None,
+                            help="趋势图用的逐月整改率快照月数（默认：2 万条任务以内 12 个月，以上不生成）")
         parser.add_argument("--reset", action="store_true", help="先清除已有的巡察数据再生成")
 
-    def handle(self, *args, seed, tasks, today, reset, **options):
+    def handle(self, *args, seed, tasks, today, reset, history_months, **options):
         if tasks < 1:
             raise CommandError("--tasks 必须是正整数。")
         if demo_exists():
@@ -25,7 +27,9 @@ class Command(BaseCommand):
                 demo_users_create(stdout=self.stdout)
                 return
             demo_reset()
-        result = demo_build(seed=seed, tasks=tasks, today=today or timezone.localdate())
+        if history_months is not None and history_months < 0:
+            raise CommandError("--history-months 不能为负数。")
+        result = demo_build(seed=seed, tasks=tasks, today=today or timezone.localdate(), history_months=history_months)
         self.stdout.write(
             f"已生成：轮次 {result.rounds}，单位 {result.organizations}，巡察 {result.inspections}，"
             f"问题 {result.findings}，线索 {result.leads}，整改任务 {result.tasks}，延期 {result.extensions}，"
