@@ -99,6 +99,11 @@ def demo_reset():
                 model.objects.all().delete()
 
 
+# Many tasks share a feedback date: the (pure) date rules are worked out once per date.
+default_deadline = functools.cache(rules.default_deadline)
+stage_dates = functools.cache(rules.stage_dates)
+
+
 class TableWriter:
     """Rows of one model kept as tuples and written in large batches, ids given here.
 
@@ -407,7 +412,7 @@ class DemoBuilder:
     def build_task(self, inspection, finding_id, category):
         rng, today = self.rng, self.today
         assigned = inspection.feedback_date
-        original = deadline = self.default_deadline(assigned)
+        original = deadline = default_deadline(assigned)
         status, closed_on = TaskStatus.IN_PROGRESS, None
         state = self.pick_state(deadline)
         extension = None
@@ -430,7 +435,7 @@ class DemoBuilder:
         if closed_on:
             status = TaskStatus.CLOSED
         closed = status == TaskStatus.CLOSED
-        stages = self.stage_dates(assigned, deadline)
+        stages = stage_dates(assigned, deadline)
         organization = inspection.organization
         task_id = self.write(
             RectificationTask, finding_id=finding_id, inspection_id=inspection.pk, round_id=inspection.round_id,
@@ -451,15 +456,6 @@ class DemoBuilder:
         key = rules.stage_on(today=today, closed=closed, start_due=stages.start_due,
                              progress_due=stages.progress_due, deadline=deadline).value
         self.result.task_states[key] = self.result.task_states.get(key, 0) + 1
-
-    # Many tasks share a feedback date: the date rules are worked out once per date.
-    @functools.cache
-    def default_deadline(self, assigned):
-        return rules.default_deadline(assigned)
-
-    @functools.cache
-    def stage_dates(self, assigned, deadline):
-        return rules.stage_dates(assigned, deadline)
 
     def pick_state(self, deadline):
         roll = self.rng.random()
