@@ -85,14 +85,11 @@ def _docx_text(data: bytes) -> str:
 
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         pages = [page.extract_text() or "" for page in reader.pages]
-    except PdfReadError as exc:
-        raise DocumentError("PDF 文件已损坏，无法读取。") from exc
-    except Exception as exc:  # pypdf raises many types for broken streams
+    except Exception as exc:  # PdfReadError and the many other types pypdf raises for broken streams
         raise DocumentError("PDF 文件已损坏，无法读取。") from exc
     text = "\n".join(pages)
     if not text.strip():

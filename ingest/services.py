@@ -151,8 +151,9 @@ def _upsert(model, article, found_items, key_names, key_of, fields_of) -> None:
             model.objects.filter(pk=row.pk).update(**fields)
     model.objects.bulk_create(new)
     stale = [row.pk for key, row in existing.items() if key not in seen]
-    model.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
-    model.objects.filter(pk__in=stale).update(current=False)
+    if stale:  # a first parse, or an unchanged re-run, has none: skip the two statements
+        model.objects.filter(pk__in=stale, review_state=ReviewState.PENDING).delete()
+        model.objects.filter(pk__in=stale).update(current=False)
 
 
 def _write_facts(article, facts, regions) -> None:
