@@ -6,7 +6,8 @@ import subprocess
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    with open("/proc/cpuinfo") as cpuinfo:
+        cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), platform.processor())
     cores = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or 0)
     return {"cpu": cpu, "cores": cores, "python": platform.python_version(), "date": dt.date.today().isoformat()}
 

@@ -32,7 +32,7 @@ def _encode(value) -> str:
 
 
 def cursor_of(obj, fields) -> str:
-    return "~".join(_encode(getattr(obj, "pk" if name == "pk" else name)) for name in fields)
+    return "~".join(_encode(getattr(obj, name)) for name in fields)
 
 
 def cursor_parse(cursor: str, model, fields):

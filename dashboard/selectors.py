@@ -74,6 +74,12 @@ def snapshots_for(user):
     return RateSnapshot.objects.visible_to(user)
 
 
+def trend_of(snapshots, key: str, today: date) -> list:
+    """The last TREND_DAYS of one scope's rates, oldest first (only what a trend chart draws)."""
+    return list(rate_trend(snapshots, key, date_from=today - timedelta(days=TREND_DAYS))
+                .only("day", "rate", "on_time_rate"))
+
+
 def home_scope(user) -> Q:
     """The snapshot rows that describe everything `user` sees: the country, their region, their unit or rounds."""
     if user.is_superuser and user.region_id is None:
@@ -102,10 +108,7 @@ def overview(user, today: date) -> dict:
     snapshots = snapshots_for(user)
     home_rows = list(rates_latest(snapshots.filter(home_scope(user))))
     figures = Figures.of(home_rows)
-    trend = []
-    if len(home_rows) == 1:
-        trend = list(rate_trend(snapshots, home_rows[0].scope_key, date_from=today - timedelta(days=TREND_DAYS))
-                     .only("day", "rate", "on_time_rate"))
+    trend = trend_of(snapshots, home_rows[0].scope_key, today) if len(home_rows) == 1 else []
     inspections = Inspection.objects.visible_to(user)
     by_round = list(rates_latest(snapshots.filter(scope=RateScope.ROUND)).select_related("round__organizer")
                     .order_by("-round__started_on", "-round_id")[:12])
@@ -115,7 +118,7 @@ def overview(user, today: date) -> dict:
         findings, active_warnings = figures.findings, figures.warnings_active
     else:  # a unit or a group member's rounds: exact counts of what they see
         findings = Finding.objects.visible_to(user).count()
-        active_warnings = Warning.objects.visible_to(user).filter(lifted_at__isnull=True).count()
+        active_warnings = active_warnings_for(user).count()
     return {
         "figures": figures,
         "show_leads": not is_unit_user(user),
@@ -131,8 +134,12 @@ def overview(user, today: date) -> dict:
     }
 
 
+def active_warnings_for(user):
+    return Warning.objects.visible_to(user).filter(lifted_at__isnull=True)
+
+
 def latest_warnings(user):
-    warnings = Warning.objects.visible_to(user).filter(lifted_at__isnull=True)
+    warnings = active_warnings_for(user)
     return rows_in_order(warnings.select_related("task__organization", "task__finding"),
                          warnings.order_by("-issued_at", "-pk"), LIST_LIMIT)
 
@@ -202,8 +209,7 @@ def organization_detail(user, organization, today: date) -> dict:
     key = scope_key(RateScope.ORGANIZATION, organization.pk)
     return {
         "figures": Figures.of(rates_latest(snapshots.filter(scope_key=key))),
-        "trend": list(rate_trend(snapshots, key, date_from=today - timedelta(days=TREND_DAYS))
-                      .only("day", "rate", "on_time_rate")),
+        "trend": trend_of(snapshots, key, today),
         "inspections": list(Inspection.objects.visible_to(user).filter(organization=organization)
                             .select_related("round__organizer", "group").order_by("-entry_date", "-pk")),
         "warnings": list(Warning.objects.visible_to(user).filter(task__organization=organization)

@@ -25,6 +25,9 @@ from rectification.models import RectificationTask, Warning
 
 REGION_CHOICES_LIMIT = 400
 ROUND_CHOICES_LIMIT = 200
+# The badge colours of stages and warning levels, by choice value (fixed: built once, not per request).
+COLOURS = {"stage": {k.value: v for k, v in STAGE_COLOURS.items()},
+           "warning": {k.value: v for k, v in WARNING_COLOURS.items()}}
 
 
 def chart_data(labels, rows):
@@ -46,8 +49,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
         context["scope_label"] = selectors.scope_label(self.request.user)
-        context["colours"] = {"stage": {k.value: v for k, v in STAGE_COLOURS.items()},
-                              "warning": {k.value: v for k, v in WARNING_COLOURS.items()}}
+        context["colours"] = COLOURS
         return context
 
 
@@ -173,7 +175,7 @@ class FilteredListView(DashboardView):
         if "region" in filterset.form.fields:
             filterset.form.fields["region"].widget.attrs["list"] = "region-codes"
             context["region_choices"] = Region.objects.visible_to(request.user).order_by("code")[:REGION_CHOICES_LIMIT]
-        valid = filterset.is_bound is False or filterset.is_valid()
+        valid = not filterset.is_bound or filterset.is_valid()
         queryset = filterset.qs if valid else self.base_queryset().none()
         page = keyset_page(queryset, request.GET, fields=self.keyset_fields, descending=self.descending)
         context.update(filter=filterset, page=page, rows=page.rows, filter_valid=valid,

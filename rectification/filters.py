@@ -77,6 +77,7 @@ class WarningFilterSet(django_filters.FilterSet):
     def search(self, qs, name, value):
         return qs.filter(Q(reason__icontains=value) | Q(task__organization__name__icontains=value))
 
+
 class RateSnapshotFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
