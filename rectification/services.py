@@ -20,6 +20,7 @@ from inspection.models import Finding, Lead, Region
 from rectification import rates, rules
 from rectification.choices import ExtensionStatus, RateScope, TaskStatus, WarningLevel
 from rectification.models import DeadlineExtension, RectificationTask, Warning
+from rectification.selectors import scope_key
 
 
 def task_schedule(*, assigned_on: date, deadline: date | None = None) -> dict:
@@ -179,12 +180,12 @@ def rates_place_keys(places) -> set[str]:
     keys = {RateScope.OVERALL.value} if places else set()
     for region_id, round_id, organization_id, category in places:
         for code in chains.get(region_id, []):
-            keys.add(f"{RateScope.REGION}:{code}")
+            keys.add(scope_key(RateScope.REGION, code))
             if category:
-                keys.add(f"{RateScope.CATEGORY}:{code}:{category}")
-        keys.add(f"{RateScope.ROUND}:{round_id}")
-        keys.add(f"{RateScope.ORGANIZATION}:{organization_id}")
-        keys.add(f"{RateScope.ROUND_ORGANIZATION}:{round_id}:{organization_id}")
+                keys.add(scope_key(RateScope.CATEGORY, code, category))
+        keys.add(scope_key(RateScope.ROUND, round_id))
+        keys.add(scope_key(RateScope.ORGANIZATION, organization_id))
+        keys.add(scope_key(RateScope.ROUND_ORGANIZATION, round_id, organization_id))
     return keys
 
 
