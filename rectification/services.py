@@ -197,19 +197,21 @@ def rates_task_places(tasks) -> set[tuple]:
 
 
 def rates_lead_places(leads) -> set[tuple]:
-    return {
-        (region_id, round_id, organization_id, category or "")
-        for region_id, round_id, organization_id, category in leads.order_by().values_list(
-            "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id",
-            "finding__category",
-        ).distinct()
-    }
+    return _inspection_places(leads, "finding__category")  # '' for a lead without a finding
 
 
 def rates_finding_places(findings) -> set[tuple]:
-    return set(findings.order_by().values_list(
-        "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id", "category",
-    ).distinct())
+    return _inspection_places(findings, "category")
+
+
+def _inspection_places(rows, category_path: str) -> set[tuple]:
+    """The distinct places of leads or findings (rows with an inspection), one aggregate query."""
+    return {
+        (region_id, round_id, organization_id, category or "")
+        for region_id, round_id, organization_id, category in rows.order_by().values_list(
+            "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id", category_path,
+        ).distinct()
+    }
 
 
 def rates_touch_tasks(tasks) -> None:
