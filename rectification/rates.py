@@ -266,10 +266,10 @@ def _key_filter(keys, params: dict) -> str:
     return "AND " + _in("s.scope_key", "key", keys, params)
 
 
-def _params(day: date, params: dict) -> dict:
+def _params(day: date, params: dict, latest: bool) -> dict:
     ops = connection.ops
     return {**params, "day": ops.adapt_datefield_value(day), "now": ops.adapt_datetimefield_value(timezone.now()),
-            "latest": _newest(day)}
+            "latest": latest}
 
 
 def _newest(day: date) -> bool:
@@ -300,13 +300,13 @@ def rates_mark_latest(*, day: date, keys=None, written_latest: bool = False) -> 
         return cursor.rowcount
 
 
-def _upsert(cursor, select: str, params: dict, day: date, *, returning: bool = True) -> set[str] | int:
-    """Insert or overwrite the rows `select` yields: their keys, or (returning=False) their count."""
+def _upsert(cursor, select: str, params: dict, day: date, latest: bool, *, returning: bool = True) -> set[str] | int:
+    """Insert or overwrite the rows `select` yields (as latest or not): their keys, or (returning=False) their count."""
     updates = ", ".join(f"{f} = excluded.{f}" for f in WRITTEN_FIELDS if f not in ("scope_key", "day"))
     cursor.execute(
         f"""INSERT INTO {RateSnapshot._meta.db_table} ({", ".join(WRITTEN_FIELDS)}) {select}
             ON CONFLICT (scope_key, day) DO UPDATE SET {updates} {"RETURNING scope_key" if returning else ""}""",
-        _params(day, params),
+        _params(day, params, latest),
     )
     return {row[0] for row in cursor.fetchall()} if returning else cursor.rowcount
 
@@ -317,33 +317,34 @@ def rates_write(*, day: date, keys=None) -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         _tune(cursor)
-        newest = _newest(day)  # the rows are written as latest (see _params)
+        newest = _newest(day)  # the rows are written as latest (see _params); probed once per run
         if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
             select, params = rates_select_sql()
             if connection.vendor == "postgresql":
                 # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
                 # aggregate in parallel into a temporary table, then upsert from it.
-                cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params))
+                cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params, newest))
                 # In key order, the unique index is filled page by page.
-                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, returning=False)
+                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, newest,
+                                returning=False)
                 cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
             else:
-                count = _upsert(cursor, select, params, day, returning=False)
+                count = _upsert(cursor, select, params, day, newest, returning=False)
             rates_mark_latest(day=day, written_latest=newest)
             return count
         keys = set(keys)
         round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
-        written = _write_round_keys(cursor, day, round_keys)
-        written |= _write_empty(day, round_keys - written)  # before regions sum their organisations' rows
-        written |= _write_region_keys(cursor, day, keys)
+        written = _write_round_keys(cursor, day, newest, round_keys)
+        written |= _write_empty(day, newest, round_keys - written)  # before regions sum their organisations' rows
+        written |= _write_region_keys(cursor, day, newest, keys)
         if RateScope.OVERALL in keys:
-            written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day)
-        written |= _write_empty(day, keys - written)
+            written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day, newest)
+        written |= _write_empty(day, newest, keys - written)
         rates_mark_latest(day=day, keys=written, written_latest=newest)
     return len(written)
 
 
-def _write_round_keys(cursor, day: date, keys: set) -> set[str]:
+def _write_round_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
     if not keys:
         return set()
     rounds, organizations, params = set(), set(), {}
@@ -357,10 +358,10 @@ def _write_round_keys(cursor, day: date, keys: set) -> set[str]:
     lead = task.replace("t.round_id", "i.round_id").replace("t.organization_id", "i.organization_id")
     key_filter = _key_filter(keys, params)
     select, params = rates_select_sql(rc_where=NOTHING, ro_where=(task, lead), key_filter=key_filter, params=params)
-    return _upsert(cursor, select, params, day)
+    return _upsert(cursor, select, params, day, latest)
 
 
-def _write_region_keys(cursor, day: date, keys: set) -> set[str]:
+def _write_region_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
     """Region and category keys, level by level from the counties up; a level's emptied scopes get
     their zero rows before the level above sums them."""
     touched = {}  # region code → its keys
@@ -378,15 +379,14 @@ def _write_region_keys(cursor, day: date, keys: set) -> set[str]:
             categories = {key.split(":")[2] for key in level_keys if key.startswith(f"{RateScope.CATEGORY}:")}
             params = {}
             scopes = _region_rollup_sql(by_level[level], categories, params)
-            done = _upsert(cursor, _row_select(scopes, _key_filter(level_keys, params)), params, day)
-            written |= done | _write_empty(day, level_keys - done)
+            done = _upsert(cursor, _row_select(scopes, _key_filter(level_keys, params)), params, day, latest)
+            written |= done | _write_empty(day, latest, level_keys - done)
     return written
 
 
-def _write_empty(day: date, keys: set) -> set:
+def _write_empty(day: date, latest: bool, keys: set) -> set:
     """A row of zeros (rate null) for touched scopes that no longer have tasks or leads."""
     rows = [row for row in (_empty_row(day, key) for key in keys) if row is not None]
-    latest = _newest(day) if rows else False
     for row in rows:
         row.is_latest = latest
     RateSnapshot.objects.bulk_create(
@@ -428,7 +428,7 @@ def rates_fetch(*, day: date) -> list[tuple]:
     select, params = rates_select_sql()
     with transaction.atomic(), connection.cursor() as cursor:
         _tune(cursor)
-        cursor.execute(select, _params(day, params))
+        cursor.execute(select, _params(day, params, _newest(day)))
         return cursor.fetchall()
 
 

@@ -20,6 +20,7 @@ from inspection.models import Finding, Lead, Region
 from rectification import rates, rules
 from rectification.choices import ExtensionStatus, RateScope, TaskStatus, WarningLevel
 from rectification.models import DeadlineExtension, RectificationTask, Warning
+from rectification.selectors import scope_key
 
 
 def task_schedule(*, assigned_on: date, deadline: date | None = None) -> dict:
@@ -179,12 +180,12 @@ def rates_place_keys(places) -> set[str]:
     keys = {RateScope.OVERALL.value} if places else set()
     for region_id, round_id, organization_id, category in places:
         for code in chains.get(region_id, []):
-            keys.add(f"{RateScope.REGION}:{code}")
+            keys.add(scope_key(RateScope.REGION, code))
             if category:
-                keys.add(f"{RateScope.CATEGORY}:{code}:{category}")
-        keys.add(f"{RateScope.ROUND}:{round_id}")
-        keys.add(f"{RateScope.ORGANIZATION}:{organization_id}")
-        keys.add(f"{RateScope.ROUND_ORGANIZATION}:{round_id}:{organization_id}")
+                keys.add(scope_key(RateScope.CATEGORY, code, category))
+        keys.add(scope_key(RateScope.ROUND, round_id))
+        keys.add(scope_key(RateScope.ORGANIZATION, organization_id))
+        keys.add(scope_key(RateScope.ROUND_ORGANIZATION, round_id, organization_id))
     return keys
 
 
@@ -196,19 +197,21 @@ def rates_task_places(tasks) -> set[tuple]:
 
 
 def rates_lead_places(leads) -> set[tuple]:
-    return {
-        (region_id, round_id, organization_id, category or "")
-        for region_id, round_id, organization_id, category in leads.order_by().values_list(
-            "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id",
-            "finding__category",
-        ).distinct()
-    }
+    return _inspection_places(leads, "finding__category")  # '' for a lead without a finding
 
 
 def rates_finding_places(findings) -> set[tuple]:
-    return set(findings.order_by().values_list(
-        "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id", "category",
-    ).distinct())
+    return _inspection_places(findings, "category")
+
+
+def _inspection_places(rows, category_path: str) -> set[tuple]:
+    """The distinct places of leads or findings (rows with an inspection), one aggregate query."""
+    return {
+        (region_id, round_id, organization_id, category or "")
+        for region_id, round_id, organization_id, category in rows.order_by().values_list(
+            "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id", category_path,
+        ).distinct()
+    }
 
 
 def rates_touch_tasks(tasks) -> None:

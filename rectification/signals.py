@@ -12,6 +12,15 @@ from rectification import services
 from rectification.models import RectificationTask, Warning
 
 
+def _task_place(task) -> tuple:
+    return (task.region_id, task.round_id, task.organization_id, task.category)
+
+
+def _inspection_place(inspection, category) -> tuple:
+    """The place of a lead or finding of `inspection` (as `services.rates_lead_places` gives it)."""
+    return (inspection.organization.region_id, inspection.round_id, inspection.organization_id, category or "")
+
+
 @receiver(pre_save, sender=RectificationTask)
 def task_remember_place(sender, instance, raw=False, **kwargs):
     instance._rates_places_before = services.rates_task_places([instance.pk]) if instance.pk and not raw else set()
@@ -21,16 +30,15 @@ def task_remember_place(sender, instance, raw=False, **kwargs):
 def task_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    place = (instance.region_id, instance.round_id, instance.organization_id, instance.category)
-    services.rates_touch(services.rates_place_keys({place} | getattr(instance, "_rates_places_before", set())))
+    places = {_task_place(instance)} | getattr(instance, "_rates_places_before", set())
+    services.rates_touch(services.rates_place_keys(places))
     pk = instance.pk
     transaction.on_commit(lambda: services.warnings_refresh(tasks=RectificationTask.objects.filter(pk=pk)))
 
 
 @receiver(post_delete, sender=RectificationTask)
 def task_deleted(sender, instance, **kwargs):
-    place = (instance.region_id, instance.round_id, instance.organization_id, instance.category)
-    services.rates_touch(services.rates_place_keys({place}))
+    services.rates_touch(services.rates_place_keys({_task_place(instance)}))
 
 
 @receiver(pre_save, sender=Lead)
@@ -50,10 +58,8 @@ def lead_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Lead)
 def lead_deleted(sender, instance, **kwargs):
     # The lead row is gone; its inspection (and finding) may be going too in a cascade.
-    inspection = instance.inspection
-    finding = Finding.objects.filter(pk=instance.finding_id).values_list("category", flat=True).first()
-    place = (inspection.organization.region_id, inspection.round_id, inspection.organization_id, finding or "")
-    services.rates_touch(services.rates_place_keys({place}))
+    category = Finding.objects.filter(pk=instance.finding_id).values_list("category", flat=True).first()
+    services.rates_touch(services.rates_place_keys({_inspection_place(instance.inspection, category)}))
 
 
 @receiver(pre_save, sender=Finding)
@@ -75,9 +81,7 @@ def finding_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Finding)
 def finding_deleted(sender, instance, **kwargs):
-    inspection = instance.inspection
-    place = (inspection.organization.region_id, inspection.round_id, inspection.organization_id, instance.category)
-    services.rates_touch(services.rates_place_keys({place}))
+    services.rates_touch(services.rates_place_keys({_inspection_place(instance.inspection, instance.category)}))
 
 
 @receiver(post_save, sender=Warning)
