@@ -333,6 +333,7 @@ def rates_write(*, day: date, keys=None) -> int:
             rates_mark_latest(day=day, written_latest=newest)
             return count
         keys = set(keys)
+        _tune_incremental(cursor)
         round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
         written = _write_round_keys(cursor, day, newest, round_keys)
         written |= _write_empty(day, newest, round_keys - written)  # before regions sum their organisations' rows
@@ -436,3 +437,11 @@ def _tune(cursor):
     if connection.vendor == "postgresql":
         # The cells of a million tasks are hashed in memory rather than sorted on disk.
         cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
+def _tune_incremental(cursor):
+    if connection.vendor == "postgresql":
+        # A county's leads and findings are reached through its few hundred organisations' inspections. With the
+        # default random_page_cost (4, for spinning disks) the planner scans every inspection instead: 38 ms
+        # against 10 ms at a million tasks (measured). Rows of a recompute are read from memory or SSD.
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
