@@ -188,6 +188,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Cache: Redis when REDIS_URL is set, shared by every web process and worker (rates answers of the API,
+# see rectification.selectors.snapshot_version). Without Redis nothing is cached: processes that each kept
+# their own copy would not see each other's recomputes.
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "xuncha",
+} if REDIS_URL else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# A cached rates answer lives this long at most; a recompute or a change of group members ends it sooner.
+RATES_CACHE_SECONDS = int(env_str("RATES_CACHE_SECONDS", "60"))
 # Scheduled jobs (celery beat): rates of every scope nightly, overdue flags and warnings hourly.
 CELERY_BEAT_SCHEDULE = {
     "rates-recompute-all-nightly": {

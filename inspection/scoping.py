@@ -86,6 +86,17 @@ class ScopedQuerySet(models.QuerySet):
         return scoped
 
 
+def visibility_key(user) -> tuple:
+    """Everything `visible_to(user)` depends on, for caches of what a user was shown: users with equal keys
+    see the same rows, except that a group member's rounds follow `InspectionGroup.member_users`, so whoever
+    caches by this key must also end the entries when groups or their members change."""
+    from accounts.roles import user_role
+
+    if user is None or not user.is_authenticated:
+        return (None,)
+    return (user.pk, user.is_active, user.is_superuser, user_role(user), user.region_id, user.organization_id)
+
+
 def get_object_in_scope_or_404(queryset, user, **lookup):
     """The one object matching `lookup` among those `user` may see; Http404 otherwise.
 

@@ -44,6 +44,7 @@ from inspection.models import Finding, Inspection, InspectionRound, Lead, Organi
 from inspection.choices import RegionLevel
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.selectors import snapshot_version_bump
 
 ADVISORY_LOCK_KEY = 74241203  # pg_advisory_xact_lock: one recompute at a time
 
@@ -314,6 +315,7 @@ def _upsert(cursor, select: str, params: dict, day: date, latest: bool, *, retur
 def rates_write(*, day: date, keys=None) -> int:
     """Upsert the snapshots of `day` for every scope (or only `keys`); returns the rows written."""
     with transaction.atomic(), connection.cursor() as cursor:
+        transaction.on_commit(snapshot_version_bump)  # cached rates answers end once these rows are visible
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         _tune(cursor)

@@ -4,10 +4,12 @@ Rates come from `RateSnapshot` rows (written only by the recompute jobs), never 
 aggregating tasks per request. Every function takes a queryset the caller has already
 scoped with `.visible_to(user)`, so the rule of who sees what stays in `inspection.scoping`.
 """
+import uuid
 from datetime import date
 from functools import reduce
 from operator import or_
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 
 from rectification.choices import RateScope
@@ -38,6 +40,23 @@ def _rows_after(day: date) -> bool:
     """Whether any snapshot is later than `day`: one probe of the (scope, day) index per scope, in one query."""
     later = reduce(or_, (Exists(RateSnapshot.objects.filter(scope=scope, day__gt=day)) for scope in RateScope.values))
     return RateSnapshot.objects.filter(later).exists()
+
+
+SNAPSHOT_VERSION_KEY = "rates:snapshot-version"
+
+
+def snapshot_version() -> str:
+    """A token that changes whenever snapshots are written (or who may read which changes): part of the
+    key of every cached rates answer, so a recompute ends them all at once."""
+    version = cache.get(SNAPSHOT_VERSION_KEY)
+    if version is None:
+        cache.add(SNAPSHOT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(SNAPSHOT_VERSION_KEY, "")  # whoever added first wins; "" when nothing is cached
+    return version
+
+
+def snapshot_version_bump() -> None:
+    cache.set(SNAPSHOT_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def rate_trend(snapshots, key: str, *, date_from: date | None = None, date_to: date | None = None):

@@ -4,11 +4,11 @@ pre_save remembers where a row was, so a move between rounds, organisations or c
 recomputes both the old and the new scopes.
 """
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from inspection.models import Finding, Lead
-from rectification import services
+from inspection.models import Finding, InspectionGroup, Lead
+from rectification import selectors, services
 from rectification.models import RectificationTask, Warning
 
 
@@ -90,3 +90,12 @@ def warning_changed(sender, instance, raw=False, **kwargs):
     """The snapshots count active warnings (an admin edit; warnings_refresh touches its own)."""
     if not raw:
         services.rates_touch_tasks([instance.task_id])
+
+
+@receiver(post_save, sender=InspectionGroup)
+@receiver(post_delete, sender=InspectionGroup)
+@receiver(m2m_changed, sender=InspectionGroup.member_users.through)
+def group_members_changed(sender, **kwargs):
+    """A group member sees the rates of their groups' rounds: cached answers end when groups or members change
+    (the rest of who sees what is in the SQL that keys them, see rectification.api.views.RateViewSet)."""
+    transaction.on_commit(selectors.snapshot_version_bump)

@@ -20,6 +20,14 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rates_cache():
+    """Cached rates answers (Redis when REDIS_URL is set) must not outlive the test whose database they show."""
+    from rectification.selectors import snapshot_version_bump
+
+    snapshot_version_bump()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national divisions once into the test database."""

@@ -1,5 +1,11 @@
 """Endpoints of rectification: tasks (with writes through the services), extensions, visits, warnings, rates."""
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
+from django.http import HttpResponse
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,10 +16,12 @@ from api.exports import EXPORT_FORMATS, Column
 from api.pagination import ApiCursorPagination
 from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from inspection.api.views import described
+from inspection.scoping import visibility_key
 from rectification import filters, services
 from rectification.api import serializers
 from rectification.choices import RateScope
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.selectors import snapshot_version
 
 TASK_EXPORT_COLUMNS = [
     Column("任务编号", lambda t: t.pk),
@@ -166,8 +174,22 @@ class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, views
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)
+        # The rendered page is cached per snapshot version (a recompute ends every cached page at once), day
+        # (the default as_of), who is asking (what decides their scope) and URL (filters and cursor). A hit
+        # answers without building the query; a bad filter raises before anything is cached.
+        key = "rates:page:" + hashlib.sha256(repr((
+            snapshot_version(), timezone.localdate(), visibility_key(request.user), request.build_absolute_uri(),
+        )).encode()).hexdigest()
+        body = cache.get(key)
+        if body is None:
+            body = self._render_page()
+            cache.set(key, body, settings.RATES_CACHE_SECONDS)
+        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
+
+    def _render_page(self) -> bytes:
         rows = self.filter_queryset(self.get_queryset()).values(*self.row_fields, region_code=F("region__code"))
         page = self.paginate_queryset(rows)
         for row in page:
             row["scope_display"] = self.scope_labels.get(row["scope"], row["scope"])
-        return self.get_paginated_response(page)
+        data = self.get_paginated_response(page).data
+        return self.request.accepted_renderer.render(data, self.request.accepted_media_type, self.get_renderer_context())

@@ -8,7 +8,7 @@ from api.services import token_issue
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
 from rectification.rates import rates_mark_latest
-from rectification.selectors import scope_key
+from rectification.selectors import scope_key, snapshot_version_bump
 from tests.accounts.conftest import World, build_side, world  # noqa: F401  (the shared two-county fixture)
 
 
@@ -41,6 +41,7 @@ def snapshot(*, scope=RateScope.REGION, region=None, day, closed, total=10, rnd=
         category=category, day=day, tasks_total=total, closed=closed, rate=round(100 * closed / total, 2),
     )
     rates_mark_latest(day=day, keys=[row.scope_key])  # as the recompute jobs do
+    snapshot_version_bump()
     return row
 
 

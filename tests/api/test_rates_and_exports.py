@@ -9,7 +9,11 @@ from openpyxl import load_workbook
 
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent
+from api.services import token_revoke
 from rectification.choices import RateScope
+from rectification.models import RateSnapshot
+from rectification.rates import rates_write
+from rectification.selectors import snapshot_version_bump
 from tests.api.conftest import DAY1, DAY2, DAY3, snapshot, token_client
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +101,7 @@ def test_bad_rate_queries_are_400_with_the_field(clients, snapshots, params, fie
 def test_rates_query_count_is_small_and_constant(world, snapshots, xianning):
     client = token_client(world.users["superuser"])
     client.get(RATES)
+    snapshot_version_bump()  # answered from the database, not from the cache of answers
     with CaptureQueriesContext(connection) as few:
         client.get(RATES)
     for day in range(1, 20):
@@ -106,6 +111,48 @@ def test_rates_query_count_is_small_and_constant(world, snapshots, xianning):
         client.get(RATES)
     # token, audit INSERT, the user's groups, the snapshot page
     assert len(many) == len(few) <= 4, [q["sql"] for q in many.captured_queries]
+
+
+@pytest.fixture
+def answers_cached(settings):
+    """The cache of rates answers as in production: Redis when the tests have REDIS_URL, else one in memory."""
+    if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_rates_answers_are_cached_until_the_snapshots_are_recomputed(
+        clients, world, snapshots, answers_cached, django_capture_on_commit_callbacks):
+    client = clients["viewer"]
+    first = rates(client, scope="region")
+    RateSnapshot.objects.filter(scope_key="region:421202").update(closed=9)  # not through a recompute
+    with CaptureQueriesContext(connection) as queries:
+        assert rates(client, scope="region") == first == {("region:421202", "2026-06-15"): 6}
+    assert not any("ratesnapshot" in q["sql"] for q in queries.captured_queries)  # the answer came from the cache
+    assert len(queries) == 3  # token, audit INSERT, the user's groups: every request is still checked and audited
+    assert rates(client, scope="region", page_size=5) == {("region:421202", "2026-06-15"): 9}  # another URL
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rates_write(day=DAY3)  # the recompute rewrites the row from the tasks; cached answers end once it commits
+    recomputed = RateSnapshot.objects.get(scope_key="region:421202", day=DAY3).closed
+    assert recomputed != 9 and rates(client, scope="region") == {("region:421202", "2026-06-15"): recomputed}
+
+
+def test_cached_rates_answers_follow_who_is_asking(
+        clients, world, snapshots, answers_cached, django_capture_on_commit_callbacks):
+    home_key = {("region:421202", "2026-06-15")}
+    assert set(rates(clients["viewer"], scope="region")) == home_key
+    assert set(rates(clients["away_viewer"], scope="region")) == {("region:421222", "2026-06-01")}
+    assert set(rates(clients["group_member"], scope="round")) == {(f"round:{world.home.round.pk}", "2026-06-01")}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world.home.group.member_users.remove(world.users["group_member"])
+    assert rates(clients["group_member"], scope="round") == {}
+    viewer = world.users["viewer"]
+    viewer.region = world.away.region
+    viewer.save()
+    assert set(rates(clients["viewer"], scope="region")) == {("region:421222", "2026-06-01")}
+    token_revoke(token=clients["viewer"].token)
+    assert clients["viewer"].get(RATES, {"scope": "region"}).status_code == 401
 
 
 def test_rates_csv_has_chinese_headers_and_is_audited(clients, snapshots):
