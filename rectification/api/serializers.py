@@ -89,4 +89,5 @@ class RateSnapshotSerializer(serializers.ModelSerializer):
         fields = ["scope", "scope_display", "scope_key", "day", "region", "region_code", "round", "organization",
                   "category", "tasks_total", "closed", "closed_on_time", "closed_late", "open_within_deadline",
                   "overdue", "extended", "rate", "on_time_rate", "mean_days_to_close", "leads", "leads_transferred",
-                  "cases_filed", "people_sanctioned", "people_organizational", "people_judicial", "computed_at"]
+                  "cases_filed", "people_sanctioned", "people_organizational", "people_judicial", "findings",
+                  "warnings_active", "computed_at"]

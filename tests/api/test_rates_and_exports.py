@@ -45,8 +45,11 @@ def test_latest_snapshot_per_scope_within_the_users_region(clients, world, snaps
         ("category:421202:integrity", "2026-05-01"): 2,
         (f"round:{world.home.round.pk}", "2026-06-01"): 3,
     }
+    RateSnapshot.objects.filter(scope_key="region:421202", is_latest=True).update(findings=12, warnings_active=3)
+    snapshot_version_bump()
     row = clients["api_client"].get(RATES, {"scope": "region"}).json()["results"][0]
     assert row["region_code"] == "421202" and row["rate"] == 60.0 and row["scope_display"] == "地区"
+    assert (row["findings"], row["warnings_active"]) == (12, 3)
 
 
 def test_as_of_and_filters(clients, world, snapshots):
