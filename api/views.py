@@ -2,9 +2,11 @@
 
 App viewsets stay three lines (queryset, serializer_class, filterset_class) on top of these:
 `ScopedReadOnlyViewSet` applies `visible_to(request.user)` (so an object out of scope is a
-404 like a missing one) and `ExportMixin` adds `?format=csv|xlsx`.
+404 like a missing one) and `ExportMixin` adds `?format=csv|xlsx`. The schema and its documentation
+pages are for the reading roles too (`SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]`).
 """
 from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
@@ -59,6 +61,7 @@ class ExportMixin:
         return super().handle_exception(exc)
 
 
+@method_decorator(login_required, name="dispatch")  # a browser is sent to log in; the role is checked after
 class SwaggerView(SpectacularSwaggerSplitView):
     """Swagger UI from drf-spectacular-sidecar's static files; its start script is a separate request (CSP)."""
 
@@ -66,6 +69,7 @@ class SwaggerView(SpectacularSwaggerSplitView):
     title = "巡察整改跟踪系统 API（Swagger UI）"
 
 
+@method_decorator(login_required, name="dispatch")
 class RedocView(SpectacularRedocView):
     """Redoc from the sidecar's static file. Redoc styles itself through injected <style> elements, so this page
     alone allows inline styles; scripts stay 'self' only."""

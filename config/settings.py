@@ -253,7 +253,7 @@ SPECTACULAR_SETTINGS = {
                    "认证：请求头 `Authorization: Token <令牌>`。所有数据按令牌所代表用户的地区范围限定。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PERMISSIONS": ["api.permissions.ReadScopedWriteAdmin"],  # the schema and its pages: reading roles only
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -194,7 +194,9 @@ def api_routes():
     routes.append(Route("api tasks csv export", lambda w, s: "/api/v1/tasks/?format=csv",
                         _mark_lists({role: (OK, OK) for role in ROLES if role != "anonymous"}),
                         marker=lambda w, s: w.side(s).task.responsible_unit))
-    routes.append(Route("api schema", lambda w, s: "/api/schema/", {}, default=(OK, OK)))
+    for name, url in (("api schema", "/api/schema/"), ("api swagger ui", "/api/schema/swagger/"),
+                      ("api redoc", "/api/schema/redoc/")):
+        routes.append(Route(name, lambda w, s, u=url: u, {role: (OK, OK) for role in ROLES if role != "anonymous"}))
     routes.append(Route("api extension approve",
                         lambda w, s: f"/api/v1/extensions/{w.side(s).extension.pk}/approve/",
                         {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK)},

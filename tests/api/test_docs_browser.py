@@ -4,6 +4,9 @@ import shutil
 
 import pytest
 
+from accounts.roles import Role
+from tests.factories import make_user
+
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -25,7 +28,8 @@ def browser():
     ("/api/schema/swagger/", "#swagger-ui .opblock-tag"),  # the operations, grouped by tag
     ("/api/schema/redoc/", "redoc [role=navigation], redoc .menu-content"),
 ])
-def test_docs_page_renders_without_csp_violations(live_server, browser, path, ready):
+def test_docs_page_renders_without_csp_violations(live_server, browser, path, ready, xianan):
+    make_user("docs-browser", role=Role.VIEWER, region=xianan)
     page = browser.new_page()
     problems, outside, failed = [], [], []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
@@ -33,8 +37,12 @@ def test_docs_page_renders_without_csp_violations(live_server, browser, path, re
     page.on("request", lambda request: request.url.startswith((live_server.url, "data:", "blob:"))
             or outside.append(request.url))
     page.on("requestfailed", lambda request: failed.append(request.url))
-    page.goto(live_server.url + path)
+    page.goto(live_server.url + path)  # sent to log in first, then back to the page
+    page.fill("input[name=username]", "docs-browser")
+    page.fill("input[name=password]", "docs-browser-pass-9731")
+    page.click("button[type=submit]")
     page.wait_for_selector(ready, timeout=20000)
+    assert page.url == live_server.url + path
     assert "rates" in page.content()
     # everything the page needs is allowed: no inline code refused, no script error
     assert not [p for p in problems if "inline" in p or "eval" in p or "Uncaught" in p], problems

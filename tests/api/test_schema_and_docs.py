@@ -1,4 +1,5 @@
-"""The OpenAPI schema validates without warnings; Swagger UI and Redoc load from local files under the CSP."""
+"""The OpenAPI schema validates without warnings; Swagger UI and Redoc load from local files under the CSP;
+all three are for logged-in users with a reading role."""
 import io
 import re
 
@@ -7,7 +8,34 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.roles import Role
+from api.services import token_issue
+from tests.factories import make_user
+
 pytestmark = pytest.mark.django_db
+DOCS = ["/api/schema/", "/api/schema/swagger/", "/api/schema/redoc/"]
+
+
+@pytest.fixture
+def reader(xianan):
+    """A logged-in 查看人员."""
+    client = Client()
+    client.force_login(make_user("docs-reader", role=Role.VIEWER, region=xianan))
+    return client
+
+
+def test_the_schema_and_its_pages_need_a_reading_role(xianan):
+    for url in DOCS:
+        response = Client().get(url)
+        assert response.status_code in (302, 401), url
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/"), url
+    assert Client().get("/api/schema/").status_code == 401
+    roleless = Client()
+    roleless.force_login(make_user("docs-roleless", region=xianan))
+    assert [roleless.get(url).status_code for url in DOCS] == [403, 403, 403]
+    _, key = token_issue(user=make_user("docs-client", role=Role.API_CLIENT, region=xianan), name="文档")
+    assert Client().get("/api/schema/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
 
 def test_spectacular_validates_without_warnings(tmp_path):
@@ -17,10 +45,10 @@ def test_spectacular_validates_without_warnings(tmp_path):
     assert "/api/v1/rates/" in text and "/api/v1/tasks/{id}/close/" in text
 
 
-def test_every_operation_parameter_and_field_is_described():
+def test_every_operation_parameter_and_field_is_described(reader):
     import yaml
 
-    schema = yaml.safe_load(Client().get("/api/schema/").content)
+    schema = yaml.safe_load(reader.get("/api/schema/").content)
     missing = []
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -40,8 +68,8 @@ def _csp(response):
 
 
 @pytest.mark.parametrize("url", ["/api/schema/swagger/", "/api/schema/redoc/"])
-def test_docs_pages_load_local_scripts_only(url):
-    client = Client()
+def test_docs_pages_load_local_scripts_only(reader, url):
+    client = reader
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
