@@ -319,7 +319,7 @@ def _upsert(cursor, select: str, params: dict, day: date, latest: bool, *, retur
 def rates_write(*, day: date, keys=None) -> int:
     """Upsert the snapshots of `day` for every scope (or only `keys`); returns the rows written."""
     with transaction.atomic(), connection.cursor() as cursor:
-        transaction.on_commit(snapshot_version_bump)  # cached rates answers end once these rows are visible
+        transaction.on_commit(snapshot_version_bump, robust=True)  # cached answers end once these rows are visible
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         _tune(cursor)

@@ -98,4 +98,4 @@ def warning_changed(sender, instance, raw=False, **kwargs):
 def group_members_changed(sender, **kwargs):
     """A group member sees the rates of their groups' rounds: cached answers end when groups or members change
     (the rest of who sees what is in the SQL that keys them, see rectification.api.views.RateViewSet)."""
-    transaction.on_commit(selectors.snapshot_version_bump)
+    transaction.on_commit(selectors.snapshot_version_bump, robust=True)

@@ -1,8 +1,4 @@
 """Endpoints of rectification: tasks (with writes through the services), extensions, visits, warnings, rates."""
-import hashlib
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -21,7 +17,7 @@ from rectification import filters, services
 from rectification.api import serializers
 from rectification.choices import RateScope
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
-from rectification.selectors import snapshot_version
+from rectification.selectors import snapshot_cached
 
 TASK_EXPORT_COLUMNS = [
     Column("任务编号", lambda t: t.pk),
@@ -177,13 +173,8 @@ class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, views
         # The rendered page is cached per snapshot version (a recompute ends every cached page at once), day
         # (the default as_of), who is asking (what decides their scope) and URL (filters and cursor). A hit
         # answers without building the query; a bad filter raises before anything is cached.
-        key = "rates:page:" + hashlib.sha256(repr((
-            snapshot_version(), timezone.localdate(), visibility_key(request.user), request.build_absolute_uri(),
-        )).encode()).hexdigest()
-        body = cache.get(key)
-        if body is None:
-            body = self._render_page()
-            cache.set(key, body, settings.RATES_CACHE_SECONDS)
+        body = snapshot_cached(("api page", timezone.localdate(), visibility_key(request.user),
+                                request.build_absolute_uri()), self._render_page)
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
     def _render_page(self) -> bytes:

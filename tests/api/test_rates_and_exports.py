@@ -158,6 +158,15 @@ def test_cached_rates_answers_follow_who_is_asking(
     assert clients["viewer"].get(RATES, {"scope": "region"}).status_code == 401
 
 
+def test_rates_are_answered_when_the_cache_is_unreachable(clients, snapshots, settings, django_capture_on_commit_callbacks):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    assert rates(clients["viewer"], scope="region") == {("region:421202", "2026-06-15"): 6}
+    with django_capture_on_commit_callbacks(execute=True):
+        rates_write(day=DAY3)  # committed; the failed version bump is logged, not raised
+    assert RateSnapshot.objects.filter(day=DAY3, scope="overall").exists()
+
+
 def test_rates_csv_has_chinese_headers_and_is_audited(clients, snapshots):
     response = clients["viewer"].get(RATES, {"format": "csv", "scope": "region"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
