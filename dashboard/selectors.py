@@ -23,7 +23,7 @@ LIST_LIMIT = 10
 COUNT_FIELDS = (
     "tasks_total", "closed", "closed_on_time", "closed_late", "open_within_deadline", "overdue", "extended",
     "leads", "leads_transferred", "cases_filed", "people_sanctioned", "people_organizational", "people_judicial",
-    "findings", "warnings_active",
+    "findings", "warnings_active", "units_inspected",
 )
 
 
@@ -46,6 +46,7 @@ class Figures:
     people_judicial: int = 0
     findings: int = 0
     warnings_active: int = 0
+    units_inspected: int = 0  # summed over several rounds, an organisation counts once per round
     rate: Decimal | None = None
     on_time_rate: Decimal | None = None
     day: date | None = None
@@ -109,21 +110,21 @@ def overview(user, today: date) -> dict:
     home_rows = list(rates_latest(snapshots.filter(home_scope(user))))
     figures = Figures.of(home_rows)
     trend = trend_of(snapshots, home_rows[0].scope_key, today) if len(home_rows) == 1 else []
-    inspections = Inspection.objects.visible_to(user)
     by_round = list(rates_latest(snapshots.filter(scope=RateScope.ROUND)).select_related("round__organizer")
                     .order_by("-round__started_on", "-round_id")[:12])
     tasks = RectificationTask.objects.visible_to(user)
     if len(home_rows) == 1 and home_rows[0].scope in (RateScope.REGION, RateScope.OVERALL):
         # The whole region (or everything) is one snapshot: its counts, not COUNTs over every row.
-        findings, active_warnings = figures.findings, figures.warnings_active
+        findings, active_warnings, units = figures.findings, figures.warnings_active, figures.units_inspected
     else:  # a unit or a group member's rounds: exact counts of what they see
         findings = Finding.objects.visible_to(user).count()
         active_warnings = active_warnings_for(user).count()
+        units = Inspection.objects.visible_to(user).values("organization_id").distinct().count()
     return {
         "figures": figures,
         "show_leads": not is_unit_user(user),
         "rounds": rounds_visible(user).count(),
-        "units": inspections.values("organization_id").distinct().count(),
+        "units": units,
         "findings": findings,
         "active_warnings": active_warnings,
         "by_round": by_round[::-1],

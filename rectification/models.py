@@ -301,6 +301,8 @@ class RateSnapshot(models.Model):
     # Counts as they are when the row is computed (the overview's KPI cards read them for a region).
     findings = models.PositiveIntegerField("发现问题（个）", default=0)
     warnings_active = models.PositiveIntegerField("有效预警（条）", default=0)
+    # Organisations inspected at least once (each once however many rounds inspected it; 1 or 0 for one).
+    units_inspected = models.PositiveIntegerField("被巡察单位（个）", default=0)
 
     computed_at = models.DateTimeField("计算时间", default=timezone.now)
     # The scope's newest row (no row of a later day), kept by the recompute jobs in the same transaction

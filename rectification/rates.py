@@ -71,7 +71,12 @@ LEAD_MEASURES = {
 # warning is active while not lifted), so a past day's row holds the counts of the day it was computed.
 FINDING_MEASURES = {"findings": "1"}
 WARNING_MEASURES = {"warnings_active": "1"}
-MEASURES = [*TASK_MEASURES, *LEAD_MEASURES, *FINDING_MEASURES, *WARNING_MEASURES]  # also RateSnapshot's columns
+# Inspected organisations: a cell per (region) counts its organisations with an inspection, a cell per (round,
+# organisation) is 1 (one inspection per organisation and round); an organisation's own row is 1, not its rounds.
+INSPECTION_MEASURES = {"units_inspected": "1"}
+MEASURES = [  # also RateSnapshot's columns
+    *TASK_MEASURES, *LEAD_MEASURES, *FINDING_MEASURES, *WARNING_MEASURES, *INSPECTION_MEASURES,
+]
 DERIVED_FIELDS = ["rate", "on_time_rate", "mean_days_to_close"]
 WRITTEN_FIELDS = [
     "scope", "scope_key", "day", "region_id", "round_id", "organization_id", "category",
@@ -88,9 +93,13 @@ def _days_between(later: str, earlier: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def _sums(prefix="c.") -> str:
-    # COALESCE: "overall" of nothing is a row of zeros, not of nulls.
-    return ", ".join(f"COALESCE(SUM({prefix}{m}), 0) AS {m}" for m in MEASURES)
+def _sums(prefix="c.", *, one_organization=False) -> str:
+    """Every measure summed; for one organisation's row `units_inspected` is whether any cell has it (MAX), as
+    its cells are its rounds. COALESCE: "overall" of nothing is a row of zeros, not of nulls."""
+    return ", ".join(
+        f"COALESCE({'MAX' if one_organization and m in INSPECTION_MEASURES else 'SUM'}({prefix}{m}), 0) AS {m}"
+        for m in MEASURES
+    )
 
 
 def _in(column: str, name: str, values, params: dict) -> str:
@@ -136,6 +145,20 @@ def _finding_cells(group: list[str], where: str) -> str:
                 WHERE 1 = 1 {where} GROUP BY {keys}"""
 
 
+def _inspection_cells(group: list[str], where: str) -> str:
+    """Inspected organisations per `group`, filters as the leads': per (round, organisation) from the
+    inspections; per region ('' for `category`: no category) its organisations that have an inspection."""
+    if "category" in group:
+        keys = ", ".join("''" if g == "category" else g for g in group)
+        return f"""SELECT {keys}, {_columns(INSPECTION_MEASURES)} FROM {Organization._meta.db_table} o
+                    WHERE EXISTS (SELECT 1 FROM {Inspection._meta.db_table} i WHERE i.organization_id = o.id) {where}
+                    GROUP BY {", ".join(g for g in group if g != "category")}"""
+    keys = ", ".join(group)
+    return f"""SELECT {keys}, {_columns(INSPECTION_MEASURES)}
+                 FROM {Inspection._meta.db_table} i JOIN {Organization._meta.db_table} o ON o.id = i.organization_id
+                WHERE 1 = 1 {where} GROUP BY {keys}"""
+
+
 def _warning_cells(group: list[str], where: str) -> str:
     """Active (not lifted) warnings counted per `group` columns of their task t; filters as the tasks'."""
     keys = ", ".join(group)
@@ -178,12 +201,14 @@ def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str =
         UNION ALL {_lead_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
         UNION ALL {_finding_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
         UNION ALL {_warning_cells(["t.region_id", "t.category"], rc_where)}
+        UNION ALL {_inspection_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
       ),
       ro AS (
         {_task_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
         UNION ALL {_lead_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
         UNION ALL {_finding_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
         UNION ALL {_warning_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
+        UNION ALL {_inspection_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
       )
       SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
@@ -204,7 +229,7 @@ def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str =
        GROUP BY c.round_id, rd.organizer_id
       UNION ALL
       SELECT '{RateScope.ORGANIZATION}', 'organization:' || c.organization_id, c.region_id, NULL,
-             c.organization_id, '', {sums}
+             c.organization_id, '', {_sums(one_organization=True)}
         FROM ro c GROUP BY c.organization_id, c.region_id
       UNION ALL
       SELECT '{RateScope.ROUND_ORGANIZATION}', 'round_organization:' || c.round_id || ':' || c.organization_id,

@@ -204,13 +204,16 @@ def rates_finding_places(findings) -> set[tuple]:
     return _inspection_places(findings, "category")
 
 
-def _inspection_places(rows, category_path: str) -> set[tuple]:
-    """The distinct places of leads or findings (rows with an inspection), one aggregate query."""
+def rates_inspection_places(inspections) -> set[tuple]:
+    return _inspection_places(inspections, None, inspection="")  # no category: they count for whole places
+
+
+def _inspection_places(rows, category_path: str | None, inspection: str = "inspection__") -> set[tuple]:
+    """The distinct places of inspections, or of leads or findings (`inspection`: the path to theirs), one query."""
+    paths = [f"{inspection}organization__region_id", f"{inspection}round_id", f"{inspection}organization_id"]
     return {
-        (region_id, round_id, organization_id, category or "")
-        for region_id, round_id, organization_id, category in rows.order_by().values_list(
-            "inspection__organization__region_id", "inspection__round_id", "inspection__organization_id", category_path,
-        ).distinct()
+        (*place[:3], (place[3] if category_path else "") or "")
+        for place in rows.order_by().values_list(*paths, *([category_path] if category_path else [])).distinct()
     }
 
 

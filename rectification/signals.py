@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from inspection.models import Finding, InspectionGroup, Lead
+from inspection.models import Finding, Inspection, InspectionGroup, Lead
 from rectification import selectors, services
 from rectification.models import RectificationTask, Warning
 
@@ -82,6 +82,26 @@ def finding_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Finding)
 def finding_deleted(sender, instance, **kwargs):
     services.rates_touch(services.rates_place_keys({_inspection_place(instance.inspection, instance.category)}))
+
+
+@receiver(pre_save, sender=Inspection)
+def inspection_remember_place(sender, instance, raw=False, **kwargs):
+    before = Inspection.objects.filter(pk=instance.pk) if instance.pk and not raw else Inspection.objects.none()
+    instance._rates_places_before = services.rates_inspection_places(before)
+
+
+@receiver(post_save, sender=Inspection)
+def inspection_saved(sender, instance, raw=False, **kwargs):
+    """The snapshots count inspected organisations: a new, moved or deleted inspection recomputes its scopes."""
+    if raw:
+        return
+    places = services.rates_inspection_places(Inspection.objects.filter(pk=instance.pk))
+    services.rates_touch(services.rates_place_keys(places | instance._rates_places_before))
+
+
+@receiver(post_delete, sender=Inspection)
+def inspection_deleted(sender, instance, **kwargs):
+    services.rates_touch(services.rates_place_keys({_inspection_place(instance, "")}))
 
 
 @receiver(post_save, sender=Warning)

@@ -90,4 +90,4 @@ class RateSnapshotSerializer(serializers.ModelSerializer):
                   "category", "tasks_total", "closed", "closed_on_time", "closed_late", "open_within_deadline",
                   "overdue", "extended", "rate", "on_time_rate", "mean_days_to_close", "leads", "leads_transferred",
                   "cases_filed", "people_sanctioned", "people_organizational", "people_judicial", "findings",
-                  "warnings_active", "computed_at"]
+                  "warnings_active", "units_inspected", "computed_at"]

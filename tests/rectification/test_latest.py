@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.db.models import Max
 
-from inspection.models import Lead
 from rectification.models import RateSnapshot
 from rectification.selectors import rates_latest
 from rectification.services import (
@@ -43,12 +42,11 @@ def test_a_full_run_makes_its_rows_the_latest_and_clears_the_days_before(world):
 
 
 def test_an_incremental_run_moves_a_scope_left_behind_by_the_full_run(world):
-    """O3 loses its finding (with its task) and lead after D, so D2's full run has no row for it and its
-    latest stays on D; the drain's incremental run of O3's scopes then writes D2's zero row, now the latest."""
+    """O3 loses its inspection (with its finding, task and lead) after D, so D2's full run has no row for it and
+    its latest stays on D; the drain's incremental run of O3's scopes then writes D2's zero row, now the latest."""
     rates_recompute_all(D)
     keys = rates_place_keys(rates_task_places([world.t6.pk]))
-    world.t6.finding.delete()
-    Lead.objects.filter(inspection__organization=world.O3).delete()
+    world.t6.inspection.delete()
     rates_recompute_all(D2)
     o3 = f"organization:{world.O3.pk}"
     assert latest_by_key()[o3] == D

@@ -5,9 +5,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from inspection.models import Inspection
 from rectification.models import RateSnapshot, RectificationTask, Warning
-from rectification.services import rates_place_keys, rates_recompute_all, rates_recompute_keys, rates_task_places
-from tests.factories import make_finding
+from rectification.services import (
+    rates_inspection_places, rates_place_keys, rates_recompute_all, rates_recompute_keys, rates_task_places,
+)
+from tests.factories import make_finding, make_inspection, make_organization
 from tests.rectification.conftest import D
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +171,36 @@ def test_findings_and_active_warnings_of_every_scope(world):
     assert counts["overall"] == counts[f"organization:{world.O1.pk}"] == 1 and counts[f"round:{world.B.pk}"] == 0
     found = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "findings"))
     assert found["overall"] == 10 and found[f"round:{world.B.pk}"] == 4 and found["category:421202:integrity"] == 6
+
+
+def test_inspected_organisations_of_every_scope(world):
+    """Round A inspected O1, O2, O3, O5 and round B O1, O4: an organisation counts once wherever it is summed."""
+    rates_recompute_all(D)
+    units = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "units_inspected"))
+    assert units["overall"] == units["region:420000"] == units["region:421200"] == 5  # O1 once, not twice
+    assert (units["region:421202"], units["region:421222"]) == (2, 2)  # 咸安 O1, O4; 通城 O2, O5
+    assert (units[f"round:{world.A.pk}"], units[f"round:{world.B.pk}"]) == (4, 2)
+    assert units[f"organization:{world.O1.pk}"] == units[f"round_organization:{world.B.pk}:{world.O1.pk}"] == 1
+    assert units["category:421202:integrity"] == 0
+
+    # The incremental run: O3 again in round B (no new unit), and a new organisation of 咸安 in round B.
+    again = make_inspection(world.B, world.O3)
+    new = make_inspection(world.B, make_organization(world.O1.region, "咸安区林业局"))
+    places = rates_inspection_places(Inspection.objects.filter(pk__in=[again.pk, new.pk]))
+    rates_recompute_keys(rates_place_keys(places), D)
+    units = dict(RateSnapshot.objects.filter(day=D).values_list("scope_key", "units_inspected"))
+    assert units["overall"] == units["region:421200"] == 6 and units["region:421202"] == 3
+    assert units[f"round:{world.B.pk}"] == 4 and units[f"organization:{world.O3.pk}"] == 1
+
+
+def test_the_recompute_command_writes_a_day_and_refuses_a_bad_date(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("rates_recompute", day=D.isoformat(), stdout=out)
+    assert RateSnapshot.objects.filter(day=D, scope_key="overall").exists()
+    assert f"{RateSnapshot.objects.filter(day=D).count():,} 个统计范围" in out.getvalue()
+    with pytest.raises(CommandError, match="日期格式不正确"):
+        call_command("rates_recompute", day="六月三十日")
