@@ -1,4 +1,4 @@
-"""Rates and warnings follow every saved or deleted task and lead (bulk paths call the services).
+"""Rates and warnings follow every saved or deleted task, lead, finding and inspection (bulk paths call the services).
 
 pre_save remembers where a row was, so a move between rounds, organisations or categories
 recomputes both the old and the new scopes.
@@ -41,67 +41,44 @@ def task_deleted(sender, instance, **kwargs):
     services.rates_touch(services.rates_place_keys({_task_place(instance)}))
 
 
-@receiver(pre_save, sender=Lead)
-def lead_remember_place(sender, instance, raw=False, **kwargs):
-    before = Lead.objects.filter(pk=instance.pk) if instance.pk and not raw else Lead.objects.none()
-    instance._rates_places_before = services.rates_lead_places(before)
+def _follow_places(model, places_of, deleted_place):
+    """Touch the scopes of `model`'s rows when one is saved (its old and new places: a move recomputes both) or
+    deleted. `places_of(queryset)` gives rows' places, `deleted_place(instance)` the place of a deleted row."""
+    def remember(sender, instance, raw=False, **kwargs):
+        before = model.objects.filter(pk=instance.pk) if instance.pk and not raw else model.objects.none()
+        instance._rates_places_before = places_of(before)
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            places = places_of(model.objects.filter(pk=instance.pk)) | instance._rates_places_before
+            services.rates_touch(services.rates_place_keys(places))
+
+    def deleted(sender, instance, **kwargs):
+        services.rates_touch(services.rates_place_keys({deleted_place(instance)}))
+
+    name = model._meta.label_lower
+    pre_save.connect(remember, sender=model, weak=False, dispatch_uid=f"rates-remember-{name}")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"rates-saved-{name}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"rates-deleted-{name}")
 
 
-@receiver(post_save, sender=Lead)
-def lead_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    places = services.rates_lead_places(Lead.objects.filter(pk=instance.pk))
-    services.rates_touch(services.rates_place_keys(places | instance._rates_places_before))
-
-
-@receiver(post_delete, sender=Lead)
-def lead_deleted(sender, instance, **kwargs):
+def _deleted_lead_place(lead):
     # The lead row is gone; its inspection (and finding) may be going too in a cascade.
-    category = Finding.objects.filter(pk=instance.finding_id).values_list("category", flat=True).first()
-    services.rates_touch(services.rates_place_keys({_inspection_place(instance.inspection, category)}))
+    category = Finding.objects.filter(pk=lead.finding_id).values_list("category", flat=True).first()
+    return _inspection_place(lead.inspection, category)
 
 
-@receiver(pre_save, sender=Finding)
-def finding_remember_place(sender, instance, raw=False, **kwargs):
-    before = Finding.objects.filter(pk=instance.pk) if instance.pk and not raw else Finding.objects.none()
-    instance._rates_places_before = services.rates_finding_places(before)
+# The snapshots count leads, findings and inspected organisations.
+_follow_places(Lead, services.rates_lead_places, _deleted_lead_place)
+_follow_places(Finding, services.rates_finding_places, lambda finding: _inspection_place(finding.inspection, finding.category))
+_follow_places(Inspection, services.rates_inspection_places, lambda inspection: _inspection_place(inspection, ""))
 
 
 @receiver(post_save, sender=Finding)
-def finding_saved(sender, instance, raw=False, **kwargs):
-    """A finding's category is copied to its tasks (one UPDATE), e.g. after an edit in the admin; the
-    snapshots count findings, so its old and new scopes are recomputed."""
-    if raw:
-        return
-    services.tasks_category_sync(Finding.objects.filter(pk=instance.pk))
-    places = services.rates_finding_places(Finding.objects.filter(pk=instance.pk))
-    services.rates_touch(services.rates_place_keys(places | instance._rates_places_before))
-
-
-@receiver(post_delete, sender=Finding)
-def finding_deleted(sender, instance, **kwargs):
-    services.rates_touch(services.rates_place_keys({_inspection_place(instance.inspection, instance.category)}))
-
-
-@receiver(pre_save, sender=Inspection)
-def inspection_remember_place(sender, instance, raw=False, **kwargs):
-    before = Inspection.objects.filter(pk=instance.pk) if instance.pk and not raw else Inspection.objects.none()
-    instance._rates_places_before = services.rates_inspection_places(before)
-
-
-@receiver(post_save, sender=Inspection)
-def inspection_saved(sender, instance, raw=False, **kwargs):
-    """The snapshots count inspected organisations: a new, moved or deleted inspection recomputes its scopes."""
-    if raw:
-        return
-    places = services.rates_inspection_places(Inspection.objects.filter(pk=instance.pk))
-    services.rates_touch(services.rates_place_keys(places | instance._rates_places_before))
-
-
-@receiver(post_delete, sender=Inspection)
-def inspection_deleted(sender, instance, **kwargs):
-    services.rates_touch(services.rates_place_keys({_inspection_place(instance, "")}))
+def finding_category_to_tasks(sender, instance, raw=False, **kwargs):
+    """A finding's category is copied to its tasks (one UPDATE), e.g. after an edit in the admin."""
+    if not raw:
+        services.tasks_category_sync(Finding.objects.filter(pk=instance.pk))
 
 
 @receiver(post_save, sender=Warning)
