@@ -23,9 +23,12 @@ def gunicorn(dataset: Dataset):
     env = dataset.env(DEBUG="0", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0",
                       REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     # Cached answers of another dataset (the same Redis serves every size) must not be served for this one.
-    subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c",
-                    "from rectification.selectors import snapshot_version_bump; snapshot_version_bump()"],
-                   cwd=ROOT, env=env, check=True)
+    bumped = subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c",
+                             "from rectification.selectors import snapshot_version_bump; snapshot_version_bump()"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    if bumped.returncode:
+        raise SystemExit(f"the API benchmark runs gunicorn as in production, with Redis at {env['REDIS_URL']} "
+                         f"(set REDIS_URL): {bumped.stderr.strip().splitlines()[-1]}")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", *GUNICORN_ARGS], cwd=ROOT, env=env
     )

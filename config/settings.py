@@ -193,6 +193,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # their own copy would not see each other's recomputes.
 CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "xuncha",
+    # A Redis that hangs must not hang the requests: the cache only saves work (see snapshot_cached).
+    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
 } if REDIS_URL else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # A cached rates answer lives this long at most; a recompute or a change of group members ends it sooner.
 RATES_CACHE_SECONDS = int(env_str("RATES_CACHE_SECONDS", "60"))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RectificationConfig(AppConfig):
@@ -6,4 +7,6 @@ class RectificationConfig(AppConfig):
     verbose_name = "整改"
 
     def ready(self):
-        from rectification import signals  # noqa: F401  (connects the receivers)
+        from rectification import signals  # connects the receivers
+
+        post_migrate.connect(signals.rates_recompute_after_new_figures, sender=self, dispatch_uid="rates_new_figures")

@@ -15,9 +15,10 @@ extension approved after D counts back to D: the task row keeps no history of it
 Leads: those not yet handed over or handed over by D, with their current outcome counts
 (outcomes carry no dates). Each row keeps `days_to_close_total` beside the mean, so means sum up.
 
-Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURES`, `LEAD_MEASURES`):
-- full (`rates_write(day=D)`): one aggregate SELECT upserted with INSERT … ON CONFLICT DO UPDATE
-  (through a temporary table on PostgreSQL, see `rates_write`). Tasks and leads are summed into
+Two ways to write a day's rows, one SQL definition of the figures (`TASK_MEASURES`, `LEAD_MEASURES`, …):
+- full (`rates_write(day=D)`): one aggregate SELECT upserted with INSERT … ON CONFLICT DO UPDATE, or a
+  plain INSERT when D has no rows yet (through a temporary table on PostgreSQL, see `_write_all`).
+  Tasks, leads, findings, warnings and inspections are summed into
   cells per (region, category) (`rc`) and per (round, organisation, region) (`ro`), one GROUP BY
   scan each; the cells are summed into every scope, regions rolled up county → city → province
   through `anc` (each region's ancestors).
@@ -35,6 +36,7 @@ or, when D is a past day (history), marks D's rows only where their key has no l
 On PostgreSQL every write takes
 one advisory lock, so recomputes run one after another and the later one's figures stand.
 """
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection, transaction
@@ -347,34 +349,38 @@ def rates_write(*, day: date, keys=None) -> int:
         transaction.on_commit(snapshot_version_bump, robust=True)  # cached answers end once these rows are visible
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        _tune(cursor)
         newest = _newest(day)  # the rows are written as latest (see _params); probed once per run
         if keys is None or not RateSnapshot.objects.filter(scope_key=RateScope.OVERALL, day=day).exists():
-            select, params = rates_select_sql()
-            fresh = not RateSnapshot.objects.filter(scope__in=RateScope.values, day=day).exists()  # (scope, day) index
-            if connection.vendor == "postgresql":
-                # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
-                # aggregate in parallel into a temporary table, then upsert from it.
-                cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params, newest))
-                # In key order, the unique index is filled page by page.
-                count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, newest,
-                                returning=False, fresh=fresh)
-                cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
-            else:
-                count = _upsert(cursor, select, params, day, newest, returning=False, fresh=fresh)
-            rates_mark_latest(day=day, written_latest=newest)
-            return count
-        keys = set(keys)
-        _tune_incremental(cursor)
-        round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
-        written = _write_round_keys(cursor, day, newest, round_keys)
-        written |= _write_empty(day, newest, round_keys - written)  # before regions sum their organisations' rows
-        written |= _write_region_keys(cursor, day, newest, keys)
-        if RateScope.OVERALL in keys:
-            written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day, newest)
-        written |= _write_empty(day, newest, keys - written)
-        rates_mark_latest(day=day, keys=written, written_latest=newest)
+            with _planner(cursor):
+                return _write_all(cursor, day, newest)
+        with _planner(cursor, incremental=True):
+            keys = set(keys)
+            round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
+            written = _write_round_keys(cursor, day, newest, round_keys)
+            written |= _write_empty(day, newest, round_keys - written)  # before regions sum their organisations' rows
+            written |= _write_region_keys(cursor, day, newest, keys)
+            if RateScope.OVERALL in keys:
+                written |= _upsert(cursor, _row_select(_overall_rollup_sql(), ""), {}, day, newest)
+            written |= _write_empty(day, newest, keys - written)
+            rates_mark_latest(day=day, keys=written, written_latest=newest)
     return len(written)
+
+
+def _write_all(cursor, day: date, newest: bool) -> int:
+    select, params = rates_select_sql()
+    fresh = not RateSnapshot.objects.filter(scope__in=RateScope.values, day=day).exists()  # (scope, day) index
+    if connection.vendor == "postgresql":
+        # PostgreSQL plans no parallel workers for INSERT … SELECT, but does for CREATE TABLE AS:
+        # aggregate in parallel into a temporary table, then upsert from it.
+        cursor.execute(f"CREATE TEMPORARY TABLE rates_rows ON COMMIT DROP AS {select}", _params(day, params, newest))
+        # In key order, the unique index is filled page by page.
+        count = _upsert(cursor, "SELECT * FROM rates_rows WHERE 1 = 1 ORDER BY scope_key", {}, day, newest,
+                        returning=False, fresh=fresh)
+        cursor.execute("DROP TABLE rates_rows")  # a second run in the same transaction makes it again
+    else:
+        count = _upsert(cursor, select, params, day, newest, returning=False, fresh=fresh)
+    rates_mark_latest(day=day, written_latest=newest)
+    return count
 
 
 def _write_round_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
@@ -459,21 +465,26 @@ def _empty_row(day: date, key: str) -> RateSnapshot | None:
 def rates_fetch(*, day: date) -> list[tuple]:
     """The full run's aggregate query alone, rows fetched and nothing written (bench_rates' floor)."""
     select, params = rates_select_sql()
-    with transaction.atomic(), connection.cursor() as cursor:
-        _tune(cursor)
+    with transaction.atomic(), connection.cursor() as cursor, _planner(cursor):
         cursor.execute(select, _params(day, params, _newest(day)))
         return cursor.fetchall()
 
 
-def _tune(cursor):
-    if connection.vendor == "postgresql":
-        # The cells of a million tasks are hashed in memory rather than sorted on disk.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-
-
-def _tune_incremental(cursor):
-    if connection.vendor == "postgresql":
+@contextmanager
+def _planner(cursor, *, incremental: bool = False):
+    """PostgreSQL planner settings for a recompute's statements, put back after them (SET LOCAL alone would last
+    to the end of an enclosing transaction; after an error the savepoint's rollback undoes them)."""
+    values = {"work_mem": "64MB"}  # the cells of a million tasks are hashed in memory rather than sorted on disk
+    if incremental:
         # A county's leads and findings are reached through its few hundred organisations' inspections. With the
         # default random_page_cost (4, for spinning disks) the planner scans every inspection instead: 38 ms
         # against 10 ms at a million tasks (measured). Rows of a recompute are read from memory or SSD.
-        cursor.execute("SET LOCAL random_page_cost = 1.1")
+        values["random_page_cost"] = "1.1"
+    if connection.vendor != "postgresql":
+        yield
+        return
+    for name, value in values.items():
+        cursor.execute(f"SET LOCAL {name} = '{value}'")
+    yield
+    for name in values:
+        cursor.execute(f"SET LOCAL {name} TO DEFAULT")

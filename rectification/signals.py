@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from inspection.models import Finding, Inspection, InspectionGroup, Lead
 from rectification import selectors, services
-from rectification.models import RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, Warning
 
 
 def _task_place(task) -> tuple:
@@ -96,3 +96,15 @@ def group_members_changed(sender, **kwargs):
     """A group member sees the rates of their groups' rounds: cached answers end when groups or members change
     (the rest of who sees what is in the SQL that keys them, see rectification.api.views.RateViewSet)."""
     transaction.on_commit(selectors.snapshot_version_bump, robust=True)
+
+
+# Migrations that add a figure to the snapshots. Once one has been applied to a database that has snapshots,
+# today's rows of every scope are recomputed: an incremental run sums stored rows, and rows written before the
+# figure existed hold 0 for it.
+RECOMPUTE_AFTER_MIGRATIONS = {("rectification", "0007_snapshot_units_inspected")}
+
+
+def rates_recompute_after_new_figures(sender, plan=None, using="default", **kwargs):
+    applied = {(migration.app_label, migration.name) for migration, backwards in plan or [] if not backwards}
+    if applied & RECOMPUTE_AFTER_MIGRATIONS and RateSnapshot.objects.using(using).exists():
+        services.rates_recompute_all()

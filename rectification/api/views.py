@@ -170,11 +170,11 @@ class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, views
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format in EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)
-        # The rendered page is cached per snapshot version (a recompute ends every cached page at once), day
-        # (the default as_of), who is asking (what decides their scope) and URL (filters and cursor). A hit
-        # answers without building the query; a bad filter raises before anything is cached.
-        body = snapshot_cached(("api page", timezone.localdate(), visibility_key(request.user),
-                                request.build_absolute_uri()), self._render_page)
+        # The rendered page is cached per snapshot version (a recompute ends every cached page at once), row
+        # layout and media type, day (the default as_of), who is asking (what decides their scope) and URL
+        # (filters and cursor). A hit answers without building the query; a bad filter raises before caching.
+        body = snapshot_cached(("api page", self.row_fields, request.accepted_media_type, timezone.localdate(),
+                                visibility_key(request.user), request.build_absolute_uri()), self._render_page)
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
     def _render_page(self) -> bytes:

@@ -3,6 +3,7 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -121,6 +122,7 @@ def answers_cached(settings):
     """The cache of rates answers as in production: Redis when the tests have REDIS_URL, else one in memory."""
     if settings.CACHES["default"]["BACKEND"].endswith("DummyCache"):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        cache.clear()  # it outlives tests, whose ids SQLite reuses (with Redis the autouse version bump does this)
 
 
 def test_rates_answers_are_cached_until_the_snapshots_are_recomputed(

@@ -204,3 +204,37 @@ def test_the_recompute_command_writes_a_day_and_refuses_a_bad_date(world):
     assert f"{RateSnapshot.objects.filter(day=D).count():,} 个统计范围" in out.getvalue()
     with pytest.raises(CommandError, match="日期格式不正确"):
         call_command("rates_recompute", day="六月三十日")
+
+
+def test_snapshots_are_recomputed_once_a_migration_adds_a_figure(world):
+    from types import SimpleNamespace
+
+    from rectification.signals import rates_recompute_after_new_figures
+
+    today = timezone.localdate()
+    rates_recompute_all(today)
+    RateSnapshot.objects.update(units_inspected=0)  # as the rows were before migration 0007
+    other = SimpleNamespace(app_label="inspection", name="0009_something")
+    rates_recompute_after_new_figures(sender=None, plan=[(other, False)])
+    assert RateSnapshot.objects.get(scope_key="overall", day=today).units_inspected == 0  # not that migration
+    added = SimpleNamespace(app_label="rectification", name="0007_snapshot_units_inspected")
+    rates_recompute_after_new_figures(sender=None, plan=[(added, True)])  # unapplied: nothing to do
+    assert RateSnapshot.objects.get(scope_key="overall", day=today).units_inspected == 0
+    rates_recompute_after_new_figures(sender=None, plan=[(other, False), (added, False)])
+    assert RateSnapshot.objects.get(scope_key="overall", day=today).units_inspected == 5
+
+
+def test_planner_settings_do_not_outlast_a_recompute(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        work_mem = cursor.fetchone()[0]
+        rates_recompute_all(D)  # inside the test's transaction, as inside any caller's
+        rates_recompute_keys(rates_place_keys(rates_task_places([world.t3.pk])), D)
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "4"
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == work_mem
