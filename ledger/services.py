@@ -34,7 +34,7 @@ from ledger.columns import COLUMNS, REQUIRED_HEADERS, header_keys, normalise_lab
 from ledger.models import LedgerImport
 from rectification.choices import TaskStatus
 from rectification.models import RectificationTask
-from rectification.services import rates_touch_tasks, task_apply_schedule, tasks_category_sync, warnings_refresh
+from rectification.services import rates_touch_tasks, task_apply_schedule, tasks_place_sync, warnings_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +271,7 @@ def _write(record: LedgerImport, spool):
             setattr(record, field, getattr(record, field) + count)
     # Bulk writes send no signals: keep tasks' categories in step with re-categorised findings, and
     # have the inspection's rates recomputed and its warnings refreshed once this commits.
-    tasks_category_sync(Finding.objects.filter(inspection=inspection))
+    tasks_place_sync(RectificationTask.objects.filter(finding__inspection=inspection))
     rates_touch_tasks(RectificationTask.objects.filter(inspection=inspection))
     transaction.on_commit(lambda: warnings_refresh(tasks=RectificationTask.objects.filter(inspection=inspection)))
 

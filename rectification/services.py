@@ -1,5 +1,6 @@
 """Operations that change rectification data. Views, admin and imports call these."""
 import functools
+import operator
 import threading
 from datetime import date, timedelta
 
@@ -205,7 +206,11 @@ def rates_finding_places(findings) -> set[tuple]:
 
 
 def rates_inspection_places(inspections) -> set[tuple]:
-    return _inspection_places(inspections, None, inspection="")  # no category: they count for whole places
+    """The places of inspections (no category: they count for whole places) and of their findings and leads,
+    which move with them (to another round, or with their organisation to another region)."""
+    return (_inspection_places(inspections, None, inspection="")
+            | rates_finding_places(Finding.objects.filter(inspection__in=inspections))
+            | rates_lead_places(Lead.objects.filter(inspection__in=inspections)))
 
 
 def _inspection_places(rows, category_path: str | None, inspection: str = "inspection__") -> set[tuple]:
@@ -326,16 +331,29 @@ def rates_drain_pending(day: date | None = None) -> set[str]:
     return keys
 
 
-def tasks_category_sync(findings) -> int:
-    """Copy each finding's category to its tasks in one UPDATE (bulk imports and admin edits of findings
-    change categories without saving tasks); touches the rates of both the old and the new category."""
-    stale = RectificationTask.objects.filter(finding__in=findings).exclude(category=F("finding__category"))
-    ids = list(stale.values_list("pk", flat=True))
+# A task's place, copied from its finding when the task is saved (RectificationTask.copy_place_from_finding).
+TASK_PLACE = {
+    "inspection_id": "inspection_id",
+    "round_id": "inspection__round_id",
+    "organization_id": "inspection__organization_id",
+    "region_id": "inspection__organization__region_id",
+    "category": "category",
+}
+
+
+def tasks_place_sync(tasks) -> int:
+    """Copy each task's place from its finding where it differs, in one UPDATE: edits of findings,
+    inspections and organisations (a category changed in the admin or by an import, an inspection moved
+    to another round, an organisation moved to another region) change places without saving tasks, and
+    tasks are scoped and counted by their own copy. Touches the rates of the old and the new places."""
+    differs = functools.reduce(operator.or_, (~Q(**{field: F(f"finding__{path}")}) for field, path in TASK_PLACE.items()))
+    ids = list(tasks.filter(differs).values_list("pk", flat=True))
     if not ids:
         return 0
     before = rates_task_places(ids)
+    finding = Finding.objects.filter(pk=OuterRef("finding_id"))
     count = RectificationTask.objects.filter(pk__in=ids).update(
-        category=Subquery(Finding.objects.filter(pk=OuterRef("finding_id")).values("category")[:1])
+        **{field: Subquery(finding.values(path)[:1]) for field, path in TASK_PLACE.items()}
     )
     rates_touch(rates_place_keys(before | rates_task_places(ids)))
     return count

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from inspection.models import Finding, Inspection, InspectionGroup, Lead
+from inspection.models import Finding, Inspection, InspectionGroup, Lead, Organization
 from rectification import selectors, services
 from rectification.models import RateSnapshot, RectificationTask, Warning
 
@@ -41,9 +41,10 @@ def task_deleted(sender, instance, **kwargs):
     services.rates_touch(services.rates_place_keys({_task_place(instance)}))
 
 
-def _follow_places(model, places_of, deleted_place):
+def _follow_places(model, places_of, deleted_place=None):
     """Touch the scopes of `model`'s rows when one is saved (its old and new places: a move recomputes both) or
-    deleted. `places_of(queryset)` gives rows' places, `deleted_place(instance)` the place of a deleted row."""
+    deleted. `places_of(queryset)` gives rows' places, `deleted_place(instance)` the place of a deleted row
+    (None: nothing counted is left when one can be deleted)."""
     def remember(sender, instance, raw=False, **kwargs):
         before = model.objects.filter(pk=instance.pk) if instance.pk and not raw else model.objects.none()
         instance._rates_places_before = places_of(before)
@@ -59,7 +60,8 @@ def _follow_places(model, places_of, deleted_place):
     name = model._meta.label_lower
     pre_save.connect(remember, sender=model, weak=False, dispatch_uid=f"rates-remember-{name}")
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"rates-saved-{name}")
-    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"rates-deleted-{name}")
+    if deleted_place is not None:
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"rates-deleted-{name}")
 
 
 def _deleted_lead_place(lead):
@@ -72,13 +74,22 @@ def _deleted_lead_place(lead):
 _follow_places(Lead, services.rates_lead_places, _deleted_lead_place)
 _follow_places(Finding, services.rates_finding_places, lambda finding: _inspection_place(finding.inspection, finding.category))
 _follow_places(Inspection, services.rates_inspection_places, lambda inspection: _inspection_place(inspection, ""))
+# An organisation moved to another region moves its inspections, findings and leads (PROTECT: one with
+# inspections cannot be deleted).
+_follow_places(Organization, lambda organizations: services.rates_inspection_places(
+    Inspection.objects.filter(organization__in=organizations)))
+
+TASKS_OF = {Finding: "finding", Inspection: "finding__inspection", Organization: "finding__inspection__organization"}
 
 
 @receiver(post_save, sender=Finding)
-def finding_category_to_tasks(sender, instance, raw=False, **kwargs):
-    """A finding's category is copied to its tasks (one UPDATE), e.g. after an edit in the admin."""
+@receiver(post_save, sender=Inspection)
+@receiver(post_save, sender=Organization)
+def tasks_follow_their_finding(sender, instance, raw=False, **kwargs):
+    """Tasks keep a copy of their finding's place (scoping and rates read it): an edit of the finding, its
+    inspection or its organisation is copied down to them in one UPDATE (e.g. after an edit in the admin)."""
     if not raw:
-        services.tasks_category_sync(Finding.objects.filter(pk=instance.pk))
+        services.tasks_place_sync(RectificationTask.objects.filter(**{TASKS_OF[sender]: instance}))
 
 
 @receiver(post_save, sender=Warning)

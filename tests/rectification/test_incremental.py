@@ -169,13 +169,53 @@ def test_after_changes_the_incremental_rows_equal_a_full_recompute(world, eager,
         Inspection.objects.filter(organization__in=[world.O2, world.O5]).delete()  # 通城县 is left with nothing
         org = make_organization(regions.get(code="421281"), "赤壁市水利局")
         make_task(make_finding(make_inspection(world.B, org), category="other"))
+    assert "region:421222" in incremental_rows_equal_a_full_recompute(today)
+
+
+def incremental_rows_equal_a_full_recompute(today) -> set:
+    """Today's rows as the incremental runs left them equal a full recompute's; returns the keys only the
+    incremental run has, which must be scopes it emptied (zeros, rate null)."""
     fields = [f.name for f in RateSnapshot._meta.fields if f.name not in ("id", "computed_at")]
     incremental = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
     RateSnapshot.objects.filter(day=today).delete()
     rates_recompute_all(today)
     full = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
     assert {key: incremental[key] for key in full} == full
-    # Rows only the incremental run has are scopes it emptied (zeros, rate null).
-    assert "region:421222" in set(incremental) - set(full)
     for key in set(incremental) - set(full):
         assert incremental[key]["tasks_total"] == incremental[key]["leads"] == 0 and incremental[key]["rate"] is None
+    return set(incremental) - set(full)
+
+
+def test_an_organisation_moved_to_another_county_takes_its_tasks_and_figures(
+        world, eager, django_capture_on_commit_callbacks, regions):
+    chibi = regions.get(code="421281")
+
+    def move():
+        world.O2.region = chibi
+        world.O2.save()
+
+    keys = recomputed_by(move, django_capture_on_commit_callbacks)
+    assert {"region:421222", "region:421281", "category:421222:conduct", "category:421281:conduct",
+            f"organization:{world.O2.pk}"} <= keys
+    moved = RectificationTask.objects.filter(organization=world.O2)
+    assert moved.count() == 2 and set(moved.values_list("region_id", flat=True)) == {chibi.pk}
+    chibi_viewer = make_user("chibi-viewer", chibi)
+    assert set(RectificationTask.objects.visible_to(chibi_viewer)) == set(moved)
+    today = timezone.localdate()
+    assert RateSnapshot.objects.get(scope_key="region:421281", day=today).tasks_total == 2
+    assert incremental_rows_equal_a_full_recompute(today) <= {"category:421222:conduct"}  # emptied: 通城 had O2's
+
+
+def test_an_inspection_moved_to_another_round_takes_its_tasks(world, eager, django_capture_on_commit_callbacks):
+    inspection = world.t4.inspection  # A/O2: t4, t5
+
+    def move():
+        inspection.round = world.B
+        inspection.save()
+
+    keys = recomputed_by(move, django_capture_on_commit_callbacks)
+    assert {f"round:{world.A.pk}", f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O2.pk}"} <= keys
+    assert set(RectificationTask.objects.filter(finding__inspection=inspection).values_list("round_id", flat=True)) \
+        == {world.B.pk}
+    assert incremental_rows_equal_a_full_recompute(timezone.localdate()) <= {
+        f"round_organization:{world.A.pk}:{world.O2.pk}"}  # emptied by the move
