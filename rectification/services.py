@@ -228,38 +228,53 @@ def rates_touch_tasks(tasks) -> None:
 
 
 def rates_touch(keys) -> None:
-    """Have `keys` recomputed once the current transaction commits (at once outside a transaction).
+    """Have `keys` recomputed once the current transaction commits (at once outside a transaction): the
+    keys of one transaction go into the pending set together, and one drain is scheduled for them."""
+    on_commit_gathered("rates", set(keys), _rates_pending_add)
 
-    The keys of one transaction gather in one batch with one on-commit callback; a batch whose
-    callback was dropped by a rollback is replaced, so rolled-back changes recompute nothing.
-    """
-    keys = set(keys)
-    if not keys:
+
+def _rates_pending_add(keys):
+    if rates_pending.add(keys):
+        from rectification.tasks import rates_drain
+
+        rates_drain.apply_async(countdown=settings.RATES_DEBOUNCE_SECONDS)
+
+
+def warnings_touch(task_ids) -> None:
+    """Refresh the warnings of these tasks once the current transaction commits (one refresh for all the
+    tasks a transaction saved)."""
+    on_commit_gathered("warnings", set(task_ids), lambda ids: warnings_refresh(
+        tasks=RectificationTask.objects.filter(pk__in=ids)))
+
+
+def on_commit_gathered(name: str, items: set, flush) -> None:
+    """Hand `items` to `flush` once the current transaction commits (at once outside a transaction), together
+    with all other items gathered under `name` in that transaction: one callback per transaction, not per call.
+    A batch whose callback was dropped by a rollback is replaced, so rolled-back work is never flushed."""
+    if not items:
         return
     connection = transaction.get_connection()
-    batch = getattr(connection, "_rates_batch", None)
+    batches = connection.__dict__.setdefault("_gathered_on_commit", {})
+    batch = batches.get(name)
     # Django replaces its list of on-commit callbacks whenever it drops some (rollback, savepoint rollback) or
     # runs them (commit), so while the list is the one the batch was registered in, its callback is still there.
-    # (Searching the list instead cost a scan per touch: quadratic in a transaction that saves many tasks.)
+    # (Searching the list instead cost a scan per call: quadratic in a transaction that saves many tasks.)
     if batch is not None and not batch.flushed and batch.callbacks is connection.run_on_commit:
-        batch.keys.update(keys)
+        batch.items.update(items)
         return
-    batch = connection._rates_batch = _TouchBatch(keys)
-    transaction.on_commit(batch.flush)  # outside a transaction: flushed at once
+    batch = batches[name] = _Gathered(items, flush)
+    transaction.on_commit(batch.run)
     batch.callbacks = connection.run_on_commit
 
 
-class _TouchBatch:
-    def __init__(self, keys):
-        self.keys, self.flushed, self.callbacks = keys, False, None
+class _Gathered:
+    def __init__(self, items: set, flush):
+        self.items, self.flush, self.flushed, self.callbacks = items, flush, False, None
 
-    def flush(self):
-        # Keys touched by a later on-commit callback (warnings_refresh after a task's save) start a new batch.
+    def run(self):
+        # Items gathered by a later on-commit callback (warnings_refresh touching rates) start a new batch.
         self.flushed = True
-        if rates_pending.add(self.keys):
-            from rectification.tasks import rates_drain
-
-            rates_drain.apply_async(countdown=settings.RATES_DEBOUNCE_SECONDS)
+        self.flush(self.items)
 
 
 class RatesPending:

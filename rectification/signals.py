@@ -32,8 +32,7 @@ def task_saved(sender, instance, raw=False, **kwargs):
         return
     places = {_task_place(instance)} | getattr(instance, "_rates_places_before", set())
     services.rates_touch(services.rates_place_keys(places))
-    pk = instance.pk
-    transaction.on_commit(lambda: services.warnings_refresh(tasks=RectificationTask.objects.filter(pk=pk)))
+    services.warnings_touch({instance.pk})
 
 
 @receiver(post_delete, sender=RectificationTask)

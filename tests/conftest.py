@@ -20,6 +20,24 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
+    """pytest-django's capture, where work gathered once per transaction (rates keys, warnings to refresh:
+    `rectification.services.on_commit_gathered`) starts a new batch, as a new transaction would: the test's
+    own transaction never commits, so a batch its fixtures began would otherwise swallow what the test does."""
+    from contextlib import contextmanager
+
+    from django.db import transaction
+
+    @contextmanager
+    def capture(**kwargs):
+        transaction.get_connection().__dict__["_gathered_on_commit"] = {}
+        with django_capture_on_commit_callbacks(**kwargs) as callbacks:
+            yield callbacks
+
+    return capture
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rates_cache():
     """Cached rates answers (Redis when REDIS_URL is set) must not outlive the test whose database they show."""

@@ -1,13 +1,14 @@
 """A change recomputes, after commit, exactly the scopes it touches (eager Celery, in-process pending set)."""
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app
 from inspection.models import Finding, Inspection, Lead
 from ledger.services import ledger_import
-from rectification.models import RateSnapshot, RectificationTask
-from rectification.services import rates_pending, rates_recompute_all, rates_touch
+from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.rules import warning_for
+from rectification.services import rates_pending, rates_recompute_all, rates_touch, warning_thresholds
 from tests.factories import make_finding, make_inspection
 from tests.ledger.conftest import ledger_row, make_user, xlsx_upload
 
@@ -20,9 +21,6 @@ def eager(settings, monkeypatch):
     settings.REDIS_URL = ""
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     rates_pending.take()
-    # The fixtures' changes sit in a batch whose callback waits for the test's (never committed)
-    # transaction; start a new one so the capture below sees the test's own changes.
-    monkeypatch.setattr(connection, "_rates_batch", None, raising=False)
 
 
 def recomputed_by(change, capture):
@@ -137,7 +135,24 @@ def test_the_touches_of_one_transaction_gather_in_one_callback(eager, django_cap
         for number in range(200):
             rates_touch({f"round:{number}", "overall"})
     assert len(callbacks) == 1
-    assert callbacks[0].__self__.keys == {"overall", *(f"round:{number}" for number in range(200))}
+    assert callbacks[0].__self__.items == {"overall", *(f"round:{number}" for number in range(200))}
+
+
+def test_the_warnings_of_the_tasks_one_transaction_saves_are_refreshed_once(world, eager, django_capture_on_commit_callbacks):
+    tasks = [world.t3, world.t4, world.t9]  # open
+    Warning.objects.filter(task__in=tasks).delete()
+    with django_capture_on_commit_callbacks() as callbacks:
+        for task in tasks:
+            task.save()
+    refreshes = [callback for callback in callbacks if getattr(callback, "__self__", None) is not None
+                 and callback.__self__.items == {task.pk for task in tasks}]
+    assert len(refreshes) == 1  # and one batch of rate keys
+    refreshes[0]()
+    deserved = {task.pk: warning_for(today=timezone.localdate(), deadline=task.deadline, closed=False,
+                                     thresholds=warning_thresholds()) for task in tasks}
+    assert all(deserved.values())  # the world's deadlines are past or near on any day the tests run
+    issued = dict(Warning.objects.filter(task__in=tasks, lifted_at=None).values_list("task", "level"))
+    assert issued == {pk: level for pk, (level, _) in deserved.items()}
 
 
 def test_a_new_inspections_task_in_an_empty_county_creates_its_rows(world, eager, django_capture_on_commit_callbacks, regions):
