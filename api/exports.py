@@ -95,14 +95,18 @@ def _write_xlsx(out, rows, columns, name) -> int:
     sheet.append(header)
     count = 0
     for row in rows:
-        sheet.append([_text_cell(sheet, value) if _is_formula_like(value) else value
-                      for value in (column.value(row) for column in columns)])
+        sheet.append([xlsx_value(sheet, column.value(row)) for column in columns])
         count += 1
     workbook.save(out)
     return count
 
 
-def _text_cell(sheet, value):
+def xlsx_value(sheet, value):
+    """`value` for a row of a write-only sheet: text a spreadsheet would run as a formula becomes a text cell."""
+    return xlsx_text_cell(sheet, value) if _is_formula_like(value) else value
+
+
+def xlsx_text_cell(sheet, value):
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell

@@ -21,12 +21,12 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from api.exports import xlsx_text_cell, xlsx_value
 from inspection.models import Finding, Inspection, Organization
 from ledger import parsing
 from ledger.choices import ImportStatus
@@ -385,13 +385,13 @@ def _workbook_file(rows, *, with_notes: bool):
             validation = DataValidation(type="list", formula1=f'"{",".join(column.choices.labels.values())}"', allow_blank=True)
             validation.add(f"{letter}2:{letter}1048576")
             sheet.data_validations.append(validation)
-    sheet.append([_cell(sheet, column.header, bold=True) for column in COLUMNS])
+    sheet.append([_header_cell(sheet, column.header) for column in COLUMNS])
     for values in rows:
-        sheet.append([_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value for value in values])
+        sheet.append([xlsx_value(sheet, value) for value in values])  # a description may begin with “=”
     if with_notes:
         notes = workbook.create_sheet("填写说明")
         notes.column_dimensions["A"].width, notes.column_dimensions["C"].width = 16, 90
-        notes.append([_cell(notes, text, bold=True) for text in ("列名", "是否必填", "填写要求")])
+        notes.append([_header_cell(notes, text) for text in ("列名", "是否必填", "填写要求")])
         for column in COLUMNS:
             allowed = f"可选：{column.choices.allowed()}。" if column.choices else ""
             notes.append([column.header, "必填" if column.filled else ("必须有此列" if column.required else "可选"),
@@ -402,11 +402,8 @@ def _workbook_file(rows, *, with_notes: bool):
     return out
 
 
-def _cell(sheet, value, *, bold=False):
-    """A cell written as text, never as a formula (a description may begin with “=”)."""
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+def _header_cell(sheet, text):
+    cell = xlsx_text_cell(sheet, text)
+    cell.font = Font(bold=True)
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     return cell

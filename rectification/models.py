@@ -115,13 +115,22 @@ class RectificationTask(models.Model):
         self.copy_place_from_finding()
         super().save(*args, **kwargs)
 
+    # The task's place, copied from its finding: field → path from the finding. Also the UPDATE that keeps
+    # tasks in step when a finding, inspection or organisation changes (services.tasks_place_sync).
+    PLACE_FROM_FINDING = {
+        "inspection_id": "inspection_id",
+        "round_id": "inspection__round_id",
+        "organization_id": "inspection__organization_id",
+        "region_id": "inspection__organization__region_id",
+        "category": "category",
+    }
+
     def copy_place_from_finding(self):
-        inspection = self.finding.inspection
-        self.inspection_id = inspection.pk
-        self.round_id = inspection.round_id
-        self.organization_id = inspection.organization_id
-        self.region_id = inspection.organization.region_id
-        self.category = self.finding.category
+        for field, path in self.PLACE_FROM_FINDING.items():
+            value = self.finding
+            for name in path.split("__"):
+                value = getattr(value, name)
+            setattr(self, field, value)
 
     @property
     def is_extended(self) -> bool:

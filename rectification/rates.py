@@ -184,13 +184,16 @@ def _row_select(scopes_sql: str, key_filter: str) -> str:
     """
 
 
-def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str = "", params=None) -> tuple[str, dict]:
+def rates_select_sql(*, region_cells: bool = True, ro_where=("", ""), key_filter: str = "",
+                     params=None) -> tuple[str, dict]:
     """Every scope's row from tasks and leads (the full run's SELECT, and with filters the
-    incremental run's round and organisation rows). `rc_where` filters the (region, category)
-    cells, `ro_where` (tasks, leads) the (round, organisation) ones."""
+    incremental run's round and organisation rows). `region_cells`: whether the (region, category)
+    cells are summed (the incremental run's round keys need none); `ro_where` (conditions on the
+    task alias t, on the inspection alias i) filters the (round, organisation) cells."""
     region, rnd = Region._meta.db_table, InspectionRound._meta.db_table
     sums = _sums()
     ro_task, ro_lead = ro_where
+    rc_where = "" if region_cells else NOTHING
     scopes = f"""
       WITH anc (region_id, ancestor_id) AS (
         SELECT id, id FROM {region}
@@ -200,10 +203,10 @@ def rates_select_sql(*, rc_where: str = "", ro_where=("", ""), key_filter: str =
       ),
       rc AS (
         {_task_cells(["t.region_id", "t.category"], rc_where)}
-        UNION ALL {_lead_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
-        UNION ALL {_finding_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
+        UNION ALL {_lead_cells(["o.region_id", "category"], rc_where)}
+        UNION ALL {_finding_cells(["o.region_id", "category"], rc_where)}
         UNION ALL {_warning_cells(["t.region_id", "t.category"], rc_where)}
-        UNION ALL {_inspection_cells(["o.region_id", "category"], rc_where.replace("t.region_id", "o.region_id"))}
+        UNION ALL {_inspection_cells(["o.region_id", "category"], rc_where)}
       ),
       ro AS (
         {_task_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
@@ -248,23 +251,28 @@ def _region_rollup_sql(region_ids, categories, params: dict) -> str:
     regions' rows; C (category rows, only `categories`) = its own tasks and leads of those
     categories + its child regions' category rows."""
     region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
-    own = _in("t.region_id", "reg", region_ids, params)
-    own_categories = f"AND {own} AND {_in('t.category', 'cat', categories, params)}"
-    lead_categories = own_categories.replace("t.region_id", "o.region_id").replace("t.category", "f.category")
+    def own(column):  # `column` is one of `region_ids`
+        return _in(column, "reg", region_ids, params)
+
+    def own_categories(region_column, category_column):
+        return f"AND {own(region_column)} AND {_in(category_column, 'cat', categories, params)}"
+
+    task_categories = own_categories("t.region_id", "t.category")
+    lead_categories = own_categories("o.region_id", "f.category")  # leads' and findings' (finding alias f)
     rows, sums = ", ".join(f"s.{m}" for m in MEASURES), _sums()
     return f"""
       WITH cells AS (
         SELECT 'R' AS kind, s.region_id, '' AS category, {rows} FROM {snapshot} s
-         WHERE s.day = %(day)s AND s.scope = '{RateScope.ORGANIZATION}' AND {own.replace("t.region_id", "s.region_id")}
+         WHERE s.day = %(day)s AND s.scope = '{RateScope.ORGANIZATION}' AND {own("s.region_id")}
         UNION ALL SELECT CASE WHEN s.scope = '{RateScope.REGION}' THEN 'R' ELSE 'C' END, r.parent_id, s.category, {rows}
           FROM {snapshot} s JOIN {region} r ON r.id = s.region_id
-         WHERE s.day = %(day)s AND {own.replace("t.region_id", "r.parent_id")}
+         WHERE s.day = %(day)s AND {own("r.parent_id")}
            AND (s.scope = '{RateScope.REGION}'
                 OR s.scope = '{RateScope.CATEGORY}' AND {_in('s.category', 'cat', categories, params)})
-        UNION ALL SELECT 'C', x.* FROM ({_task_cells(["t.region_id", "t.category"], own_categories)}) x
+        UNION ALL SELECT 'C', x.* FROM ({_task_cells(["t.region_id", "t.category"], task_categories)}) x
         UNION ALL SELECT 'C', x.* FROM ({_lead_cells(["o.region_id", "category"], lead_categories)}) x
         UNION ALL SELECT 'C', x.* FROM ({_finding_cells(["o.region_id", "category"], lead_categories)}) x
-        UNION ALL SELECT 'C', x.* FROM ({_warning_cells(["t.region_id", "t.category"], own_categories)}) x
+        UNION ALL SELECT 'C', x.* FROM ({_warning_cells(["t.region_id", "t.category"], task_categories)}) x
       )
       SELECT '{RateScope.REGION}' AS scope, 'region:' || r.code AS scope_key, c.region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
@@ -393,10 +401,13 @@ def _write_round_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
             organizations.add(int(ids[0]))
         else:
             rounds.add(int(ids[0]))
-    task = f"AND ({_in('t.round_id', 'rnd', rounds, params)} OR {_in('t.organization_id', 'org', organizations, params)})"
-    lead = task.replace("t.round_id", "i.round_id").replace("t.organization_id", "i.organization_id")
+    def touched(alias):  # rows of `alias` (t: a task, i: an inspection) in a touched round or organisation
+        in_rounds = _in(f"{alias}.round_id", "rnd", rounds, params)
+        return f"AND ({in_rounds} OR {_in(f'{alias}.organization_id', 'org', organizations, params)})"
+
     key_filter = _key_filter(keys, params)
-    select, params = rates_select_sql(rc_where=NOTHING, ro_where=(task, lead), key_filter=key_filter, params=params)
+    select, params = rates_select_sql(region_cells=False, ro_where=(touched("t"), touched("i")), key_filter=key_filter,
+                                      params=params)
     return _upsert(cursor, select, params, day, latest)
 
 

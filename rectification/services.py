@@ -346,29 +346,20 @@ def rates_drain_pending(day: date | None = None) -> set[str]:
     return keys
 
 
-# A task's place, copied from its finding when the task is saved (RectificationTask.copy_place_from_finding).
-TASK_PLACE = {
-    "inspection_id": "inspection_id",
-    "round_id": "inspection__round_id",
-    "organization_id": "inspection__organization_id",
-    "region_id": "inspection__organization__region_id",
-    "category": "category",
-}
-
-
 def tasks_place_sync(tasks) -> int:
     """Copy each task's place from its finding where it differs, in one UPDATE: edits of findings,
     inspections and organisations (a category changed in the admin or by an import, an inspection moved
     to another round, an organisation moved to another region) change places without saving tasks, and
     tasks are scoped and counted by their own copy. Touches the rates of the old and the new places."""
-    differs = functools.reduce(operator.or_, (~Q(**{field: F(f"finding__{path}")}) for field, path in TASK_PLACE.items()))
+    place = RectificationTask.PLACE_FROM_FINDING
+    differs = functools.reduce(operator.or_, (~Q(**{field: F(f"finding__{path}")}) for field, path in place.items()))
     ids = list(tasks.filter(differs).values_list("pk", flat=True))
     if not ids:
         return 0
     before = rates_task_places(ids)
     finding = Finding.objects.filter(pk=OuterRef("finding_id"))
     count = RectificationTask.objects.filter(pk__in=ids).update(
-        **{field: Subquery(finding.values(path)[:1]) for field, path in TASK_PLACE.items()}
+        **{field: Subquery(finding.values(path)[:1]) for field, path in place.items()}
     )
     rates_touch(rates_place_keys(before | rates_task_places(ids)))
     return count
