@@ -48,9 +48,9 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.organization_id and self.region_id:
-            if not self.organization.region.code.startswith(region_prefix(self.region)):
-                raise ValidationError({"organization": "所属单位必须位于用户所属地区之内。"})
+        if (self.organization_id and self.region_id
+                and not self.organization.region.code.startswith(region_prefix(self.region))):
+            raise ValidationError({"organization": "所属单位必须位于用户所属地区之内。"})
 
     def __str__(self):
         full_name = self.get_full_name()

@@ -4,7 +4,8 @@
 its messages. Bad input is never a 500: a refused service (`DomainError`), a model
 `ValidationError` and a database constraint violation are 400 (403 for `permission_denied`).
 """
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils import translation

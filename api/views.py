@@ -12,8 +12,8 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 
-from api.pagination import ApiPageNumberPagination
 from api.exports import EXPORT_FORMATS, Column, CSVRenderer, XLSXRenderer, export_response
+from api.pagination import ApiPageNumberPagination
 
 
 class ScopedQuerysetMixin:

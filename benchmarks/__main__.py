@@ -58,7 +58,10 @@ def main(argv=None):
     parser.add_argument("--output", default=str(datasets.ROOT / "docs" / "BENCHMARKS.md"), help="where to write the table")
     options = parser.parse_args(argv)
     base_url = os.environ.get("DATABASE_URL", "")
-    log = (lambda message: print(message, file=sys.stderr, flush=True))
+
+    def log(message):
+        print(message, file=sys.stderr, flush=True)
+
     results = {"machine": report.machine(), "sizes": {}}
     for tasks in (int(size) for size in options.sizes.split(",")):
         dataset = datasets.prepare(base_url, tasks, log=log)

@@ -192,7 +192,7 @@ def article_extract(article_id: int) -> Article:
             article.error, article.parsed_at = "", timezone.now()
             article.extractor_runs += 1
             article.save()
-    except Exception as exc:  # noqa: BLE001 - one article's failure is recorded on it and stops nothing else
+    except Exception as exc:
         if not isinstance(exc, DocumentError):
             logger.exception("ingest: article %s failed to parse", article_id)
         message = str(exc) if isinstance(exc, DocumentError) else f"解析出错：{type(exc).__name__}: {exc}"

@@ -8,8 +8,8 @@ import io
 import math
 import random
 from dataclasses import dataclass, field
-from time import perf_counter as timer
 from datetime import date, datetime, time, timedelta
+from time import perf_counter as timer
 
 from django.core.management.color import no_style
 from django.db import connection, transaction

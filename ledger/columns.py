@@ -14,7 +14,7 @@ class LabelMap:
     """Chinese labels (and a few common spellings) ↔ the stored value of a choice field."""
 
     def __init__(self, choices, aliases: dict[str, str] | None = None, default: str | None = None):
-        self.labels = {value: label for value, label in choices.choices}
+        self.labels = dict(choices.choices)
         self.default = default
         self._values = {normalise_label(label): value for value, label in choices.choices}
         self._values.update({normalise_label(alias): value for alias, value in (aliases or {}).items()})

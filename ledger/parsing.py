@@ -11,9 +11,9 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterator
 
 import cn2an
 from openpyxl import load_workbook

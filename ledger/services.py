@@ -396,7 +396,7 @@ def _workbook_file(rows, *, with_notes: bool):
             allowed = f"可选：{column.choices.allowed()}。" if column.choices else ""
             notes.append([column.header, "必填" if column.filled else ("必须有此列" if column.required else "可选"),
                           allowed + column.note])
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller, who streams and closes it
     workbook.save(out)
     out.seek(0)
     return out

@@ -20,7 +20,6 @@ from rectification.filters import RectificationTaskFilterSet
 from rectification.models import RectificationTask
 
 
-
 def may_import(user) -> bool:
     """Imports change findings and tasks in bulk: only a region's 巡察办 admins may run them."""
     return is_region_admin(user)

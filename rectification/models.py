@@ -5,10 +5,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from inspection.choices import FindingCategory
 from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
 from inspection.scoping import ScopedQuerySet
 from rectification import rules
-from inspection.choices import FindingCategory
 from rectification.choices import ExtensionStatus, RateScope, Stage, TaskStatus, VisitRating, WarningLevel
 
 

@@ -42,8 +42,8 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
 from inspection.choices import RegionLevel
+from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask, Warning
 from rectification.selectors import snapshot_version_bump

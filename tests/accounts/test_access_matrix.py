@@ -172,7 +172,7 @@ def _api_key(endpoint, obj):
 def api_routes():
     routes = []
     for endpoint, obj in API_OBJECTS.items():
-        readers = {role: (OK, NOT_FOUND) for role in ("region_admin", "group_member", "unit", "viewer", "api_client")}
+        readers = dict.fromkeys(("region_admin", "group_member", "unit", "viewer", "api_client"), (OK, NOT_FOUND))
         readers["superuser"] = (OK, OK)
         if endpoint in API_HIDDEN_FROM_UNITS:
             readers["unit"] = (NOT_FOUND, NOT_FOUND)
@@ -205,14 +205,14 @@ def api_routes():
 
 
 # ===== ROUTES: add your pages and endpoints here =======================================================
-SCOPED_READERS = {role: (OK, NOT_FOUND) for role in ("region_admin", "group_member", "unit", "viewer", "api_client")}
+SCOPED_READERS = dict.fromkeys(("region_admin", "group_member", "unit", "viewer", "api_client"), (OK, NOT_FOUND))
 SCOPED_READERS["superuser"] = (OK, OK)
 
 # ingest: articles are read by every reading role of the region except units; uploads by the inspecting side
 # and API clients; reviews by the inspecting side only.
 INGEST_READERS = {**SCOPED_READERS, "unit": (NOT_FOUND, NOT_FOUND)}
 INGEST_LISTS = {**_mark_lists(SCOPED_READERS), "unit": (HIDDEN, HIDDEN)}
-INGEST_UPLOADERS = {role: (OK, OK) for role in ("region_admin", "group_member", "api_client", "superuser")}
+INGEST_UPLOADERS = dict.fromkeys(("region_admin", "group_member", "api_client", "superuser"), (OK, OK))
 INGEST_REVIEWERS = {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
                     "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND), "unit": (NOT_FOUND, NOT_FOUND)}
 
@@ -253,7 +253,7 @@ ROUTES = [
           _mark_lists({"region_admin": (OK, OK), "superuser": (OK, OK)}),
           marker=lambda w, s: w.side(s).finding.description),
     Route("my open tasks", lambda w, s: reverse("rectification:task_list_mine"),
-          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}),
+          _mark_lists(dict.fromkeys(SCOPED_READERS, (OK, OK))),
           marker=lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk])),
     Route("task progress page", lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk]),
           dict(SCOPED_READERS)),
@@ -269,17 +269,17 @@ ROUTES = [
     # ledger: import only by the region's admin; exports for every reader, of what they may see
     Route("ledger import page", lambda w, s: reverse("ledger:import", args=[w.side(s).inspection.pk]),
           {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK),
-           **{role: (DENIED, NOT_FOUND) for role in ("group_member", "unit", "viewer", "api_client")}}),
+           **dict.fromkeys(("group_member", "unit", "viewer", "api_client"), (DENIED, NOT_FOUND))}),
     Route("ledger export of an inspection", lambda w, s: reverse("ledger:export-inspection", args=[w.side(s).inspection.pk]),
           dict(SCOPED_READERS)),
     Route("ledger export of a round", lambda w, s: reverse("ledger:export-round", args=[w.side(s).round.pk]),
           dict(SCOPED_READERS)),
     Route("ledger export of an organisation",
           lambda w, s: reverse("ledger:export-organization", args=[w.side(s).organization.pk]), dict(SCOPED_READERS)),
-    Route("ledger template", lambda w, s: reverse("ledger:template"), {role: (OK, OK) for role in SCOPED_READERS}),
+    Route("ledger template", lambda w, s: reverse("ledger:template"), dict.fromkeys(SCOPED_READERS, (OK, OK))),
     # dashboards: every reader sees their own scope; objects out of scope are 404, lists hide them
     Route("overview", lambda w, s: reverse("dashboard:overview"),
-          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).organization.name),
+          _mark_lists(dict.fromkeys(SCOPED_READERS, (OK, OK))), marker=lambda w, s: w.side(s).organization.name),
     Route("round page", lambda w, s: reverse("dashboard:round_detail", args=[w.side(s).round.pk]), dict(SCOPED_READERS)),
     Route("organisation page", lambda w, s: reverse("dashboard:organization_detail", args=[w.side(s).organization.pk]),
           dict(SCOPED_READERS)),
@@ -287,13 +287,13 @@ ROUTES = [
     Route("region page", lambda w, s: reverse("dashboard:region_detail", args=[w.side(s).region.code]),
           {**SCOPED_READERS, "unit": (NOT_FOUND, NOT_FOUND)}),
     Route("task list", lambda w, s: reverse("dashboard:task_list"),
-          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).finding.description),
+          _mark_lists(dict.fromkeys(SCOPED_READERS, (OK, OK))), marker=lambda w, s: w.side(s).finding.description),
     Route("finding list", lambda w, s: reverse("dashboard:finding_list"),
-          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).finding.description),
+          _mark_lists(dict.fromkeys(SCOPED_READERS, (OK, OK))), marker=lambda w, s: w.side(s).finding.description),
     Route("warning list", lambda w, s: reverse("dashboard:warning_list"),
-          _mark_lists({role: (OK, OK) for role in SCOPED_READERS}), marker=lambda w, s: w.side(s).warning.reason),
+          _mark_lists(dict.fromkeys(SCOPED_READERS, (OK, OK))), marker=lambda w, s: w.side(s).warning.reason),
     Route("ledger export of a finding filter", lambda w, s: reverse("ledger:export-findings"),
-          {role: (OK, OK) for role in SCOPED_READERS}),
+          dict.fromkeys(SCOPED_READERS, (OK, OK))),
     *INGEST_ROUTES,
     *admin_routes(),
     *api_routes(),

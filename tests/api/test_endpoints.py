@@ -2,9 +2,9 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.accounts.conftest import build_side
 from tests.api.conftest import token_client

@@ -9,7 +9,6 @@ from rest_framework.test import APIClient
 
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent
-from accounts.roles import Role
 from api.models import ApiToken
 from api.services import token_issue, token_revoke
 from config.errors import DomainError

@@ -4,7 +4,7 @@ Logs in through the login form, opens every page, applies a filter (htmx, URL pu
 compares the figures on screen with the database, checks that charts are drawn and that the CSP was not
 violated, and saves a screenshot of each page (and the A4 print of the briefings) under artifacts/screenshots/.
 """
-import os
+import io
 import re
 import shutil
 from pathlib import Path
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is
 @pytest.fixture
 def demo_site(regions, live_server, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
-    call_command("seed_demo", "--seed", "7", "--tasks", "400", "--today", DEMO_TODAY.isoformat(), stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--seed", "7", "--tasks", "400", "--today", DEMO_TODAY.isoformat(), stdout=io.StringIO())
     return live_server.url
 
 

@@ -1,5 +1,4 @@
 """The dashboard pages: scoping, figures from snapshots, filters, htmx fragments, keyset pages, exports, CSP."""
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -189,8 +188,9 @@ def test_keyset_pages_walk_the_whole_list_both_ways(client, home, viewer, settin
 
 
 def test_finding_export_downloads_what_the_filter_shows_and_is_audited(client, home, away, viewer):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     client.force_login(viewer)
     response = client.get(reverse("ledger:export-findings") + "?category=integrity")

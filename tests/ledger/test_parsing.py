@@ -38,7 +38,7 @@ def test_what_is_not_a_whole_number_says_so(value):
 
 
 @pytest.mark.parametrize("data, encoding", [
-    ("序号,问题".encode("utf-8"), "utf-8-sig"), ("序号,问题".encode("utf-8-sig"), "utf-8-sig"),
+    ("序号,问题".encode(), "utf-8-sig"), ("序号,问题".encode("utf-8-sig"), "utf-8-sig"),
     ("序号,问题".encode("gbk"), "gb18030"), ("序号,問題".encode("gb18030"), "gb18030"),
 ])
 def test_csv_encodings_are_recognised(data, encoding):

@@ -11,9 +11,8 @@ from inspection.models import Finding
 from ledger.choices import ImportStatus
 from ledger.services import ledger_export, ledger_import, ledger_template
 from rectification.choices import TaskStatus
-from rectification.models import RectificationTask
+from rectification.models import DeadlineExtension, RectificationTask
 from rectification.services import extension_approve
-from rectification.models import DeadlineExtension
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
 from tests.ledger.conftest import HEADERS, csv_upload, ledger_row, snapshot, xlsx_upload
 

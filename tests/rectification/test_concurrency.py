@@ -21,7 +21,7 @@ def in_thread(target, errors):
     def run():
         try:
             target()
-        except Exception as error:  # noqa: BLE001  (reported by the test)
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -8,7 +8,11 @@ from django.db.models import Max
 from rectification.models import RateSnapshot
 from rectification.selectors import rates_latest
 from rectification.services import (
-    rates_place_keys, rates_recompute_all, rates_recompute_history, rates_recompute_keys, rates_task_places,
+    rates_place_keys,
+    rates_recompute_all,
+    rates_recompute_history,
+    rates_recompute_keys,
+    rates_task_places,
 )
 from tests.rectification.conftest import D
 

@@ -8,7 +8,11 @@ from django.utils import timezone
 from inspection.models import Inspection
 from rectification.models import RateSnapshot, RectificationTask, Warning
 from rectification.services import (
-    rates_inspection_places, rates_place_keys, rates_recompute_all, rates_recompute_keys, rates_task_places,
+    rates_inspection_places,
+    rates_place_keys,
+    rates_recompute_all,
+    rates_recompute_keys,
+    rates_task_places,
 )
 from tests.factories import make_finding, make_inspection, make_organization
 from tests.rectification.conftest import D
