@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent
-from inspection.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 HISTORY_ACTIONS = {"+": AuditAction.CREATE, "~": AuditAction.UPDATE, "-": AuditAction.DELETE}
 VALUE_LIMIT = 200

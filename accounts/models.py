@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.choices import AuditAction
-from inspection.scoping import ScopedQuerySet, region_prefix
+from core.scoping import ScopedQuerySet, region_prefix
 
 
 class UserQuerySet(ScopedQuerySet):

@@ -1,6 +1,6 @@
 """Roles: five Django groups with their permissions, and helpers that say what a user is.
 
-A role decides *what kind* of records and actions a user has; `inspection.scoping` decides
+A role decides *what kind* of records and actions a user has; `core.scoping` decides
 *which rows* (region, organisation, rounds). A user should have one role; when a user has
 several, the narrowest applies (see `ROLE_PRECEDENCE`), so a mistake fails closed.
 """

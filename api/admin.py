@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import User
 from api import services
 from api.models import ApiToken
-from config.errors import DomainError
+from core.errors import DomainError
 from inspection.admin import ScopedAdminMixin
 
 

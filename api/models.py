@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.db import models
 
-from inspection.scoping import ScopedQuerySet
+from core.scoping import ScopedQuerySet
 
 
 class ApiTokenQuerySet(ScopedQuerySet):

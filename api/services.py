@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import is_region_admin
 from api.models import ApiToken
-from config.errors import DomainError
+from core.errors import DomainError
 
 # last_used_at is written at most this often per token, so a busy client costs one audit INSERT per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 
+from core.scoping import get_object_in_scope_or_404
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.filters import FindingFilterSet
 from inspection.models import Finding, Organization, Region
-from inspection.scoping import get_object_in_scope_or_404
 from inspection.selectors import rounds_visible
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
 from rectification.filters import RectificationTaskFilterSet, WarningFilterSet

@@ -8,9 +8,9 @@ their rounds); inspected units never do.
 from django.conf import settings
 from django.db import models
 
+from core.scoping import ScopedQuerySet
 from ingest.choices import ArticleStatus, Metric, ReviewState
 from inspection.models import InspectionRound, Organization, Region
-from inspection.scoping import ScopedQuerySet
 
 
 class _RegionWideQuerySet(ScopedQuerySet):

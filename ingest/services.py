@@ -17,14 +17,14 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import Role, is_inspecting_side, user_role
-from config.errors import DomainError
+from core.errors import DomainError
+from core.scoping import region_prefix
 from ingest.choices import ArticleStatus, ReviewState
 from ingest.documents import DocumentError, content_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
 from ingest.rules import resolve_date
 from inspection.models import InspectionRound, Region
-from inspection.scoping import region_prefix
 
 logger = logging.getLogger(__name__)
 

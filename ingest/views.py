@@ -6,13 +6,13 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError
+from core.errors import DomainError
+from core.scoping import get_object_in_scope_or_404
 from ingest import selectors, services
 from ingest.filters import ArticleFilterSet
 from ingest.forms import ArticleUploadForm, FactReviewForm, RoundReviewForm
 from ingest.highlight import segments
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
-from inspection.scoping import get_object_in_scope_or_404
 
 
 @login_required

@@ -3,9 +3,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.scoping import region_prefix
 from inspection.choices import FindingCategory, RegionLevel, RoundKind
 from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
-from inspection.scoping import region_prefix
 from rectification.choices import Stage, TaskStatus
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.scoping import ScopedQuerySet, region_prefix
 from inspection.choices import (
     FindingCategory,
     LeadRecipient,
@@ -13,7 +14,6 @@ from inspection.choices import (
     RoundKind,
     Severity,
 )
-from inspection.scoping import ScopedQuerySet, region_prefix
 
 
 class RegionQuerySet(ScopedQuerySet):

@@ -2,8 +2,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.scoping import ScopedQuerySet
 from inspection.models import Inspection
-from inspection.scoping import ScopedQuerySet
 from ledger.choices import ImportStatus
 
 

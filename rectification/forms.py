@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from config.errors import DomainError
+from core.errors import DomainError
 from rectification.choices import TaskStatus
 from rectification.models import RectificationTask
 from rectification.services import task_close_check

@@ -5,9 +5,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.scoping import ScopedQuerySet
 from inspection.choices import FindingCategory
 from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
-from inspection.scoping import ScopedQuerySet
 from rectification import rules
 from rectification.choices import ExtensionStatus, RateScope, Stage, TaskStatus, VisitRating, WarningLevel
 

@@ -2,7 +2,7 @@
 
 Rates come from `RateSnapshot` rows (written only by the recompute jobs), never from
 aggregating tasks per request. Every function takes a queryset the caller has already
-scoped with `.visible_to(user)`, so the rule of who sees what stays in `inspection.scoping`.
+scoped with `.visible_to(user)`, so the rule of who sees what stays in `core.scoping`.
 """
 import hashlib
 import logging

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side, is_unit_user
-from config.errors import DomainError
+from core.errors import DomainError
 from inspection.models import Finding, Lead, Region
 from rectification import rates, rules
 from rectification.choices import ExtensionStatus, RateScope, TaskStatus, WarningLevel

@@ -7,8 +7,8 @@ from django.views import View
 from django.views.generic import ListView
 
 from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side
-from config.errors import DomainError
-from inspection.scoping import get_object_in_scope_or_404
+from core.errors import DomainError
+from core.scoping import get_object_in_scope_or_404
 from rectification.choices import TaskStatus
 from rectification.forms import TaskCloseForm, TaskProgressForm
 from rectification.models import RectificationTask

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.roles import ROLE_PERMISSIONS, Role, is_inspecting_side, is_region_admin, is_unit_user, user_role
+from core.scoping import get_object_in_scope_or_404
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
-from inspection.scoping import get_object_in_scope_or_404
 from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
 from tests.accounts.conftest import build_side
 from tests.factories import make_user

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent
-from config.errors import DomainError
+from core.errors import DomainError
 from inspection.models import Finding
 from rectification.models import RectificationTask
 from rectification.services import task_close, task_report_progress

@@ -11,7 +11,7 @@ from accounts.choices import AuditAction
 from accounts.models import AuditEvent
 from api.models import ApiToken
 from api.services import token_issue, token_revoke
-from config.errors import DomainError
+from core.errors import DomainError
 from tests.api.conftest import token_client
 from tests.factories import make_user
 

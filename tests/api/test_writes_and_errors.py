@@ -128,7 +128,7 @@ def test_a_database_constraint_race_is_400_and_rolls_back(clients, world, monkey
     """A duplicate that slips past validation (two requests at once) ends in the database's IntegrityError."""
     from django.db import connection, transaction
 
-    from api.exceptions import MESSAGES
+    from core.exceptions import MESSAGES
     from rectification import services
     from rectification.models import Warning
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from api.services import token_issue
-from config.errors import DomainError
+from core.errors import DomainError
 
 
 class Command(BaseCommand):
