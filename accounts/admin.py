@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import User
-from inspection.admin import ScopedAdminMixin
+from core.admin import ScopedAdminMixin
 
 
 @admin.register(User)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import User
 from api import services
 from api.models import ApiToken
+from core.admin import ScopedAdminMixin
 from core.errors import DomainError
-from inspection.admin import ScopedAdminMixin
 
 
 class ApiTokenIssueForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from rest_framework import renderers
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
+from core.xlsx import is_formula_like, xlsx_value
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -60,14 +61,6 @@ def export_response(request, *, rows: Iterable, columns: list[Column], name: str
     return FileResponse(out, as_attachment=True, filename=filename, content_type=content_type)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _is_formula_like(value) -> bool:
-    """Text a spreadsheet would run as a formula (CSV injection); it is written as text instead."""
-    return isinstance(value, str) and value[:1] in FORMULA_STARTS
-
-
 def _write_csv(out, rows, columns, name) -> int:
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
@@ -75,7 +68,7 @@ def _write_csv(out, rows, columns, name) -> int:
     count = 0
     for row in rows:
         values = (column.value(row) for column in columns)
-        writer.writerow(["" if value is None else ("'" + value if _is_formula_like(value) else value)
+        writer.writerow(["" if value is None else ("'" + value if is_formula_like(value) else value)
                          for value in values])
         count += 1
     text.flush()
@@ -99,14 +92,3 @@ def _write_xlsx(out, rows, columns, name) -> int:
         count += 1
     workbook.save(out)
     return count
-
-
-def xlsx_value(sheet, value):
-    """`value` for a row of a write-only sheet: text a spreadsheet would run as a formula becomes a text cell."""
-    return xlsx_text_cell(sheet, value) if _is_formula_like(value) else value
-
-
-def xlsx_text_cell(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell

@@ -16,11 +16,10 @@ from django.views.generic import TemplateView
 from core.scoping import get_object_in_scope_or_404
 from dashboard import selectors
 from dashboard.paging import keyset_page
-from inspection.filters import FindingFilterSet
 from inspection.models import Finding, Organization, Region
 from inspection.selectors import rounds_visible
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
-from rectification.filters import RectificationTaskFilterSet, WarningFilterSet
+from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, WarningFilterSet
 from rectification.models import RectificationTask, Warning
 
 REGION_CHOICES_LIMIT = 400

@@ -1,9 +1,9 @@
 """FilterSets shared by the ingest pages and API."""
 import django_filters
 
+from core.filters import RegionCodeFilter
 from ingest.choices import ArticleStatus, Metric
 from ingest.models import Article, ReportedFigure
-from inspection.filters import RegionCodeFilter
 
 
 class ArticleFilterSet(django_filters.FilterSet):

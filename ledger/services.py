@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from api.exports import xlsx_text_cell, xlsx_value
+from core.xlsx import xlsx_text_cell, xlsx_value
 from inspection.models import Finding, Inspection, Organization
 from ledger import parsing
 from ledger.choices import ImportStatus

@@ -10,13 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import is_region_admin
-from inspection.filters import FindingFilterSet
 from inspection.models import Finding, Inspection, Organization
 from inspection.selectors import rounds_visible
 from ledger import services, tasks
 from ledger.forms import LedgerImportForm
 from ledger.models import LedgerImport
-from rectification.filters import RectificationTaskFilterSet
+from rectification.filters import FindingFilterSet, RectificationTaskFilterSet
 from rectification.models import RectificationTask
 
 

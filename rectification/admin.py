@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspection.admin import ScopedAdminMixin, ScopedInlineMixin
+from core.admin import ScopedAdminMixin, ScopedInlineMixin
+from inspection.models import Finding
 from rectification.choices import ExtensionStatus
 from rectification.forms import RectificationTaskForm
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
@@ -28,6 +29,38 @@ class WarningInline(ScopedInlineMixin, admin.TabularInline):
     fields = ("level", "reason", "issued_at", "lifted_at", "lift_reason")
     readonly_fields = fields
     can_delete = False
+
+
+class RectificationTaskInline(ScopedInlineMixin, admin.StackedInline):
+    model = RectificationTask
+    form = RectificationTaskForm
+    extra = 1
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.reviewer = request.user  # a fresh class per request: closing is checked against this user
+        return formset
+
+
+# A finding's page edits its rectification tasks, so its admin lives with them.
+@admin.register(Finding)
+class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("__str__", "inspection", "category", "severity")
+    list_filter = ("category", "severity", "inspection__round__kind")
+    search_fields = ("description", "inspection__organization__name")
+    autocomplete_fields = ("inspection",)
+    inlines = [RectificationTaskInline]
+    list_select_related = ("inspection__organization", "inspection__round__organizer")
+
+    def save_formset(self, request, form, formset, change):
+        # New tasks get their deadline (feedback + 2 months) and stage dates before saving.
+        for task in formset.save(commit=False):
+            task_apply_schedule(task)
+            task.save()
+        for task in formset.deleted_objects:
+            task.delete()
+        formset.save_m2m()
 
 
 @admin.register(RectificationTask)

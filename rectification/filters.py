@@ -4,8 +4,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from core.filters import DATE_INPUT, YES_NO, IntegerFilter, RegionCodeFilter
 from inspection.choices import FindingCategory
-from inspection.filters import DATE_INPUT, YES_NO, IntegerFilter, RegionCodeFilter, visible_rounds
+from inspection.filters import visible_rounds
+from inspection.models import Finding
 from rectification.choices import RateScope, Stage, TaskStatus, WarningLevel
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
 from rectification.selectors import rate_trend, rates_latest, scope_key
@@ -44,6 +46,44 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
             | Q(responsible_person__icontains=value)
             | Q(organization__name__icontains=value)
         )
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    """Findings; status, stage, overdue and deadline filter by the finding's rectification tasks (any of them)."""
+
+    region = RegionCodeFilter(label="地区代码")
+    round = django_filters.ModelChoiceFilter(field_name="inspection__round", queryset=visible_rounds, label="巡察轮次")
+    organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")
+    category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
+                                                   widget=forms.CheckboxSelectMultiple)
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, method="by_tasks", label="整改状态")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="by_tasks", label="阶段")
+    overdue = django_filters.BooleanFilter(method="by_tasks", label="是否逾期", widget=YES_NO)
+    deadline_from = django_filters.DateFilter(method="by_tasks", label="整改时限起", widget=DATE_INPUT)
+    deadline_to = django_filters.DateFilter(method="by_tasks", label="整改时限止", widget=DATE_INPUT)
+    q = django_filters.CharFilter(method="search", label="搜索")
+
+    TASK_FILTERS = ("status", "stage", "overdue", "deadline_from", "deadline_to")
+
+    class Meta:
+        model = Finding
+        fields = ["inspection", "severity"]
+
+    def by_tasks(self, qs, name, value):
+        """Task conditions are applied together in `filter_queryset` (one task must meet them all)."""
+        return qs
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        wanted = {name: self.data[name] for name in self.TASK_FILTERS if self.form.cleaned_data.get(name) not in (None, "")}
+        if not wanted:
+            return queryset
+        # The task FilterSet's own rules, so a finding list and a task list filtered alike agree.
+        tasks = RectificationTaskFilterSet(wanted, queryset=RectificationTask.objects.all()).qs
+        return queryset.filter(pk__in=tasks.values("finding_id"))
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(description__icontains=value) | Q(inspection__organization__name__icontains=value))
 
 
 class DeadlineExtensionFilterSet(django_filters.FilterSet):

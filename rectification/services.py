@@ -17,6 +17,7 @@ from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side, is_unit_user
 from core.errors import DomainError
+from core.on_commit import on_commit_gathered
 from inspection.models import Finding, Lead, Region
 from rectification import rates, rules
 from rectification.choices import ExtensionStatus, RateScope, TaskStatus, WarningLevel
@@ -245,36 +246,6 @@ def warnings_touch(task_ids) -> None:
     tasks a transaction saved)."""
     on_commit_gathered("warnings", set(task_ids), lambda ids: warnings_refresh(
         tasks=RectificationTask.objects.filter(pk__in=ids)))
-
-
-def on_commit_gathered(name: str, items: set, flush) -> None:
-    """Hand `items` to `flush` once the current transaction commits (at once outside a transaction), together
-    with all other items gathered under `name` in that transaction: one callback per transaction, not per call.
-    A batch whose callback was dropped by a rollback is replaced, so rolled-back work is never flushed."""
-    if not items:
-        return
-    connection = transaction.get_connection()
-    batches = connection.__dict__.setdefault("_gathered_on_commit", {})
-    batch = batches.get(name)
-    # Django replaces its list of on-commit callbacks whenever it drops some (rollback, savepoint rollback) or
-    # runs them (commit), so while the list is the one the batch was registered in, its callback is still there.
-    # (Searching the list instead cost a scan per call: quadratic in a transaction that saves many tasks.)
-    if batch is not None and not batch.flushed and batch.callbacks is connection.run_on_commit:
-        batch.items.update(items)
-        return
-    batch = batches[name] = _Gathered(items, flush)
-    transaction.on_commit(batch.run)
-    batch.callbacks = connection.run_on_commit
-
-
-class _Gathered:
-    def __init__(self, items: set, flush):
-        self.items, self.flush, self.flushed, self.callbacks = items, flush, False, None
-
-    def run(self):
-        # Items gathered by a later on-commit callback (warnings_refresh touching rates) start a new batch.
-        self.flushed = True
-        self.flush(self.items)
 
 
 class RatesPending:

@@ -1,12 +1,8 @@
 """Read serializers of the inspection records (labels and help texts come from the models, in Chinese)."""
 from rest_framework import serializers
 
+from core.schema import display
 from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
-
-
-def display(field: str, label: str):
-    """The Chinese label of a choice field, read-only."""
-    return serializers.CharField(source=f"get_{field}_display", read_only=True, label=label)
 
 
 class RegionSerializer(serializers.ModelSerializer):

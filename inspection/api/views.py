@@ -1,18 +1,10 @@
 """Read-only endpoints of the inspection records: `visible_to(request.user)`, the pages' FilterSets."""
-from drf_spectacular.utils import extend_schema, extend_schema_view
-
 from api.views import ScopedReadOnlyViewSet, ShortListViewSet
+from core.schema import described
 from inspection import filters
 from inspection.api import serializers
 from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
-
-
-def described(noun: str):
-    """List and detail descriptions for a read-only viewset."""
-    return extend_schema_view(
-        list=extend_schema(summary=f"{noun}列表", description=f"您权限范围内的{noun}，可筛选、排序、分页。"),
-        retrieve=extend_schema(summary=f"{noun}详情", description=f"一条{noun}；不在您权限范围内时返回 404。"),
-    )
+from rectification.filters import FindingFilterSet
 
 
 @described("行政区划")
@@ -62,7 +54,7 @@ class InspectionViewSet(ShortListViewSet):
 class FindingViewSet(ScopedReadOnlyViewSet):
     queryset = Finding.objects.select_related("inspection")
     serializer_class = serializers.FindingSerializer
-    filterset_class = filters.FindingFilterSet
+    filterset_class = FindingFilterSet
 
 
 @described("问题线索")

@@ -1,7 +1,7 @@
 """Serializers of the rectification records and rate snapshots; writes go through `rectification.services`."""
 from rest_framework import serializers
 
-from inspection.api.serializers import display
+from core.schema import display
 from inspection.models import Finding
 from rectification.choices import Stage, TaskStatus
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from api.exports import EXPORT_FORMATS, Column
 from api.pagination import ApiCursorPagination
 from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet
+from core.schema import described
 from core.scoping import visibility_key
-from inspection.api.views import described
 from rectification import filters, services
 from rectification.api import serializers
 from rectification.choices import RateScope
