@@ -24,7 +24,7 @@ def gunicorn(dataset: Dataset):
                       REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
     # Cached answers of another dataset (the same Redis serves every size) must not be served for this one.
     bumped = subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c",
-                             "from rectification.selectors import snapshot_version_bump; snapshot_version_bump()"],
+                             "from rectification.rates import snapshot_version_bump; snapshot_version_bump()"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     if bumped.returncode:
         raise SystemExit(f"the API benchmark runs gunicorn as in production, with Redis at {env['REDIS_URL']} "

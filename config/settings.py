@@ -189,7 +189,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Cache: Redis when REDIS_URL is set, shared by every web process and worker (rates answers of the API,
-# see rectification.selectors.snapshot_version). Without Redis nothing is cached: processes that each kept
+# see rectification.rates.snapshot_version). Without Redis nothing is cached: processes that each kept
 # their own copy would not see each other's recomputes.
 CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "xuncha",

@@ -15,7 +15,8 @@ from inspection.selectors import rounds_visible
 from rectification import rules
 from rectification.choices import RateScope, Stage
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
-from rectification.selectors import rate_trend, rates_latest, scope_key
+from rectification.rates import scope_key
+from rectification.selectors import rate_trend, rates_latest
 from rectification.services import task_schedule
 
 TREND_DAYS = 365

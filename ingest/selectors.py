@@ -12,7 +12,8 @@ from ingest.choices import Metric
 from ingest.rules import Comparison, compare
 from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead
 from rectification.models import RateSnapshot
-from rectification.selectors import rates_latest, scope_key
+from rectification.rates import scope_key
+from rectification.selectors import rates_latest
 
 # metric → RateSnapshot field
 SNAPSHOT_FIELDS = {Metric.RECTIFICATION_RATE: "rate", Metric.ISSUES_RECTIFIED: "closed"}

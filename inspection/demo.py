@@ -22,7 +22,7 @@ from inspection.services import regions_load
 from rectification import rules
 from rectification.choices import ExtensionStatus, TaskStatus, VisitRating
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
-from rectification.services import rates_recompute_history
+from rectification.rates import rates_recompute_history
 
 DEMO_CITY_CODE = "421200"  # 咸宁市
 DEMO_PROVINCE_CODE = "420000"  # 湖北省, used once the data outgrows one city

@@ -34,7 +34,8 @@ from ledger.columns import COLUMNS, REQUIRED_HEADERS, header_keys, normalise_lab
 from ledger.models import LedgerImport
 from rectification.choices import TaskStatus
 from rectification.models import RectificationTask
-from rectification.services import rates_touch_tasks, task_apply_schedule, tasks_place_sync, warnings_refresh
+from rectification.rates import rates_touch_tasks
+from rectification.services import task_apply_schedule, tasks_place_sync, warnings_refresh
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from inspection.filters import visible_rounds
 from inspection.models import Finding
 from rectification.choices import RateScope, Stage, TaskStatus, WarningLevel
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
-from rectification.selectors import rate_trend, rates_latest, scope_key
+from rectification.rates import scope_key
+from rectification.selectors import rate_trend, rates_latest
 
 
 class RectificationTaskFilterSet(django_filters.FilterSet):

@@ -8,7 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from inspection.models import Finding, Inspection, InspectionGroup, Lead, Organization
-from rectification import selectors, services
+from rectification import rates, services
 from rectification.models import RateSnapshot, RectificationTask, Warning
 
 
@@ -17,13 +17,13 @@ def _task_place(task) -> tuple:
 
 
 def _inspection_place(inspection, category) -> tuple:
-    """The place of a lead or finding of `inspection` (as `services.rates_lead_places` gives it)."""
+    """The place of a lead or finding of `inspection` (as `rates.rates_lead_places` gives it)."""
     return (inspection.organization.region_id, inspection.round_id, inspection.organization_id, category or "")
 
 
 @receiver(pre_save, sender=RectificationTask)
 def task_remember_place(sender, instance, raw=False, **kwargs):
-    instance._rates_places_before = services.rates_task_places([instance.pk]) if instance.pk and not raw else set()
+    instance._rates_places_before = rates.rates_task_places([instance.pk]) if instance.pk and not raw else set()
 
 
 @receiver(post_save, sender=RectificationTask)
@@ -31,13 +31,13 @@ def task_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     places = {_task_place(instance)} | getattr(instance, "_rates_places_before", set())
-    services.rates_touch(services.rates_place_keys(places))
+    rates.rates_touch(rates.rates_place_keys(places))
     services.warnings_touch({instance.pk})
 
 
 @receiver(post_delete, sender=RectificationTask)
 def task_deleted(sender, instance, **kwargs):
-    services.rates_touch(services.rates_place_keys({_task_place(instance)}))
+    rates.rates_touch(rates.rates_place_keys({_task_place(instance)}))
 
 
 def _follow_places(model, places_of, deleted_place=None):
@@ -51,10 +51,10 @@ def _follow_places(model, places_of, deleted_place=None):
     def saved(sender, instance, raw=False, **kwargs):
         if not raw:
             places = places_of(model.objects.filter(pk=instance.pk)) | instance._rates_places_before
-            services.rates_touch(services.rates_place_keys(places))
+            rates.rates_touch(rates.rates_place_keys(places))
 
     def deleted(sender, instance, **kwargs):
-        services.rates_touch(services.rates_place_keys({deleted_place(instance)}))
+        rates.rates_touch(rates.rates_place_keys({deleted_place(instance)}))
 
     name = model._meta.label_lower
     pre_save.connect(remember, sender=model, weak=False, dispatch_uid=f"rates-remember-{name}")
@@ -70,12 +70,12 @@ def _deleted_lead_place(lead):
 
 
 # The snapshots count leads, findings and inspected organisations.
-_follow_places(Lead, services.rates_lead_places, _deleted_lead_place)
-_follow_places(Finding, services.rates_finding_places, lambda finding: _inspection_place(finding.inspection, finding.category))
-_follow_places(Inspection, services.rates_inspection_places, lambda inspection: _inspection_place(inspection, ""))
+_follow_places(Lead, rates.rates_lead_places, _deleted_lead_place)
+_follow_places(Finding, rates.rates_finding_places, lambda finding: _inspection_place(finding.inspection, finding.category))
+_follow_places(Inspection, rates.rates_inspection_places, lambda inspection: _inspection_place(inspection, ""))
 # An organisation moved to another region moves its inspections, findings and leads (PROTECT: one with
 # inspections cannot be deleted).
-_follow_places(Organization, lambda organizations: services.rates_inspection_places(
+_follow_places(Organization, lambda organizations: rates.rates_inspection_places(
     Inspection.objects.filter(organization__in=organizations)))
 
 TASKS_OF = {Finding: "finding", Inspection: "finding__inspection", Organization: "finding__inspection__organization"}
@@ -96,7 +96,7 @@ def tasks_follow_their_finding(sender, instance, raw=False, **kwargs):
 def warning_changed(sender, instance, raw=False, **kwargs):
     """The snapshots count active warnings (an admin edit; warnings_refresh touches its own)."""
     if not raw:
-        services.rates_touch_tasks([instance.task_id])
+        rates.rates_touch_tasks([instance.task_id])
 
 
 @receiver(post_save, sender=InspectionGroup)
@@ -105,7 +105,7 @@ def warning_changed(sender, instance, raw=False, **kwargs):
 def group_members_changed(sender, **kwargs):
     """A group member sees the rates of their groups' rounds: cached answers end when groups or members change
     (the rest of who sees what is in the SQL that keys them, see rectification.api.views.RateViewSet)."""
-    transaction.on_commit(selectors.snapshot_version_bump, robust=True)
+    transaction.on_commit(rates.snapshot_version_bump, robust=True)
 
 
 # Migrations that add a figure to the snapshots. Once one has been applied to a database that has snapshots,
@@ -117,4 +117,4 @@ RECOMPUTE_AFTER_MIGRATIONS = {("rectification", "0007_snapshot_units_inspected")
 def rates_recompute_after_new_figures(sender, plan=None, using="default", **kwargs):
     applied = {(migration.app_label, migration.name) for migration, backwards in plan or [] if not backwards}
     if applied & RECOMPUTE_AFTER_MIGRATIONS and RateSnapshot.objects.using(using).exists():
-        services.rates_recompute_all()
+        rates.rates_recompute_all()

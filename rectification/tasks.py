@@ -9,7 +9,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from redis.exceptions import RedisError
 
-from rectification import services
+from rectification import rates, services
 
 RETRY = {"autoretry_for": (DatabaseError, RedisError, OSError), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 6}
 
@@ -17,13 +17,13 @@ RETRY = {"autoretry_for": (DatabaseError, RedisError, OSError), "retry_backoff":
 @shared_task(**RETRY)
 def rates_drain() -> list[str]:
     """Recompute today's snapshots of every scope touched since the last drain."""
-    return sorted(services.rates_drain_pending())
+    return sorted(rates.rates_drain_pending())
 
 
 @shared_task(**RETRY)
 def rates_recompute_all(day: str | None = None) -> int:
     """Every scope's snapshot for `day` (ISO date; today by default). Nightly."""
-    return services.rates_recompute_all(date.fromisoformat(day) if day else None)
+    return rates.rates_recompute_all(date.fromisoformat(day) if day else None)
 
 
 @shared_task(**RETRY)

@@ -23,7 +23,7 @@ def pytest_configure(config):
 @pytest.fixture
 def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
     """pytest-django's capture, where work gathered once per transaction (rates keys, warnings to refresh:
-    `rectification.services.on_commit_gathered`) starts a new batch, as a new transaction would: the test's
+    `core.on_commit.on_commit_gathered`) starts a new batch, as a new transaction would: the test's
     own transaction never commits, so a batch its fixtures began would otherwise swallow what the test does."""
     from contextlib import contextmanager
 
@@ -41,7 +41,7 @@ def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def _fresh_rates_cache():
     """Cached rates answers (Redis when REDIS_URL is set) must not outlive the test whose database they show."""
-    from rectification.selectors import snapshot_version_bump
+    from rectification.rates import snapshot_version_bump
 
     snapshot_version_bump()
 

@@ -17,7 +17,7 @@ from rectification import filters, services
 from rectification.api import serializers
 from rectification.choices import RateScope
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
-from rectification.selectors import snapshot_cached
+from rectification.rates import snapshot_cached
 
 TASK_EXPORT_COLUMNS = [
     Column("任务编号", lambda t: t.pk),

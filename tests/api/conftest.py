@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 from api.services import token_issue
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
-from rectification.rates import rates_mark_latest
-from rectification.selectors import scope_key, snapshot_version_bump
+from rectification.rates import rates_mark_latest, scope_key, snapshot_version_bump
 from tests.accounts.conftest import World, build_side, world  # noqa: F401  (the shared two-county fixture)
 
 

@@ -13,8 +13,7 @@ from accounts.models import AuditEvent
 from api.services import token_revoke
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
-from rectification.rates import rates_write
-from rectification.selectors import snapshot_version_bump
+from rectification.rates import rates_write, snapshot_version_bump
 from tests.api.conftest import DAY1, DAY2, DAY3, snapshot, token_client
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from inspection.models import Lead
 from rectification.models import DeadlineExtension, FollowUpVisit, Warning
-from rectification.services import rates_recompute_all
+from rectification.rates import rates_recompute_all
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
 
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from rectification import services
 from rectification.models import RateSnapshot, Warning
+from rectification.rates import pending
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -19,13 +19,13 @@ pytestmark = [
 @pytest.fixture
 def recomputes(monkeypatch):
     """Every call of the keyed recompute (the real one runs), as the worker makes it."""
-    calls, real = [], services.rates_recompute_keys
+    calls, real = [], pending.rates_recompute_keys
 
     def recording(keys, day=None):
         calls.append(set(keys))
         return real(keys, day)
 
-    monkeypatch.setattr(services, "rates_recompute_keys", recording)
+    monkeypatch.setattr(pending, "rates_recompute_keys", recording)
     return calls
 
 
@@ -33,7 +33,7 @@ def recomputes(monkeypatch):
 def rates_worker(settings, world, worker):
     """The worker, started after the world was built; what building it touched is dropped."""
     settings.RATES_DEBOUNCE_SECONDS = 2
-    services.rates_pending.take()
+    pending.rates_pending.take()
 
 
 def wait_for(calls, count, *, timeout=60):
@@ -66,7 +66,7 @@ def test_a_burst_of_changes_is_one_recompute_per_scope(world, recomputes, rates_
 
 
 def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes, rates_worker, monkeypatch):
-    real, attempts = services.rates_recompute_keys, []
+    real, attempts = pending.rates_recompute_keys, []
 
     def fails_once(keys, day=None):
         attempts.append(set(keys))
@@ -74,14 +74,14 @@ def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes,
             raise OperationalError("connection lost (simulated)")
         return real(keys, day)
 
-    monkeypatch.setattr(services, "rates_recompute_keys", fails_once)
+    monkeypatch.setattr(pending, "rates_recompute_keys", fails_once)
     world.t4.status, world.t4.closed_on = "closed", timezone.localdate()
     world.t4.save()
 
     wait_for(recomputes, 1)
     assert len(attempts) == 2 and attempts[0] == attempts[1] == recomputes[0]  # the keys were put back for the retry
     assert today_row(f"organization:{world.O2.pk}").closed == 1
-    assert services.rates_pending.take() == set()
+    assert pending.rates_pending.take() == set()
 
 
 def test_the_scheduled_jobs_run_in_the_worker(world, rates_worker):

@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 
 from rectification import rates
 from rectification.models import RateSnapshot, RectificationTask
-from rectification.services import rates_recompute_all, rates_recompute_keys
+from rectification.rates import rates_recompute_all, rates_recompute_keys
 from tests.rectification.conftest import D
 
 pytestmark = [

@@ -7,8 +7,9 @@ from config.celery import app
 from inspection.models import Finding, Inspection, Lead
 from ledger.services import ledger_import
 from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.rates import rates_pending, rates_recompute_all, rates_touch
 from rectification.rules import warning_for
-from rectification.services import rates_pending, rates_recompute_all, rates_touch, warning_thresholds
+from rectification.services import warning_thresholds
 from tests.factories import make_finding, make_inspection
 from tests.ledger.conftest import ledger_row, make_user, xlsx_upload
 

@@ -6,14 +6,14 @@ import pytest
 from django.db.models import Max
 
 from rectification.models import RateSnapshot
-from rectification.selectors import rates_latest
-from rectification.services import (
+from rectification.rates import (
     rates_place_keys,
     rates_recompute_all,
     rates_recompute_history,
     rates_recompute_keys,
     rates_task_places,
 )
+from rectification.selectors import rates_latest
 from tests.rectification.conftest import D
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from inspection.models import Inspection
 from rectification.models import RateSnapshot, RectificationTask, Warning
-from rectification.services import (
+from rectification.rates import (
     rates_inspection_places,
     rates_place_keys,
     rates_recompute_all,

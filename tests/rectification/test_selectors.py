@@ -6,8 +6,8 @@ import pytest
 from accounts.roles import Role
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
-from rectification.rates import rates_mark_latest
-from rectification.selectors import rate_trend, rates_latest, scope_key
+from rectification.rates import rates_mark_latest, scope_key
+from rectification.selectors import rate_trend, rates_latest
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rectification import rates
 from rectification.models import RateSnapshot, RectificationTask
-from rectification.services import rates_place_keys, rates_recompute_all, rates_recompute_keys, rates_task_places
+from rectification.rates import rates_place_keys, rates_recompute_all, rates_recompute_keys, rates_task_places
 
 REUSE_TOLERANCE = 0.2  # seed_demo stops near, not at, the asked size: reuse a data set within ±20 %
 

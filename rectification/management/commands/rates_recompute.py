@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from rectification.services import rates_recompute_all
+from rectification.rates import rates_recompute_all
 
 
 class Command(BaseCommand):

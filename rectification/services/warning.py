@@ -1,0 +1,99 @@
+"""Warnings (提醒 / 黄牌 / 红牌): each open task gets the one `rules.warning_for` gives it."""
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from core.on_commit import on_commit_gathered
+from rectification import rules
+from rectification.choices import TaskStatus, WarningLevel
+from rectification.models import RectificationTask, Warning
+from rectification.rates import rates_touch_tasks
+
+
+def warnings_touch(task_ids) -> None:
+    """Refresh the warnings of these tasks once the current transaction commits (one refresh for all the
+    tasks a transaction saved)."""
+    on_commit_gathered("warnings", set(task_ids), lambda ids: warnings_refresh(
+        tasks=RectificationTask.objects.filter(pk__in=ids)))
+
+
+def warning_thresholds() -> rules.WarningThresholds:
+    return rules.WarningThresholds(
+        notice_days=settings.RECTIFICATION_WARNING_NOTICE_DAYS, yellow_days=settings.RECTIFICATION_WARNING_YELLOW_DAYS
+    )
+
+
+LEVEL_ORDER = [WarningLevel.NOTICE, WarningLevel.YELLOW, WarningLevel.RED]
+
+
+def _deserved_level(today: date, thresholds: rules.WarningThresholds, prefix: str = "") -> Case:
+    """The level `rules.warning_for` gives, in SQL ("" for none)."""
+    return Case(
+        When(**{f"{prefix}status": TaskStatus.CLOSED}, then=Value("")),
+        When(**{f"{prefix}deadline__lt": today}, then=Value(WarningLevel.RED.value)),
+        When(**{f"{prefix}deadline__lte": today + timedelta(days=thresholds.yellow_days)}, then=Value(WarningLevel.YELLOW.value)),
+        When(**{f"{prefix}deadline__lte": today + timedelta(days=thresholds.notice_days)}, then=Value(WarningLevel.NOTICE.value)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+@transaction.atomic
+def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
+    """Issue, raise and lift warnings so each open task has the one `rules.warning_for` gives it.
+
+    Idempotent: a second run the same day changes nothing. `tasks` limits the work to a queryset.
+    """
+    today, thresholds, now = today or timezone.localdate(), warning_thresholds(), timezone.now()
+    tasks = RectificationTask.objects.all() if tasks is None else tasks
+    stale = (
+        Warning.objects.filter(lifted_at__isnull=True, task__in=tasks.values("pk"))
+        .annotate(deserved=_deserved_level(today, thresholds, "task__"))
+        .exclude(deserved=F("level"))
+        .select_related("task")
+    )
+    lifted = []
+    for warning in stale:
+        warning.lifted_at, warning.lift_reason = now, _lift_reason(warning, warning.deserved)
+        lifted.append(warning)
+    bulk_update_with_history(lifted, Warning, ["lifted_at", "lift_reason"], default_change_reason="预警自动更新")
+
+    active = Warning.objects.filter(task=OuterRef("pk"), lifted_at__isnull=True, level=OuterRef("deserved"))
+    due = (
+        tasks.exclude(status=TaskStatus.CLOSED)
+        .annotate(deserved=_deserved_level(today, thresholds))
+        .exclude(deserved="")
+        .exclude(Exists(active))
+        .values_list("pk", "deadline")
+    )
+    issued = []
+    for pk, deadline in due.iterator(chunk_size=5000):
+        level, reason = rules.warning_for(today=today, deadline=deadline, closed=False, thresholds=thresholds)
+        issued.append(Warning(task_id=pk, level=level, reason=reason, issued_at=now))
+    # ignore_conflicts: a concurrent run that issued the same warning first wins (one active per level).
+    # Such inserts return no ids, so the rows this run wrote are read back by their issue time (unique to
+    # the run) for their history; simple-history's own fallback matches every field in one huge OR.
+    Warning.objects.bulk_create(issued, batch_size=5000, ignore_conflicts=True)
+    if issued:
+        Warning.history.bulk_history_create(
+            list(Warning.objects.filter(issued_at=now, lifted_at__isnull=True)), batch_size=5000,
+            default_change_reason="预警自动更新", default_date=now,
+        )
+    # The snapshots count active warnings: recompute the scopes whose counts changed.
+    rates_touch_tasks({warning.task_id for warning in lifted} | {warning.task_id for warning in issued})
+    return {"issued": len(issued), "lifted": len(lifted)}
+
+
+def _lift_reason(warning: Warning, deserved: str) -> str:
+    task = warning.task
+    if task.status == TaskStatus.CLOSED:
+        return f"整改任务已于 {task.closed_on:%Y-%m-%d} 销号"
+    if deserved and LEVEL_ORDER.index(deserved) > LEVEL_ORDER.index(warning.level):
+        return f"已升级为{WarningLevel(deserved).label}"
+    if task.deadline > task.original_deadline:
+        return f"整改时限已延期至 {task.deadline:%Y-%m-%d}"
+    return f"整改时限已调整为 {task.deadline:%Y-%m-%d}"
