@@ -43,3 +43,21 @@ class ScopedInlineMixin(ScopedChoicesMixin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
+
+
+class ServiceSaveMixin:
+    """Admin saves of the object and of its inline rows go through the app's services (`save_object`), so a rule
+    holds in the admin as on every other door."""
+
+    def save_object(self, obj, user):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self.save_object(obj, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            self.save_object(obj, request.user)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,7 +25,9 @@ from ingest.documents import DocumentError, content_hash, read_document, too_lar
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
 from ingest.rules import resolve_date
+from inspection.choices import RoundKind
 from inspection.models import InspectionRound, Region
+from inspection.services import round_create
 
 logger = logging.getLogger(__name__)
 
@@ -281,8 +284,11 @@ def _matching_round(organizer, start, end, term, number, kind) -> InspectionRoun
         raise DomainError("没有日期相同的已有巡察轮次：请填写届次和轮次以新建。")
     if start and end and end < start:
         raise DomainError("结束日期不能早于开始日期。")
-    return InspectionRound.objects.create(organizer=organizer, term=term, number=number, kind=kind or "regular",
-                                          started_on=start, ended_on=end)
+    try:
+        return round_create(organizer=organizer, term=term, number=number, kind=kind or RoundKind.REGULAR,
+                            started_on=start, ended_on=end)
+    except ValidationError as error:
+        raise DomainError("；".join(error.messages)) from error
 
 
 @transaction.atomic

@@ -1,8 +1,37 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, ScopedInlineMixin
+from core.admin import ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
+from inspection import rules, services
 from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
+
+
+class LeadForm(forms.ModelForm):
+    """A lead's status moves forward only (`inspection.rules.lead_status_error`, enforced by `lead_save`)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        previous = None if self.instance._state.adding else self.instance.status
+        if cleaned.get("status"):
+            error = rules.lead_status_error(previous=previous, status=cleaned["status"])
+            if error:
+                self.add_error("status", error)
+        return cleaned
+
+
+class InspectionServicesMixin(ServiceSaveMixin):
+    """Saves of rounds, groups, inspections, findings and leads (and their inline rows) through `inspection.services`."""
+
+    def save_object(self, obj, user):
+        save = {
+            InspectionRound: lambda: services.round_save(inspection_round=obj, user=user),
+            InspectionGroup: lambda: services.group_save(group=obj, user=user),
+            Inspection: lambda: services.inspection_save(inspection=obj, user=user),
+            Finding: lambda: services.finding_save(finding=obj, user=user),
+            Lead: lambda: services.lead_save(lead=obj, user=user),
+        }[type(obj)]
+        save()
 
 
 @admin.register(Region)
@@ -37,7 +66,7 @@ class InspectionInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(InspectionRound)
-class InspectionRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class InspectionRoundAdmin(InspectionServicesMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "organizer", "kind", "started_on", "ended_on")
     list_filter = ("kind", "organizer__level", "term")
     search_fields = ("title", "organizer__name")
@@ -56,12 +85,13 @@ class FindingInline(ScopedInlineMixin, admin.TabularInline):
 
 class LeadInline(ScopedInlineMixin, admin.StackedInline):
     model = Lead
+    form = LeadForm
     extra = 0
     autocomplete_fields = ("finding",)
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(InspectionServicesMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("organization", "round", "group", "entry_date", "feedback_date")
     list_filter = ("round__kind", "organization__kind", "organization__region__level")
     search_fields = ("organization__name", "round__title", "round__organizer__name")
@@ -72,7 +102,8 @@ class InspectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Lead)
-class LeadAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class LeadAdmin(InspectionServicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    form = LeadForm
     list_display = ("__str__", "inspection", "recipient", "status", "transferred_on", "cases_filed", "people_sanctioned")
     list_filter = ("status", "recipient")
     search_fields = ("summary", "inspection__organization__name")

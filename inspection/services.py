@@ -1,7 +1,15 @@
-"""Operations that change inspection data."""
-from django.db import transaction
+"""Every write of inspection records: regions, rounds, groups, inspections, findings and leads.
 
-from inspection.models import Region
+The admin, ingest and the ledger import call these, so a rule holds for every door. Each write validates the
+whole row (`full_clean`) and records who made it in the history where the model keeps one.
+"""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from inspection import rules
+from inspection.choices import RoundKind
+from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Region
 from inspection.regions import national_divisions
 
 
@@ -26,3 +34,59 @@ def regions_load() -> dict:
         created += len(new)
     Region.objects.bulk_update(changed, ["name", "level", "parent"], batch_size=500)
     return {"created": created, "updated": len(changed), "total": len(rows)}
+
+
+def _save(obj, user=None):
+    obj.full_clean()
+    if user is not None:
+        obj._history_user = user  # history (and so the audit log) names who did it, in or out of a request
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def round_create(*, organizer: Region, term: int, number: int, kind: str = RoundKind.REGULAR, user=None,
+                 **fields) -> InspectionRound:
+    return _save(InspectionRound(organizer=organizer, term=term, number=number, kind=kind, **fields), user)
+
+
+@transaction.atomic
+def round_save(*, inspection_round: InspectionRound, user=None) -> InspectionRound:
+    return _save(inspection_round, user)
+
+
+@transaction.atomic
+def group_save(*, group: InspectionGroup, user=None) -> InspectionGroup:
+    return _save(group, user)
+
+
+@transaction.atomic
+def inspection_save(*, inspection: Inspection, user=None) -> Inspection:
+    return _save(inspection, user)
+
+
+@transaction.atomic
+def finding_save(*, finding: Finding, user=None) -> Finding:
+    return _save(finding, user)
+
+
+def findings_save_many(*, created: list[Finding], changed: list[Finding], fields: list[str], user, reason: str,
+                       batch_size: int = 1000) -> None:
+    """Many findings at once (the ledger import, whose rows were validated before): bulk writes with history."""
+    history = {"default_user": user, "default_change_reason": reason, "batch_size": batch_size}
+    bulk_create_with_history(created, Finding, **history)
+    bulk_update_with_history(changed, Finding, fields, **history)
+
+
+def lead_check(*, lead: Lead) -> None:
+    """The lead's state machine (`rules.lead_status_error`) against its stored status."""
+    previous = None if lead._state.adding else Lead.objects.filter(pk=lead.pk).values_list("status", flat=True).first()
+    error = rules.lead_status_error(previous=previous, status=lead.status)
+    if error:
+        raise ValidationError({"status": error})
+
+
+@transaction.atomic
+def lead_save(*, lead: Lead, user=None) -> Lead:
+    lead_check(lead=lead)
+    return _save(lead, user)

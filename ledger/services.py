@@ -24,10 +24,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.xlsx import xlsx_text_cell, xlsx_value
 from inspection.models import Finding, Inspection, Organization
+from inspection.services import findings_save_many
 from ledger import parsing
 from ledger.choices import ImportStatus
 from ledger.columns import COLUMNS, REQUIRED_HEADERS, header_keys, normalise_label
@@ -35,7 +35,7 @@ from ledger.models import LedgerImport
 from rectification.choices import TaskStatus
 from rectification.models import RectificationTask
 from rectification.rates import rates_touch_tasks
-from rectification.services import task_apply_schedule, tasks_place_sync, warnings_refresh
+from rectification.services import task_apply_schedule, tasks_place_sync, tasks_save_many, warnings_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def _check_against_existing(rows, context: ImportContext, errors: RowErrors):
 def _write(record: LedgerImport, spool):
     # Locking the inspection serialises two imports into it; what was validated is what is written.
     inspection = Inspection.objects.select_for_update().select_related("organization").get(pk=record.inspection_id)
-    history = {"default_user": record.user, "default_change_reason": f"台账导入：{record.file_name}"}
+    history = {"user": record.user, "reason": f"台账导入：{record.file_name}"}
     today = timezone.localdate()
     while True:
         try:
@@ -295,8 +295,8 @@ def _write_batch(inspection, rows, history, today) -> dict:
         elif _assign(finding, row, FINDING_KEYS):
             changed_findings.append(finding)
             outcome[row["number"]] = "updated"
-    bulk_create_with_history(new_findings, Finding, batch_size=BATCH_ROWS, **history)
-    bulk_update_with_history(changed_findings, Finding, FINDING_KEYS, batch_size=BATCH_ROWS, **history)
+    findings_save_many(created=new_findings, changed=changed_findings, fields=FINDING_KEYS, batch_size=BATCH_ROWS,
+                       **history)
 
     new_tasks, changed_tasks = [], []
     for row in rows:
@@ -320,11 +320,9 @@ def _write_batch(inspection, rows, history, today) -> dict:
             outcome.setdefault(row["number"], "updated")
         task.is_overdue = task.status != TaskStatus.CLOSED and task.deadline < today
         task.updated_at = timezone.now()
-    bulk_create_with_history(new_tasks, RectificationTask, batch_size=BATCH_ROWS, **history)
-    bulk_update_with_history(
-        changed_tasks, RectificationTask, TASK_KEYS + ["start_due", "progress_due", "is_overdue", "updated_at"],
-        batch_size=BATCH_ROWS, **history,
-    )
+    tasks_save_many(created=new_tasks, changed=changed_tasks,
+                    fields=TASK_KEYS + ["start_due", "progress_due", "is_overdue", "updated_at"], batch_size=BATCH_ROWS,
+                    **history)
     created = sum(1 for v in outcome.values() if v == "created")
     updated = len(outcome) - created
     return {"rows_created": created, "rows_updated": updated, "rows_unchanged": len(rows) - created - updated}

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, ScopedInlineMixin
+from core.admin import ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
+from core.errors import DomainError
 from inspection.models import Finding
-from rectification.choices import ExtensionStatus
+from inspection.services import finding_save
 from rectification.forms import RectificationTaskForm
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
-from rectification.services import extension_approve, task_apply_schedule
+from rectification.services import extension_approve, task_save
 
 
 class DeadlineExtensionInline(ScopedInlineMixin, admin.TabularInline):
@@ -45,7 +46,7 @@ class RectificationTaskInline(ScopedInlineMixin, admin.StackedInline):
 
 # A finding's page edits its rectification tasks, so its admin lives with them.
 @admin.register(Finding)
-class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FindingAdmin(ServiceSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "inspection", "category", "severity")
     list_filter = ("category", "severity", "inspection__round__kind")
     search_fields = ("description", "inspection__organization__name")
@@ -53,14 +54,11 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [RectificationTaskInline]
     list_select_related = ("inspection__organization", "inspection__round__organizer")
 
-    def save_formset(self, request, form, formset, change):
-        # New tasks get their deadline (feedback + 2 months) and stage dates before saving.
-        for task in formset.save(commit=False):
-            task_apply_schedule(task)
-            task.save()
-        for task in formset.deleted_objects:
-            task.delete()
-        formset.save_m2m()
+    def save_object(self, obj, user):
+        if isinstance(obj, RectificationTask):
+            task_save(task=obj, user=user)
+        else:
+            finding_save(finding=obj, user=user)
 
 
 @admin.register(RectificationTask)
@@ -85,8 +83,7 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return obj.stage.label if obj.pk else "—"
 
     def save_model(self, request, obj, form, change):
-        task_apply_schedule(obj)
-        super().save_model(request, obj, form, change)
+        task_save(task=obj, user=request.user)
 
 
 @admin.register(DeadlineExtension)
@@ -101,8 +98,11 @@ class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     @admin.action(description="批准所选延期申请", permissions=["change"])
     def approve(self, request, queryset):
         approved = 0
-        for extension in queryset.filter(status=ExtensionStatus.PENDING):
-            extension_approve(extension=extension, approver=request.user)
+        for extension in queryset:
+            try:
+                extension_approve(extension=extension, approver=request.user)
+            except DomainError:
+                continue  # not pending: approving it again changes nothing
             approved += 1
         self.message_user(request, f"已批准 {approved} 项延期申请。", messages.SUCCESS)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
@@ -43,13 +44,29 @@ def task_apply_schedule(task: RectificationTask) -> RectificationTask:
 
 
 @transaction.atomic
-def task_create(*, finding: Finding, responsible_unit: str, **fields) -> RectificationTask:
-    task = RectificationTask(finding=finding, responsible_unit=responsible_unit, **fields)
+def task_create(*, finding: Finding, responsible_unit: str, user=None, **fields) -> RectificationTask:
+    return task_save(task=RectificationTask(finding=finding, responsible_unit=responsible_unit, **fields), user=user)
+
+
+@transaction.atomic
+def task_save(*, task: RectificationTask, user=None) -> RectificationTask:
+    """Save a task as entered (API, admin): blanks filled by its schedule, its place copied from its finding."""
     task_apply_schedule(task)
     task.copy_place_from_finding()
     task.full_clean()
+    if user is not None:
+        task._history_user = user
     task.save()
     return task
+
+
+def tasks_save_many(*, created: list[RectificationTask], changed: list[RectificationTask], fields: list[str], user,
+                    reason: str, batch_size: int = 1000) -> None:
+    """Many tasks at once (the ledger import, whose rows were validated and scheduled before): bulk writes with
+    history. Bulk writes send no signals: the caller touches the rates and refreshes the warnings."""
+    history = {"default_user": user, "default_change_reason": reason, "batch_size": batch_size}
+    bulk_create_with_history(created, RectificationTask, **history)
+    bulk_update_with_history(changed, RectificationTask, fields, **history)
 
 
 @transaction.atomic
@@ -60,6 +77,9 @@ def extension_approve(*, extension: DeadlineExtension, approver) -> DeadlineExte
     warning the old deadline deserved is lifted with the new deadline as its reason.
     """
     task = RectificationTask.objects.select_for_update().get(pk=extension.task_id)
+    stored = DeadlineExtension.objects.select_for_update().filter(pk=extension.pk).values_list("status", flat=True)
+    if stored.first() != ExtensionStatus.PENDING:
+        raise DomainError("只能批准待审批的延期申请。")
     extension.status = ExtensionStatus.APPROVED
     extension.decided_by = approver
     extension.decided_at = timezone.now()

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from core.errors import DomainError
 from rectification.models import DeadlineExtension, RectificationTask, Warning
 from rectification.services import extension_approve, tasks_mark_overdue, warnings_refresh
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
@@ -99,3 +100,19 @@ def test_overdue_marking_sets_and_clears_the_flag(inspection):
     assert (flags[late.pk], flags[on_track.pk], flags[done.pk]) == (True, False, False)
     assert tasks_mark_overdue(today=T) == 0
     assert tasks_mark_overdue(today=T + dt.timedelta(days=4)) == 1  # on_track's deadline has passed
+
+
+def test_extension_approve_takes_only_a_pending_request(world):
+    """The state machine of an extension lives in the service: approving twice is refused and changes nothing."""
+    task = world.t4
+    extension = DeadlineExtension.objects.create(task=task, reason="协调", previous_deadline=task.deadline,
+                                                 new_deadline=task.deadline + dt.timedelta(days=30))
+    extension_approve(extension=extension, approver=None)
+    task.refresh_from_db()
+    deadline = task.deadline
+    stale = DeadlineExtension.objects.get(pk=extension.pk)
+    stale.new_deadline = deadline + dt.timedelta(days=60)
+    with pytest.raises(DomainError):
+        extension_approve(extension=stale, approver=None)
+    task.refresh_from_db()
+    assert task.deadline == deadline
