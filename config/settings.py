@@ -198,13 +198,12 @@ CACHES = {"default": {
 } if REDIS_URL else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # A cached rates answer lives this long at most; a recompute or a change of group members ends it sooner.
 RATES_CACHE_SECONDS = int(env_str("RATES_CACHE_SECONDS", "60"))
-# Scheduled jobs (celery beat): rates of every scope nightly, overdue flags and warnings hourly.
+# Scheduled jobs (celery beat): rates of every scope nightly, warnings hourly (overdue is derived, never stored).
 CELERY_BEAT_SCHEDULE = {
     "rates-recompute-all-nightly": {
         "task": "rectification.tasks.rates_recompute_all",
         "schedule": crontab(minute=10, hour=0),
     },
-    "tasks-mark-overdue-hourly": {"task": "rectification.tasks.tasks_mark_overdue", "schedule": crontab(minute=5)},
     "warnings-refresh-hourly": {"task": "rectification.tasks.warnings_refresh", "schedule": crontab(minute=15)},
 }
 

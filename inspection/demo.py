@@ -443,7 +443,7 @@ class DemoBuilder:
             responsible_unit=organization.name, responsible_person=self.person(),
             measures="制定整改方案，明确责任人和时限，建立长效机制", assigned_on=assigned,
             original_deadline=original, deadline=deadline, start_due=stages.start_due, progress_due=stages.progress_due,
-            status=status, closed_on=closed_on, is_overdue=not closed and deadline < today, updated_at=self.now,
+            status=status, closed_on=closed_on, updated_at=self.now,
         )
         if extension:
             self.write(DeadlineExtension, task_id=task_id, **extension)

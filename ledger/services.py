@@ -318,10 +318,9 @@ def _write_batch(inspection, rows, history, today) -> dict:
                 task_apply_schedule(task)  # the stage dates follow the new deadline
             changed_tasks.append(task)
             outcome.setdefault(row["number"], "updated")
-        task.is_overdue = task.status != TaskStatus.CLOSED and task.deadline < today
         task.updated_at = timezone.now()
     tasks_save_many(created=new_tasks, changed=changed_tasks,
-                    fields=TASK_KEYS + ["start_due", "progress_due", "is_overdue", "updated_at"], batch_size=BATCH_ROWS,
+                    fields=TASK_KEYS + ["start_due", "progress_due", "updated_at"], batch_size=BATCH_ROWS,
                     **history)
     created = sum(1 for v in outcome.values() if v == "created")
     updated = len(outcome) - created

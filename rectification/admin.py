@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
@@ -61,11 +62,23 @@ class FindingAdmin(ServiceSaveMixin, ScopedAdminMixin, SimpleHistoryAdmin):
             finding_save(finding=obj, user=user)
 
 
+class OverdueListFilter(admin.SimpleListFilter):
+    title = "已逾期"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", "是"), ("0", "否")]
+
+    def queryset(self, request, queryset):
+        day = timezone.localdate()
+        return {"1": queryset.overdue_on, "0": queryset.not_overdue_on}.get(self.value(), lambda day: queryset)(day)
+
+
 @admin.register(RectificationTask)
 class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = RectificationTaskForm
-    list_display = ("__str__", "responsible_unit", "deadline", "status", "closed_on", "is_overdue", "region")
-    list_filter = ("status", "is_overdue", "round__kind", "finding__category", "region__level")
+    list_display = ("__str__", "responsible_unit", "deadline", "status", "closed_on", "overdue_display", "region")
+    list_filter = ("status", OverdueListFilter, "round__kind", "finding__category", "region__level")
     search_fields = ("finding__description", "responsible_unit", "responsible_person", "organization__name")
     autocomplete_fields = ("finding",)
     date_hierarchy = "deadline"
@@ -77,6 +90,10 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.reviewer = request.user  # a fresh class per request: closing is checked against this user
         return form
+
+    @admin.display(description="已逾期", boolean=True)
+    def overdue_display(self, obj):
+        return obj.is_overdue
 
     @admin.display(description="当前阶段")
     def stage_display(self, obj):

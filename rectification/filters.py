@@ -37,8 +37,7 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
 
     def filter_overdue(self, qs, name, value):
         day = timezone.localdate()
-        # Not overdue = closed, or still within the deadline (the negation of `overdue_on`, without a subquery).
-        return qs.overdue_on(day) if value else qs.filter(Q(status=TaskStatus.CLOSED) | Q(deadline__gte=day))
+        return qs.overdue_on(day) if value else qs.not_overdue_on(day)
 
     def search(self, qs, name, value):
         return qs.filter(

@@ -21,7 +21,12 @@ class RectificationTaskQuerySet(ScopedQuerySet):
         return self.exclude(status=TaskStatus.CLOSED)
 
     def overdue_on(self, day):
+        """Tasks overdue on `day` (`rules.is_overdue` in SQL)."""
         return self.open().filter(deadline__lt=day)
+
+    def not_overdue_on(self, day):
+        """The rest: closed, or within the deadline (the negation of `overdue_on`, without a subquery)."""
+        return self.filter(Q(status=TaskStatus.CLOSED) | Q(deadline__gte=day))
 
     def in_stage(self, stage, day):
         """Tasks whose derived stage on `day` is `stage`; the same rule as `rules.stage_on`, in SQL."""
@@ -69,7 +74,6 @@ class RectificationTask(models.Model):
     closed_on = models.DateField("销号日期", null=True, blank=True)
     evidence = models.TextField("整改佐证材料", blank=True)
     progress_note = models.TextField("进展情况", blank=True)
-    is_overdue = models.BooleanField("已逾期", default=False, help_text="由定时任务每小时更新")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(verbose_name="整改任务变更记录")
@@ -131,6 +135,14 @@ class RectificationTask(models.Model):
             for name in path.split("__"):
                 value = getattr(value, name)
             setattr(self, field, value)
+
+    def overdue_on(self, day) -> bool:
+        return rules.is_overdue(today=day, deadline=self.deadline, closed=self.status == TaskStatus.CLOSED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Derived today, like every page, filter and export (never stored, so never stale)."""
+        return self.overdue_on(timezone.localdate())
 
     @property
     def is_extended(self) -> bool:

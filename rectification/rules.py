@@ -31,10 +31,16 @@ def stage_dates(assigned_on: date, deadline: date) -> StageDates:
     )
 
 
+def is_overdue(*, today: date, deadline: date, closed: bool) -> bool:
+    """逾期: still open after its deadline. The one definition; in SQL `RectificationTaskQuerySet.overdue_on`, and
+    as of a past day D in the rates' `TASK_MEASURES["overdue"]` (open on D: not closed by D)."""
+    return not closed and today > deadline
+
+
 def stage_on(*, today: date, closed: bool, start_due: date, progress_due: date, deadline: date) -> Stage:
     if closed:
         return Stage.CLOSED
-    if today > deadline:
+    if is_overdue(today=today, deadline=deadline, closed=closed):
         return Stage.OVERDUE
     if today <= start_due:
         return Stage.START
@@ -55,7 +61,7 @@ def warning_for(*, today: date, deadline: date, closed: bool, thresholds: Warnin
     if closed:
         return None
     days_left = (deadline - today).days
-    if days_left < 0:
+    if is_overdue(today=today, deadline=deadline, closed=closed):
         return "red", f"已超过整改时限（{deadline:%Y-%m-%d}）{-days_left} 天仍未销号"
     if days_left <= thresholds.yellow_days:
         return "yellow", f"距整改时限（{deadline:%Y-%m-%d}）仅剩 {days_left} 天，仍未完成整改"

@@ -27,10 +27,5 @@ def rates_recompute_all(day: str | None = None) -> int:
 
 
 @shared_task(**RETRY)
-def tasks_mark_overdue() -> int:
-    return services.tasks_mark_overdue()
-
-
-@shared_task(**RETRY)
 def warnings_refresh() -> dict:
     return services.warnings_refresh()

@@ -13,6 +13,7 @@ class RectificationTaskSerializer(serializers.ModelSerializer):
     stage = serializers.ChoiceField(choices=Stage.choices, read_only=True, label="当前阶段",
                                     help_text="由整改时限和阶段日期推算（启动/推进/验收/逾期/已销号）")
     is_extended = serializers.BooleanField(read_only=True, label="已延期", help_text="整改时限晚于原定整改时限")
+    is_overdue = serializers.BooleanField(read_only=True, label="已逾期", help_text="今天已过整改时限且尚未销号")
     status_display = display("status", "整改状态名称")
     category_display = display("category", "问题类别名称")
 

@@ -10,7 +10,6 @@ from rectification.services.task import (
     task_report_progress,
     task_save,
     task_schedule,
-    tasks_mark_overdue,
     tasks_place_sync,
     tasks_save_many,
 )
@@ -18,7 +17,7 @@ from rectification.services.warning import warning_thresholds, warnings_refresh,
 
 __all__ = [
     "UNIT_SETTABLE_STATUSES", "extension_approve", "task_apply_schedule", "task_close", "task_close_check",
-    "task_create", "task_report_progress", "task_save", "task_schedule", "tasks_mark_overdue", "tasks_place_sync",
+    "task_create", "task_report_progress", "task_save", "task_schedule", "tasks_place_sync",
     "tasks_save_many",
     "warning_thresholds", "warnings_refresh", "warnings_touch",
 ]

@@ -1,5 +1,5 @@
 """A rectification task's life: schedule, creation, progress reports, closing (double review), deadline
-extensions, its copy of the finding's place, overdue marking. Views, admin, the API and imports call these."""
+extensions, its copy of the finding's place. Views, admin, the API and imports call these."""
 import functools
 import operator
 from datetime import date
@@ -173,13 +173,3 @@ def tasks_place_sync(tasks) -> int:
     )
     rates_touch(rates_place_keys(before | rates_task_places(ids)))
     return count
-
-
-def tasks_mark_overdue(today: date | None = None) -> int:
-    """Set `is_overdue` where it changed (two UPDATEs); returns the rows changed."""
-    today = today or timezone.localdate()
-    overdue = Q(deadline__lt=today) & ~Q(status=TaskStatus.CLOSED)
-    tasks = RectificationTask.objects.all()
-    return tasks.filter(overdue, is_overdue=False).update(is_overdue=True) + tasks.filter(
-        ~overdue, is_overdue=True
-    ).update(is_overdue=False)

@@ -5,7 +5,7 @@ import pytest
 
 from core.errors import DomainError
 from rectification.models import DeadlineExtension, RectificationTask, Warning
-from rectification.services import extension_approve, tasks_mark_overdue, warnings_refresh
+from rectification.services import extension_approve, warnings_refresh
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
 
 pytestmark = pytest.mark.django_db
@@ -91,15 +91,16 @@ def test_an_approved_extension_moves_the_deadline_and_lifts_the_warning(inspecti
     assert active(task) == {}
 
 
-def test_overdue_marking_sets_and_clears_the_flag(inspection):
+def test_overdue_is_one_rule_in_python_and_sql(inspection):
+    """The task, its stage, its warning and the queryset agree on 逾期 on any day (nothing stored to go stale)."""
     late, on_track = task_due(inspection, -1), task_due(inspection, 3)
     done = task_due(inspection, -2, status="closed", closed_on=T - dt.timedelta(days=3))
-    RectificationTask.objects.filter(pk=done.pk).update(is_overdue=True)  # stale flag from before it closed
-    assert tasks_mark_overdue(today=T) == 2
-    flags = dict(RectificationTask.objects.values_list("pk", "is_overdue"))
-    assert (flags[late.pk], flags[on_track.pk], flags[done.pk]) == (True, False, False)
-    assert tasks_mark_overdue(today=T) == 0
-    assert tasks_mark_overdue(today=T + dt.timedelta(days=4)) == 1  # on_track's deadline has passed
+    tasks = RectificationTask.objects.filter(pk__in=[late.pk, on_track.pk, done.pk])
+    for day, overdue in ((T, {late.pk}), (T + dt.timedelta(days=4), {late.pk, on_track.pk})):
+        assert set(tasks.overdue_on(day).values_list("pk", flat=True)) == overdue
+        assert set(tasks.not_overdue_on(day).values_list("pk", flat=True)) == {late.pk, on_track.pk, done.pk} - overdue
+        assert {task.pk for task in tasks if task.overdue_on(day)} == overdue
+        assert {task.pk for task in tasks if task.stage_on(day) == "overdue"} == overdue
 
 
 def test_extension_approve_takes_only_a_pending_request(world):
