@@ -6,6 +6,7 @@ from inspection.choices import RegionLevel
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.rates.keys import ScopeKey
 
 # Additive measures of a cell: SQL over one task row ({d}: day D, {days}: days from assigned to closed).
 TASK_MEASURES = {
@@ -172,29 +173,29 @@ def rates_select_sql(*, region_cells: bool = True, ro_where=("", ""), key_filter
         UNION ALL {_warning_cells(["t.round_id", "t.organization_id", "t.region_id"], ro_task)}
         UNION ALL {_inspection_cells(["i.round_id", "i.organization_id", "o.region_id"], ro_lead)}
       )
-      SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
+      SELECT '{RateScope.OVERALL}' AS scope, {ScopeKey.sql(RateScope.OVERALL)} AS scope_key, CAST(NULL AS BIGINT) AS region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
         FROM rc c
       UNION ALL
-      SELECT '{RateScope.REGION}', 'region:' || r.code, a.ancestor_id, NULL, NULL, '', {sums}
+      SELECT '{RateScope.REGION}', {ScopeKey.sql(RateScope.REGION, 'r.code')}, a.ancestor_id, NULL, NULL, '', {sums}
         FROM rc c JOIN anc a ON a.region_id = c.region_id JOIN {region} r ON r.id = a.ancestor_id
        GROUP BY a.ancestor_id, r.code
       UNION ALL
-      SELECT '{RateScope.CATEGORY}', 'category:' || r.code || ':' || c.category, a.ancestor_id, NULL, NULL,
+      SELECT '{RateScope.CATEGORY}', {ScopeKey.sql(RateScope.CATEGORY, 'r.code', 'c.category')}, a.ancestor_id, NULL, NULL,
              c.category, {sums}
         FROM rc c JOIN anc a ON a.region_id = c.region_id JOIN {region} r ON r.id = a.ancestor_id
        WHERE c.category <> ''
        GROUP BY a.ancestor_id, r.code, c.category
       UNION ALL
-      SELECT '{RateScope.ROUND}', 'round:' || c.round_id, rd.organizer_id, c.round_id, NULL, '', {sums}
+      SELECT '{RateScope.ROUND}', {ScopeKey.sql(RateScope.ROUND, 'c.round_id')}, rd.organizer_id, c.round_id, NULL, '', {sums}
         FROM ro c JOIN {rnd} rd ON rd.id = c.round_id
        GROUP BY c.round_id, rd.organizer_id
       UNION ALL
-      SELECT '{RateScope.ORGANIZATION}', 'organization:' || c.organization_id, c.region_id, NULL,
+      SELECT '{RateScope.ORGANIZATION}', {ScopeKey.sql(RateScope.ORGANIZATION, 'c.organization_id')}, c.region_id, NULL,
              c.organization_id, '', {_sums(one_organization=True)}
         FROM ro c GROUP BY c.organization_id, c.region_id
       UNION ALL
-      SELECT '{RateScope.ROUND_ORGANIZATION}', 'round_organization:' || c.round_id || ':' || c.organization_id,
+      SELECT '{RateScope.ROUND_ORGANIZATION}', {ScopeKey.sql(RateScope.ROUND_ORGANIZATION, 'c.round_id', 'c.organization_id')},
              c.region_id, c.round_id, c.organization_id, '', {sums}
         FROM ro c GROUP BY c.round_id, c.organization_id, c.region_id
     """
@@ -231,12 +232,12 @@ def _region_rollup_sql(region_ids, categories, params: dict) -> str:
         UNION ALL SELECT 'C', x.* FROM ({_finding_cells(["o.region_id", "category"], lead_categories)}) x
         UNION ALL SELECT 'C', x.* FROM ({_warning_cells(["t.region_id", "t.category"], task_categories)}) x
       )
-      SELECT '{RateScope.REGION}' AS scope, 'region:' || r.code AS scope_key, c.region_id,
+      SELECT '{RateScope.REGION}' AS scope, {ScopeKey.sql(RateScope.REGION, 'r.code')} AS scope_key, c.region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category, {sums}
         FROM cells c JOIN {region} r ON r.id = c.region_id
        WHERE c.kind = 'R' GROUP BY c.region_id, r.code
       UNION ALL
-      SELECT '{RateScope.CATEGORY}', 'category:' || r.code || ':' || c.category, c.region_id, NULL, NULL,
+      SELECT '{RateScope.CATEGORY}', {ScopeKey.sql(RateScope.CATEGORY, 'r.code', 'c.category')}, c.region_id, NULL, NULL,
              c.category, {sums}
         FROM cells c JOIN {region} r ON r.id = c.region_id
        WHERE c.kind = 'C' AND c.category <> '' GROUP BY c.region_id, r.code, c.category
@@ -247,7 +248,7 @@ def _overall_rollup_sql() -> str:
     """"overall" from the rows of D of the top regions (those without a parent)."""
     region, snapshot = Region._meta.db_table, RateSnapshot._meta.db_table
     return f"""
-      SELECT '{RateScope.OVERALL}' AS scope, 'overall' AS scope_key, CAST(NULL AS BIGINT) AS region_id,
+      SELECT '{RateScope.OVERALL}' AS scope, {ScopeKey.sql(RateScope.OVERALL)} AS scope_key, CAST(NULL AS BIGINT) AS region_id,
              CAST(NULL AS BIGINT) AS round_id, CAST(NULL AS BIGINT) AS organization_id, '' AS category,
              {_sums("s.")}
         FROM {snapshot} s JOIN {region} r ON r.id = s.region_id

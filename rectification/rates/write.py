@@ -11,6 +11,7 @@ from inspection.models import InspectionRound, Lead, Organization, Region
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask
 from rectification.rates.cache import snapshot_version_bump
+from rectification.rates.keys import ScopeKey
 from rectification.rates.sql import (
     DERIVED_FIELDS,
     LEVELS_UP,
@@ -89,7 +90,7 @@ def rates_write(*, day: date, keys=None) -> int:
                 return _write_all(cursor, day, newest)
         with _planner(cursor, incremental=True):
             keys = set(keys)
-            round_keys = {k for k in keys if k.split(":")[0] in ROUND_SCOPES}
+            round_keys = {k for k in keys if ScopeKey.parse(k).scope in ROUND_SCOPES}
             written = _write_round_keys(cursor, day, newest, round_keys)
             written |= _write_empty(day, newest, round_keys - written)  # before regions sum their organisations' rows
             written |= _write_region_keys(cursor, day, newest, keys)
@@ -121,12 +122,11 @@ def _write_round_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
     if not keys:
         return set()
     rounds, organizations, params = set(), set(), {}
-    for key in keys:
-        scope, *ids = key.split(":")
-        if scope == RateScope.ORGANIZATION:
-            organizations.add(int(ids[0]))
+    for key in map(ScopeKey.parse, keys):
+        if key.scope == RateScope.ORGANIZATION:
+            organizations.add(key.organization_id)
         else:
-            rounds.add(int(ids[0]))
+            rounds.add(key.round_id)
     def touched(alias):  # rows of `alias` (t: a task, i: an inspection) in a touched round or organisation
         in_rounds = _in(f"{alias}.round_id", "rnd", rounds, params)
         return f"AND ({in_rounds} OR {_in(f'{alias}.organization_id', 'org', organizations, params)})"
@@ -142,9 +142,9 @@ def _write_region_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
     their zero rows before the level above sums them."""
     touched = {}  # region code → its keys
     for key in keys:
-        scope, *rest = key.split(":")
-        if scope in (RateScope.REGION, RateScope.CATEGORY):
-            touched.setdefault(rest[0], set()).add(key)
+        parsed = ScopeKey.parse(key)
+        if parsed.scope in (RateScope.REGION, RateScope.CATEGORY):
+            touched.setdefault(parsed.region_code, set()).add(key)
     by_level = {}
     for pk, code, level in Region.objects.filter(code__in=touched).values_list("pk", "code", "level"):
         by_level.setdefault(level, {})[pk] = touched[code]
@@ -152,7 +152,8 @@ def _write_region_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
     for level in LEVELS_UP:
         if level in by_level:
             level_keys = set().union(*by_level[level].values())
-            categories = {key.split(":")[2] for key in level_keys if key.startswith(f"{RateScope.CATEGORY}:")}
+            categories = {parsed.category for parsed in map(ScopeKey.parse, level_keys)
+                          if parsed.scope == RateScope.CATEGORY}
             params = {}
             scopes = _region_rollup_sql(by_level[level], categories, params)
             done = _upsert(cursor, _row_select(scopes, _key_filter(level_keys, params)), params, day, latest)
@@ -174,26 +175,27 @@ def _write_empty(day: date, latest: bool, keys: set) -> set:
 
 def _empty_row(day: date, key: str) -> RateSnapshot | None:
     """The snapshot of a scope with nothing in it, or None when the scope's objects are gone."""
-    scope, *rest = key.split(":")
+    parsed = ScopeKey.parse(key)
+    scope = parsed.scope
     row = RateSnapshot(scope=scope, scope_key=key, day=day, computed_at=timezone.now())
     if scope == RateScope.OVERALL:
         return row
     if scope in (RateScope.REGION, RateScope.CATEGORY):
-        row.region = Region.objects.filter(code=rest[0]).first()
-        row.category = rest[1] if scope == RateScope.CATEGORY else ""
+        row.region = Region.objects.filter(code=parsed.region_code).first()
+        row.category = parsed.category if scope == RateScope.CATEGORY else ""
         return row if row.region else None
     if scope == RateScope.ROUND:
-        row.round = InspectionRound.objects.filter(pk=rest[0]).first()
+        row.round = InspectionRound.objects.filter(pk=parsed.round_id).first()
         if row.round is None:
             return None
         row.region_id = row.round.organizer_id
         return row
-    organization = Organization.objects.filter(pk=rest[-1]).first()
+    organization = Organization.objects.filter(pk=parsed.organization_id).first()
     if organization is None:
         return None
     row.organization, row.region_id = organization, organization.region_id
     if scope == RateScope.ROUND_ORGANIZATION:
-        row.round = InspectionRound.objects.filter(pk=rest[0]).first()
+        row.round = InspectionRound.objects.filter(pk=parsed.round_id).first()
         if row.round is None:
             return None
     return row
