@@ -6,7 +6,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.choices import AuditAction
-from core.scoping import ScopedQuerySet, region_prefix
+from accounts.roles import Role, user_role
+from core.scoping import NO_SCOPE, ScopedQuerySet, UserScope, region_prefix
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -51,6 +52,21 @@ class User(AbstractUser):
         if (self.organization_id and self.region_id
                 and not self.organization.region.code.startswith(region_prefix(self.region))):
             raise ValidationError({"organization": "所属单位必须位于用户所属地区之内。"})
+
+    @property
+    def scope(self) -> UserScope:
+        """What this account sees (`core.scoping.user_scope` adds the checks of an active, signed-in user)."""
+        if self.is_superuser:
+            return UserScope(UserScope.EVERYTHING) if self.region_id is None else UserScope(UserScope.REGION, self.region)
+        role = user_role(self)
+        if role is None or self.region_id is None:
+            return NO_SCOPE
+        if role == Role.UNIT:
+            return UserScope(UserScope.ORGANIZATION, organization_id=self.organization_id) if self.organization_id \
+                else NO_SCOPE
+        if role == Role.GROUP_MEMBER:
+            return UserScope(UserScope.ROUNDS, self.region, member_id=self.pk)
+        return UserScope(UserScope.REGION, self.region)
 
     def __str__(self):
         full_name = self.get_full_name()

@@ -12,6 +12,8 @@ Who sees what (roles in `accounts.roles`):
 - 巡察组成员: within their region, only rounds in whose group they are (`InspectionGroup.member_users`);
 - 被巡察单位: only their own organisation's rows, and never leads (`visible_to_units = False`).
 """
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -28,6 +30,36 @@ def region_prefix(region) -> str:
     if level == "city":
         return region.code[:4]
     return region.code
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """Which rows a user sees, decided once (`user_scope`) and read by `visible_to`, cache keys and the
+    dashboards' home figures: nothing; everything; a region's subtree; one organisation; or, within a region,
+    the rounds whose groups list the member (`member_id`)."""
+
+    NOTHING, EVERYTHING, REGION, ORGANIZATION, ROUNDS = "nothing", "everything", "region", "organization", "rounds"
+
+    kind: str
+    region: object = None  # the Region (REGION and ROUNDS)
+    organization_id: int | None = None  # ORGANIZATION
+    member_id: int | None = None  # ROUNDS: the user whose groups' rounds these are
+
+    @property
+    def key(self) -> tuple:
+        """Equal keys see equal rows (a member's rounds also follow their groups' members)."""
+        return (self.kind, getattr(self.region, "pk", None), self.organization_id, self.member_id)
+
+
+NO_SCOPE = UserScope(UserScope.NOTHING)
+
+
+def user_scope(user) -> UserScope:
+    """The one decision of what `user` sees: nothing for anonymous and inactive users, else the scope their
+    account gives (`accounts.models.User.scope`: superuser, role, region, organisation)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    return user.scope
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -50,11 +82,12 @@ class ScopedQuerySet(models.QuerySet):
         regions = apps.get_model("inspection", "Region").objects.filter(code__startswith=region_prefix(region))
         return self.filter(**{f"{self.region_path}__in": regions.values("pk")})
 
-    def for_organization(self, organization):
+    def for_organization(self, organization_id):
+        """Rows of one organisation (an id)."""
         if not self.organization_path:
             return self.none()
         path = self.organization_path if self.organization_path != "self" else "pk"
-        return self.filter(**{path: organization.pk})
+        return self.filter(**{path: organization_id})
 
     def for_rounds(self, rounds):
         """Rows belonging to any of `rounds` (a queryset of InspectionRound); none when the model has no round."""
@@ -64,37 +97,28 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{path}__in": rounds.values("pk")})
 
     def visible_to(self, user):
-        """What `user` may see (see the module docstring)."""
-        from accounts.roles import Role, user_role
-
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.in_region(user.region) if user.region_id is not None else self
-        role = user_role(user)
-        if role is None or user.region_id is None:
-            return self.none()
-        if role == Role.UNIT:
+        """What `user` may see (see the module docstring and `user_scope`)."""
+        scope = user_scope(user)
+        if scope.kind == UserScope.EVERYTHING:
+            return self
+        if scope.kind == UserScope.ORGANIZATION:
             # The organisation lies inside the user's region (checked by User.clean).
-            if not self.visible_to_units or user.organization_id is None:
-                return self.none()
-            return self.for_organization(user.organization)
-        scoped = self.in_region(user.region)
-        if role == Role.GROUP_MEMBER:
-            rounds = apps.get_model("inspection", "InspectionRound").objects.filter(groups__member_users=user)
-            return scoped.for_rounds(rounds)
-        return scoped
+            return self.for_organization(scope.organization_id) if self.visible_to_units else self.none()
+        if scope.kind == UserScope.REGION:
+            return self.in_region(scope.region)
+        if scope.kind == UserScope.ROUNDS:
+            rounds = apps.get_model("inspection", "InspectionRound").objects.filter(groups__member_users=scope.member_id)
+            return self.in_region(scope.region).for_rounds(rounds)
+        return self.none()
 
 
 def visibility_key(user) -> tuple:
     """Everything `visible_to(user)` depends on, for caches of what a user was shown: users with equal keys
     see the same rows, except that a group member's rounds follow `InspectionGroup.member_users`, so whoever
     caches by this key must also end the entries when groups or their members change."""
-    from accounts.roles import user_role
-
     if user is None or not user.is_authenticated:
         return (None,)
-    return (user.pk, user.is_active, user.is_superuser, user_role(user), user.region_id, user.organization_id)
+    return (user.pk, *user_scope(user).key)
 
 
 def get_object_in_scope_or_404(queryset, user, **lookup):

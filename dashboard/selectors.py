@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from accounts.roles import Role, is_unit_user, user_role
+from accounts.roles import is_unit_user
+from core.scoping import UserScope, user_scope
 from dashboard.paging import rows_in_order
 from inspection.models import Finding, Inspection
 from inspection.selectors import rounds_visible
@@ -82,26 +83,25 @@ def trend_of(snapshots, key: str, today: date) -> list:
 
 def home_scope(user) -> Q:
     """The snapshot rows that describe everything `user` sees: the country, their region, their unit or rounds."""
-    if user.is_superuser and user.region_id is None:
-        return Q(scope=RateScope.OVERALL)
-    role = user_role(user)
-    if role == Role.UNIT and not user.is_superuser:
-        return Q(scope=RateScope.ORGANIZATION, organization_id=user.organization_id)
-    if role == Role.GROUP_MEMBER and not user.is_superuser:
-        return Q(scope=RateScope.ROUND)  # visible_to keeps only their rounds
-    return Q(scope=RateScope.REGION, region_id=user.region_id)
+    scope = user_scope(user)
+    return {
+        UserScope.EVERYTHING: lambda: Q(scope=RateScope.OVERALL),
+        UserScope.ORGANIZATION: lambda: Q(scope=RateScope.ORGANIZATION, organization_id=scope.organization_id),
+        UserScope.ROUNDS: lambda: Q(scope=RateScope.ROUND),  # visible_to keeps only their rounds
+        UserScope.REGION: lambda: Q(scope=RateScope.REGION, region_id=getattr(scope.region, "pk", None)),
+    }.get(scope.kind, lambda: Q(pk__in=[]))()
 
 
 def scope_label(user) -> str:
     """Who the figures are about, for page and print headers."""
-    if user.is_superuser and user.region_id is None:
+    scope = user_scope(user)
+    if scope.kind == UserScope.EVERYTHING:
         return "全部地区"
-    role = user_role(user)
-    if role == Role.UNIT and user.organization_id:
+    if scope.kind == UserScope.ORGANIZATION:
         return str(user.organization)
-    if role == Role.GROUP_MEMBER:
-        return f"{user.region}（本人所在巡察组的轮次）"
-    return str(user.region)
+    if scope.kind == UserScope.ROUNDS:
+        return f"{scope.region}（本人所在巡察组的轮次）"
+    return str(scope.region or "")
 
 
 def overview(user, today: date) -> dict:

@@ -93,8 +93,8 @@ class InspectionRoundQuerySet(ScopedQuerySet):
     region_path = "organizer"
     round_path = "self"
 
-    def for_organization(self, organization):
-        return self.filter(inspections__organization=organization).distinct()
+    def for_organization(self, organization_id):
+        return self.filter(inspections__organization=organization_id).distinct()
 
 
 class InspectionRound(models.Model):

@@ -191,3 +191,26 @@ def test_read_only_roles_cannot_run_admin_actions(world):
     world.home.extension.refresh_from_db()
     world.away.extension.refresh_from_db()
     assert (world.home.extension.status, world.away.extension.status) == ("approved", "pending")
+
+
+@pytest.mark.django_db
+def test_one_user_scope_feeds_visibility_cache_keys_and_home_figures(xianan):
+    """`user_scope` decides once; `visible_to`, `visibility_key` and the dashboards' home scope all read it."""
+    from core.scoping import UserScope, user_scope, visibility_key
+    from dashboard.selectors import home_scope
+    from tests.factories import make_organization, make_user
+
+    unit = make_organization(xianan)
+    users = {
+        "admin": make_user("s-admin", role=Role.REGION_ADMIN, region=xianan),
+        "member": make_user("s-member", role=Role.GROUP_MEMBER, region=xianan),
+        "unit": make_user("s-unit", role=Role.UNIT, region=xianan, organization=unit),
+        "nobody": make_user("s-nobody", region=xianan),
+    }
+    kinds = {name: user_scope(user).kind for name, user in users.items()}
+    assert kinds == {"admin": UserScope.REGION, "member": UserScope.ROUNDS, "unit": UserScope.ORGANIZATION,
+                     "nobody": UserScope.NOTHING}
+    assert visibility_key(users["unit"]) == (users["unit"].pk, UserScope.ORGANIZATION, None, unit.pk, None)
+    assert "organization_id" in str(home_scope(users["unit"])) and str(unit.pk) in str(home_scope(users["unit"]))
+    users["admin"].is_active = False
+    assert user_scope(users["admin"]).kind == UserScope.NOTHING
