@@ -2,8 +2,13 @@
 
 `message` is Chinese and meant for people; `fields` maps a field (or query parameter) to
 its messages. Bad input is never a 500: a refused service (`DomainError`), a model
-`ValidationError` and a database constraint violation are 400 (403 for `permission_denied`).
+`ValidationError` and a database constraint violation are 400 (403 for `permission_denied`). A database rule's
+message is declared with the rule (`violation_error_message`), so `full_clean` and a race past it read the same.
 """
+import functools
+import re
+
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -30,38 +35,22 @@ MESSAGES = {
 }
 
 
-# What each database rule means, for people (the database and Django only name the constraint).
-CONSTRAINT_MESSAGES = {
-    "organization_unique_name_in_region": "同一地区已有同名的被巡察党组织。",
-    "round_unique_number_in_term": "该党委本届已有相同轮次。",
-    "round_planned_end_after_start": "计划结束日期不能早于计划开始日期。",
-    "round_end_after_start": "实际结束日期不能早于实际开始日期。",
-    "round_term_number_positive": "届次和轮次须为正整数。",
-    "group_unique_number_in_round": "本轮已有相同组号的巡察组。",
-    "group_number_positive": "组号须为正整数。",
-    "inspection_unique_org_in_round": "该党组织在本轮已被巡察。",
-    "inspection_feedback_after_entry": "反馈日期不能早于进驻日期。",
-    "inspection_exit_after_entry": "撤离日期不能早于进驻日期。",
-    "finding_unique_number_in_inspection": "该巡察已有相同序号的问题。",
-    "lead_outcome_counts_non_negative": "线索处置人数和件数不能为负数。",
-    "lead_transferred_has_date": "已移交的线索须填写移交日期。",
-    "lead_concluded_after_transfer": "办结日期不能早于移交日期。",
-    "task_deadline_after_assigned": "整改时限不能早于交办日期。",
-    "task_original_deadline_after_assigned": "原定整改时限不能早于交办日期。",
-    "task_closed_on_iff_closed": "已销号的任务须有销号日期，未销号的任务不能有销号日期。",
-    "task_closed_after_assigned": "销号日期不能早于交办日期。",
-    "extension_moves_deadline_later": "延期后的整改时限须晚于原整改时限。",
-    "extension_decided_at_iff_decided": "已审批的延期须有审批时间。",
-    "warning_one_active_per_level": "该任务已有同一等级的未解除预警。",
-    "warning_lifted_after_issued": "解除时间不能早于发出时间。",
-    "snapshot_one_per_scope_and_day": "该范围当天已有整改率快照。",
-    "snapshot_closed_within_total": "已销号数不能大于任务总数。",
-}
+def constraint_message(error: IntegrityError) -> str | None:
+    """The `violation_error_message` declared with the database rule that `error` broke, or None: PostgreSQL names
+    the constraint (psycopg2's `diag.constraint_name`); SQLite names a CHECK constraint in its message."""
+    diag = getattr(error.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if name is None:
+        match = re.search(r"CHECK constraint failed: (\w+)", str(error))
+        name = match and match.group(1)
+    return _constraint_messages().get(name)
 
 
-def constraint_messages(text: str) -> list[str]:
-    """The Chinese meaning of every constraint named in `text` (a database or Django message)."""
-    return [message for name, message in CONSTRAINT_MESSAGES.items() if name in text]
+@functools.cache
+def _constraint_messages() -> dict[str, str]:
+    return {constraint.name: constraint.violation_error_message
+            for model in apps.get_models() for constraint in model._meta.constraints
+            if constraint.violation_error_message != constraint.default_violation_error_message}
 
 
 def error_response(code: str, message: str, status_code: int, fields=None, headers=None) -> Response:
@@ -82,17 +71,15 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         # A model's full_clean() in a service: field errors by field, rules (constraints) in the message.
         set_rollback()
-        fields = {name: [_readable(text) for text in texts]
-                  for name, texts in (exc.message_dict if hasattr(exc, "error_dict") else {}).items()
+        fields = {name: texts for name, texts in (exc.message_dict if hasattr(exc, "error_dict") else {}).items()
                   if name != "__all__"}
-        general = [_readable(text) for text in (exc.message_dict.get("__all__", []) if hasattr(exc, "error_dict")
-                                                 else exc.messages)]
+        general = exc.message_dict.get("__all__", []) if hasattr(exc, "error_dict") else exc.messages
         message = "；".join(general) or MESSAGES["invalid"]
         return error_response("invalid", message, status.HTTP_400_BAD_REQUEST, fields=fields)
     if isinstance(exc, IntegrityError):
         # A race past full_clean(): the transaction is rolled back, nothing was written.
         set_rollback()
-        message = "；".join(constraint_messages(str(exc))) or MESSAGES["constraint"]
+        message = constraint_message(exc) or MESSAGES["constraint"]
         return error_response("constraint", message, status.HTTP_400_BAD_REQUEST)
     if not isinstance(exc, exceptions.APIException):
         return None  # a real bug: Django's 500 handling and logging
@@ -142,7 +129,3 @@ def _flatten(value) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [text for item in value for text in _flatten(item)]
     return [str(value)]
-
-
-def _readable(text: str) -> str:
-    return "；".join(constraint_messages(text)) or text

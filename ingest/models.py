@@ -109,8 +109,9 @@ class ExtractedFact(_Reviewed):
         constraints = [
             # "9个乡镇、173个村" is one span with two figures of one metric.
             models.UniqueConstraint(fields=["article", "metric", "start_offset", "end_offset", "value"],
-                                    name="fact_once_per_span"),
-            models.CheckConstraint(condition=models.Q(end_offset__gte=models.F("start_offset")), name="fact_span_ordered"),
+                                    name="fact_once_per_span", violation_error_message="该文章同一位置已有相同的数据。"),
+            models.CheckConstraint(condition=models.Q(end_offset__gte=models.F("start_offset")), name="fact_span_ordered",
+                                   violation_error_message="数据在原文中的结束位置不能早于起始位置。"),
         ]
 
     def __str__(self):
@@ -157,7 +158,7 @@ class ExtractedRound(_Reviewed):
         ordering = ["article", "start_offset", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "start_offset", "end_offset", "organizer_code", "start"],
-                                    name="round_once_per_span"),
+                                    name="round_once_per_span", violation_error_message="该文章同一位置已有相同的巡察轮次。"),
         ]
 
     def __str__(self):
@@ -194,6 +195,7 @@ class ReportedFigure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(period_start__isnull=True) | models.Q(period_end__gte=models.F("period_start")),
                 name="figure_period_ordered",
+                violation_error_message="统计期开始日期不能晚于截至日期。",
             ),
         ]
         indexes = [models.Index(fields=["region", "metric", "period_end"], name="figure_region_metric_idx")]

@@ -83,7 +83,8 @@ class Organization(models.Model):
         verbose_name = "被巡察党组织"
         verbose_name_plural = "被巡察党组织"
         ordering = ["region__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="organization_unique_name_in_region")]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="organization_unique_name_in_region",
+                violation_error_message="同一地区已有同名的被巡察党组织。")]
 
     def __str__(self):
         return self.name
@@ -121,16 +122,20 @@ class InspectionRound(models.Model):
         verbose_name_plural = "巡察轮次"
         ordering = ["-started_on", "-term", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["organizer", "term", "number"], name="round_unique_number_in_term"),
+            models.UniqueConstraint(fields=["organizer", "term", "number"], name="round_unique_number_in_term",
+                violation_error_message="该党委本届已有相同轮次。"),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gte=F("planned_start")),
                 name="round_planned_end_after_start",
+                violation_error_message="计划结束日期不能早于计划开始日期。",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="round_end_after_start",
+                violation_error_message="实际结束日期不能早于实际开始日期。",
             ),
-            models.CheckConstraint(condition=Q(term__gte=1) & Q(number__gte=1), name="round_term_number_positive"),
+            models.CheckConstraint(condition=Q(term__gte=1) & Q(number__gte=1), name="round_term_number_positive",
+                violation_error_message="届次和轮次须为正整数。"),
         ]
 
     def __str__(self):
@@ -165,8 +170,10 @@ class InspectionGroup(models.Model):
         verbose_name_plural = "巡察组"
         ordering = ["round", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "number"], name="group_unique_number_in_round"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="group_number_positive"),
+            models.UniqueConstraint(fields=["round", "number"], name="group_unique_number_in_round",
+                violation_error_message="本轮已有相同组号的巡察组。"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="group_number_positive",
+                violation_error_message="组号须为正整数。"),
         ]
 
     def __str__(self):
@@ -200,14 +207,17 @@ class Inspection(models.Model):
         verbose_name_plural = "巡察（被巡察单位）"
         ordering = ["round", "organization__name"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "organization"], name="inspection_unique_org_in_round"),
+            models.UniqueConstraint(fields=["round", "organization"], name="inspection_unique_org_in_round",
+                violation_error_message="该党组织在本轮已被巡察。"),
             models.CheckConstraint(
                 condition=Q(feedback_date__isnull=True) | Q(entry_date__isnull=True) | Q(feedback_date__gte=F("entry_date")),
                 name="inspection_feedback_after_entry",
+                violation_error_message="反馈日期不能早于进驻日期。",
             ),
             models.CheckConstraint(
                 condition=Q(exit_date__isnull=True) | Q(entry_date__isnull=True) | Q(exit_date__gte=F("entry_date")),
                 name="inspection_exit_after_entry",
+                violation_error_message="撤离日期不能早于进驻日期。",
             ),
         ]
 
@@ -238,7 +248,8 @@ class Finding(models.Model):
         verbose_name_plural = "巡察发现问题"
         ordering = ["inspection", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "number"], name="finding_unique_number_in_inspection"),
+            models.UniqueConstraint(fields=["inspection", "number"], name="finding_unique_number_in_inspection",
+                violation_error_message="该巡察已有相同序号的问题。"),
         ]
 
     def __str__(self):
@@ -285,15 +296,18 @@ class Lead(models.Model):
                 & Q(people_organizational__gte=0)
                 & Q(people_judicial__gte=0),
                 name="lead_outcome_counts_non_negative",
+                violation_error_message="线索处置人数和件数不能为负数。",
             ),
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(transferred_on__isnull=False),
                 name="lead_transferred_has_date",
+                violation_error_message="已移交的线索须填写移交日期。",
             ),
             models.CheckConstraint(
                 condition=Q(concluded_on__isnull=True)
                 | (Q(transferred_on__isnull=False) & Q(concluded_on__gte=F("transferred_on"))),
                 name="lead_concluded_after_transfer",
+                violation_error_message="办结日期不能早于移交日期。",
             ),
         ]
 

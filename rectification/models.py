@@ -84,18 +84,22 @@ class RectificationTask(models.Model):
         verbose_name_plural = "整改任务"
         ordering = ["deadline", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(deadline__gte=F("assigned_on")), name="task_deadline_after_assigned"),
+            models.CheckConstraint(condition=Q(deadline__gte=F("assigned_on")), name="task_deadline_after_assigned",
+                violation_error_message="整改时限不能早于交办日期。"),
             models.CheckConstraint(
-                condition=Q(original_deadline__gte=F("assigned_on")), name="task_original_deadline_after_assigned"
+                condition=Q(original_deadline__gte=F("assigned_on")), name="task_original_deadline_after_assigned",
+                violation_error_message="原定整改时限不能早于交办日期。"
             ),
             models.CheckConstraint(
                 condition=(Q(status=TaskStatus.CLOSED) & Q(closed_on__isnull=False))
                 | (~Q(status=TaskStatus.CLOSED) & Q(closed_on__isnull=True)),
                 name="task_closed_on_iff_closed",
+                violation_error_message="已销号的任务须有销号日期，未销号的任务不能有销号日期。",
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("assigned_on")),
                 name="task_closed_after_assigned",
+                violation_error_message="销号日期不能早于交办日期。",
             ),
         ]
         indexes = [
@@ -195,11 +199,13 @@ class DeadlineExtension(models.Model):
         verbose_name_plural = "整改延期"
         ordering = ["-requested_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(new_deadline__gt=F("previous_deadline")), name="extension_moves_deadline_later"),
+            models.CheckConstraint(condition=Q(new_deadline__gt=F("previous_deadline")), name="extension_moves_deadline_later",
+                violation_error_message="延期后的整改时限须晚于原整改时限。"),
             models.CheckConstraint(
                 condition=(Q(status=ExtensionStatus.PENDING) & Q(decided_at__isnull=True))
                 | (~Q(status=ExtensionStatus.PENDING) & Q(decided_at__isnull=False)),
                 name="extension_decided_at_iff_decided",
+                violation_error_message="已审批的延期须有审批时间。",
             ),
         ]
 
@@ -255,10 +261,12 @@ class Warning(models.Model):
         ordering = ["-issued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["task", "level"], condition=Q(lifted_at__isnull=True), name="warning_one_active_per_level"
+                fields=["task", "level"], condition=Q(lifted_at__isnull=True), name="warning_one_active_per_level",
+                violation_error_message="该任务已有同一等级的未解除预警。"
             ),
             models.CheckConstraint(
-                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("issued_at")), name="warning_lifted_after_issued"
+                condition=Q(lifted_at__isnull=True) | Q(lifted_at__gte=F("issued_at")), name="warning_lifted_after_issued",
+                violation_error_message="解除时间不能早于发出时间。"
             ),
         ]
         indexes = [
@@ -342,8 +350,10 @@ class RateSnapshot(models.Model):
         verbose_name_plural = "整改率快照"
         ordering = ["-day", "scope_key"]
         constraints = [
-            models.UniqueConstraint(fields=["scope_key", "day"], name="snapshot_one_per_scope_and_day"),
-            models.CheckConstraint(condition=Q(closed__lte=F("tasks_total")), name="snapshot_closed_within_total"),
+            models.UniqueConstraint(fields=["scope_key", "day"], name="snapshot_one_per_scope_and_day",
+                violation_error_message="该范围当天已有整改率快照。"),
+            models.CheckConstraint(condition=Q(closed__lte=F("tasks_total")), name="snapshot_closed_within_total",
+                violation_error_message="已销号数不能大于任务总数。"),
         ]
         indexes = [
             models.Index(fields=["scope", "day"], name="snapshot_scope_day_idx"),

@@ -144,3 +144,14 @@ def test_a_database_constraint_race_is_400_and_rolls_back(clients, world, monkey
     assert error["message"] == ("该任务已有同一等级的未解除预警。" if connection.vendor == "postgresql"
                                 else MESSAGES["constraint"])
     assert not Warning.objects.filter(level="red").exists()
+
+
+def test_every_database_rule_declares_its_message():
+    """A rule's Chinese message lives with the rule (`violation_error_message`): model validation and the API's
+    answer to a race past it (`core.exceptions.constraint_message`) read the same text."""
+    from django.apps import apps
+
+    missing = [f"{model._meta.label}.{constraint.name}" for model in apps.get_models()
+               for constraint in model._meta.constraints
+               if constraint.violation_error_message == constraint.default_violation_error_message]
+    assert missing == []
