@@ -21,7 +21,8 @@ class LeadForm(forms.ModelForm):
 
 
 class InspectionServicesMixin(ServiceSaveMixin):
-    """Saves of rounds, groups, inspections, findings and leads (and their inline rows) through `inspection.services`."""
+    """Saves of organisations, rounds, groups, inspections, findings and leads (and their inline rows) through
+    `inspection.services`."""
 
     def save_object(self, obj, user):
         save = {
@@ -30,6 +31,7 @@ class InspectionServicesMixin(ServiceSaveMixin):
             Inspection: lambda: services.inspection_save(inspection=obj, user=user),
             Finding: lambda: services.finding_save(finding=obj, user=user),
             Lead: lambda: services.lead_save(lead=obj, user=user),
+            Organization: lambda: services.organization_save(organization=obj, user=user),
         }[type(obj)]
         save()
 
@@ -43,7 +45,7 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(InspectionServicesMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "region")
     list_filter = ("kind", "region__level")
     search_fields = ("name", "region__name")

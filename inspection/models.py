@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from core.models import LoadedValuesMixin
 from core.scoping import ScopedQuerySet, region_prefix
 from inspection.choices import (
     FindingCategory,
@@ -67,7 +68,7 @@ class OrganizationQuerySet(ScopedQuerySet):
         return self.filter(pk__in=Inspection.objects.filter(round__in=rounds.values("pk")).values("organization_id"))
 
 
-class Organization(models.Model):
+class Organization(LoadedValuesMixin, models.Model):
     """A party organisation or unit that can be inspected (被巡察党组织)."""
 
     name = models.CharField("名称", max_length=128)
@@ -186,7 +187,7 @@ class InspectionQuerySet(ScopedQuerySet):
     round_path = "round"
 
 
-class Inspection(models.Model):
+class Inspection(LoadedValuesMixin, models.Model):
     """One group inspecting one organisation in one round: 进驻 and 反馈."""
 
     round = models.ForeignKey(InspectionRound, verbose_name="巡察轮次", on_delete=models.CASCADE, related_name="inspections")
@@ -231,7 +232,7 @@ class FindingQuerySet(ScopedQuerySet):
     round_path = "inspection__round"
 
 
-class Finding(models.Model):
+class Finding(LoadedValuesMixin, models.Model):
     """A problem (问题) on an inspection's problem list (问题清单)."""
 
     inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="findings")
@@ -265,7 +266,7 @@ class LeadQuerySet(ScopedQuerySet):
     visible_to_units = False
 
 
-class Lead(models.Model):
+class Lead(LoadedValuesMixin, models.Model):
     """A lead (问题线索) handed over to another organ, with its outcomes in people and cases."""
 
     inspection = models.ForeignKey(Inspection, verbose_name="巡察", on_delete=models.CASCADE, related_name="leads")

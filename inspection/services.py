@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from inspection import rules
+from inspection import rules, signals
 from inspection.choices import RoundKind
-from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Region
+from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
 from inspection.regions import national_divisions
 
 
@@ -60,14 +60,37 @@ def group_save(*, group: InspectionGroup, user=None) -> InspectionGroup:
     return _save(group, user)
 
 
+# What each record's place is made of: a change of one of these moves the record (and its tasks above).
+PLACE_FIELDS = {
+    Organization: ("region_id",),
+    Inspection: ("round_id", "organization_id"),
+    Finding: ("inspection_id", "category"),
+}
+
+
+def _save_in_place(obj, user):
+    """Save `obj` and, when its place changed, tell the layers above (`signals.place_changed`): tasks copy their
+    finding's place, so the service that moves a finding, inspection or organisation keeps them in step."""
+    changed = obj.changed_fields(*PLACE_FIELDS[type(obj)])
+    _save(obj, user)
+    if changed:
+        signals.place_changed.send(sender=type(obj), instance=obj)
+    return obj
+
+
+@transaction.atomic
+def organization_save(*, organization: Organization, user=None) -> Organization:
+    return _save_in_place(organization, user)
+
+
 @transaction.atomic
 def inspection_save(*, inspection: Inspection, user=None) -> Inspection:
-    return _save(inspection, user)
+    return _save_in_place(inspection, user)
 
 
 @transaction.atomic
 def finding_save(*, finding: Finding, user=None) -> Finding:
-    return _save(finding, user)
+    return _save_in_place(finding, user)
 
 
 def findings_save_many(*, created: list[Finding], changed: list[Finding], fields: list[str], user, reason: str,

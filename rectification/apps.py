@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class RectificationConfig(AppConfig):
@@ -7,6 +6,6 @@ class RectificationConfig(AppConfig):
     verbose_name = "整改"
 
     def ready(self):
-        from rectification import signals  # connects the receivers
+        from rectification import signals
 
-        post_migrate.connect(signals.rates_recompute_after_new_figures, sender=self, dispatch_uid="rates_new_figures")
+        signals.connect(self)

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import LoadedValuesMixin
 from core.scoping import ScopedQuerySet
 from inspection.choices import FindingCategory
 from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
@@ -42,12 +43,12 @@ class RectificationTaskQuerySet(ScopedQuerySet):
         return within.filter(progress_due__lt=day)
 
 
-class RectificationTask(models.Model):
+class RectificationTask(LoadedValuesMixin, models.Model):
     """整改任务: what a unit must do about one finding, by when, and how far it has got.
 
     `inspection`, `round`, `organization`, `region` and `category` copy the finding's place so that
-    the dashboards filter and aggregate millions of tasks without four joins; `save()`
-    keeps them in step with the finding.
+    the dashboards filter and aggregate millions of tasks without four joins; the services keep them in step
+    (`task_save` copies it, and a service that moves a finding, inspection or organisation updates its tasks).
     """
 
     finding = models.ForeignKey(Finding, verbose_name="巡察发现问题", on_delete=models.CASCADE, related_name="tasks")
@@ -119,12 +120,8 @@ class RectificationTask(models.Model):
     def __str__(self):
         return f"{self.organization}：{self.finding}"
 
-    def save(self, *args, **kwargs):
-        self.copy_place_from_finding()
-        super().save(*args, **kwargs)
-
     # The task's place, copied from its finding: field → path from the finding. Also the UPDATE that keeps
-    # tasks in step when a finding, inspection or organisation changes (services.tasks_place_sync).
+    # tasks in step when a finding, inspection or organisation moves (services.tasks_place_sync).
     PLACE_FROM_FINDING = {
         "inspection_id": "inspection_id",
         "round_id": "inspection__round_id",

@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from config.celery import app
 from inspection.models import Finding, Inspection, Lead
+from inspection.services import finding_save, inspection_save, organization_save
 from ledger.services import ledger_import
 from rectification.models import RateSnapshot, RectificationTask, Warning
 from rectification.rates import rates_pending, rates_recompute_all, rates_touch
 from rectification.rules import warning_for
-from rectification.services import warning_thresholds
+from rectification.services import task_save, warning_thresholds
 from tests.factories import make_finding, make_inspection
 from tests.ledger.conftest import ledger_row, make_user, xlsx_upload
 
@@ -64,7 +65,7 @@ def test_moving_a_task_to_another_round_recomputes_the_old_and_the_new_scopes(wo
     def move():
         # A new finding touches its own scopes too (the snapshots count findings): round B, same organisation.
         world.t3.finding = make_finding(world.t7.inspection, category="integrity")
-        world.t3.save()
+        task_save(task=world.t3)  # copies the new finding's place
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
     assert keys == place_keys(world.A, world.O1, "421202", "integrity") | {
@@ -80,7 +81,7 @@ def test_recategorising_a_finding_moves_its_tasks_category_in_one_update(world, 
 
     def recategorise():
         finding.category = "conduct"
-        finding.save()
+        finding_save(finding=finding)  # the service moves its tasks too
 
     keys = recomputed_by(recategorise, django_capture_on_commit_callbacks)
     assert RectificationTask.objects.get(pk=world.t3.pk).category == "conduct"
@@ -208,7 +209,7 @@ def test_an_organisation_moved_to_another_county_takes_its_tasks_and_figures(
 
     def move():
         world.O2.region = chibi
-        world.O2.save()
+        organization_save(organization=world.O2)
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
     assert {"region:421222", "region:421281", "category:421222:conduct", "category:421281:conduct",
@@ -227,7 +228,7 @@ def test_an_inspection_moved_to_another_round_takes_its_tasks(world, eager, djan
 
     def move():
         inspection.round = world.B
-        inspection.save()
+        inspection_save(inspection=inspection)
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
     assert {f"round:{world.A.pk}", f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O2.pk}"} <= keys
@@ -235,3 +236,19 @@ def test_an_inspection_moved_to_another_round_takes_its_tasks(world, eager, djan
         == {world.B.pk}
     assert incremental_rows_equal_a_full_recompute(timezone.localdate()) <= {
         f"round_organization:{world.A.pk}:{world.O2.pk}"}  # emptied by the move
+
+
+def test_a_save_reads_nothing_before_writing(world, eager):
+    """Where a row was comes from the values it was loaded with: no SELECT before the UPDATE unless it moved."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task = RectificationTask.objects.get(pk=world.t4.pk)
+    lead = Lead.objects.get(summary="线索二")
+    for row, change in ((task, "progress_note"), (lead, "summary")):
+        setattr(row, change, "已更新")
+        with CaptureQueriesContext(connection) as queries:
+            row.save()
+        statements = [query["sql"].lstrip().split()[0].upper() for query in queries.captured_queries]
+        first_write = next(i for i, verb in enumerate(statements) if verb in ("UPDATE", "INSERT"))
+        assert "SELECT" not in statements[:first_write], queries.captured_queries[:first_write]
