@@ -6,7 +6,7 @@ from accounts.models import AuditEvent, User
 
 AUDITED_MODELS = (
     ("inspection", "finding"), ("inspection", "lead"), ("rectification", "rectificationtask"),
-    ("rectification", "deadlineextension"), ("rectification", "warning"),
+    ("rectification", "deadlineextension"), ("rectification", "taskwarning"),
 )
 
 

@@ -7,7 +7,7 @@ several, the narrowest applies (see `ROLE_PRECEDENCE`), so a mistake fails close
 from django.db import models, transaction
 
 INSPECTION_MODELS = ("organization", "inspectionround", "inspectiongroup", "inspection", "finding", "lead")
-RECTIFICATION_MODELS = ("rectificationtask", "deadlineextension", "followupvisit", "warning")
+RECTIFICATION_MODELS = ("rectificationtask", "deadlineextension", "followupvisit", "taskwarning")
 # Read by every role (scoped like the rest); written only by the recompute jobs.
 READ_ONLY_MODELS = ("ratesnapshot",)
 

@@ -12,10 +12,10 @@ from accounts.roles import is_unit_user
 from core.scoping import UserScope, user_scope
 from dashboard.paging import rows_in_order
 from inspection.models import Finding, Inspection
-from inspection.selectors import rounds_visible
+from inspection.selectors import rounds_visible_to
 from rectification import rules
 from rectification.choices import RateScope, Stage
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import scope_key
 from rectification.selectors import rate_trend, rates_latest
 from rectification.services import task_schedule
@@ -122,7 +122,7 @@ def overview(user, today: date) -> dict:
     return {
         "figures": figures,
         "show_leads": not is_unit_user(user),
-        "rounds": rounds_visible(user).count(),
+        "rounds": rounds_visible_to(user).count(),
         "units": units,
         "findings": findings,
         "active_warnings": active_warnings,
@@ -135,7 +135,7 @@ def overview(user, today: date) -> dict:
 
 
 def active_warnings_for(user):
-    return Warning.objects.visible_to(user).filter(lifted_at__isnull=True)
+    return TaskWarning.objects.visible_to(user).filter(lifted_at__isnull=True)
 
 
 def latest_warnings(user):
@@ -212,7 +212,7 @@ def organization_detail(user, organization, today: date) -> dict:
         "trend": trend_of(snapshots, key, today),
         "inspections": list(Inspection.objects.visible_to(user).filter(organization=organization)
                             .select_related("round__organizer", "group").order_by("-entry_date", "-pk")),
-        "warnings": list(Warning.objects.visible_to(user).filter(task__organization=organization)
+        "warnings": list(TaskWarning.objects.visible_to(user).filter(task__organization=organization)
                          .select_related("task__finding", "task__organization").order_by("-issued_at", "-pk")[:50]),
         "extensions": list(DeadlineExtension.objects.visible_to(user).filter(task__organization=organization)
                            .select_related("task__finding", "decided_by").order_by("-requested_on", "-pk")[:50]),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("regions/", views.RegionView.as_view(), name="region_index"),
     path("regions/<str:code>/", views.RegionView.as_view(), name="region_detail"),
-    path("tasks/", views.TaskListView.as_view(), name="task_list"),
+    path("tasks/", views.RectificationTaskListView.as_view(), name="task_list"),
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
-    path("warnings/", views.WarningListView.as_view(), name="warning_list"),
+    path("warnings/", views.TaskWarningListView.as_view(), name="warning_list"),
 ]

@@ -17,10 +17,10 @@ from core.scoping import get_object_in_scope_or_404
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.models import Finding, Organization, Region
-from inspection.selectors import rounds_visible
+from inspection.selectors import rounds_visible_to
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
-from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, WarningFilterSet
-from rectification.models import RectificationTask, Warning
+from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, TaskWarningFilterSet
+from rectification.models import RectificationTask, TaskWarning
 
 REGION_CHOICES_LIMIT = 400
 ROUND_CHOICES_LIMIT = 200
@@ -70,7 +70,7 @@ class RoundDetailView(DashboardView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # A county sees its part of a city's round: the round is in scope when one of its inspections is.
-        rnd = get_object_or_404(rounds_visible(self.request.user).select_related("organizer"), pk=self.kwargs["pk"])
+        rnd = get_object_or_404(rounds_visible_to(self.request.user).select_related("organizer"), pk=self.kwargs["pk"])
         context["round"] = rnd
         context.update(selectors.round_detail(self.request.user, rnd, context["today"]))
         return context
@@ -183,7 +183,7 @@ class FilteredListView(DashboardView):
         return context
 
 
-class TaskListView(FilteredListView):
+class RectificationTaskListView(FilteredListView):
     template_name = "dashboard/task_list.html"
     results_template = "dashboard/includes/task_results.html"
     filterset_class = RectificationTaskFilterSet
@@ -210,11 +210,11 @@ class FindingListView(FilteredListView):
         return super().base_queryset().select_related("inspection__organization", "inspection__round__organizer")
 
 
-class WarningListView(FilteredListView):
+class TaskWarningListView(FilteredListView):
     template_name = "dashboard/warning_list.html"
     results_template = "dashboard/includes/warning_results.html"
-    filterset_class = WarningFilterSet
-    model = Warning
+    filterset_class = TaskWarningFilterSet
+    model = TaskWarning
     keyset_fields = ("issued_at", "pk")
     descending = True
     hidden_filters = ("task",)

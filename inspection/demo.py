@@ -21,7 +21,7 @@ from inspection.models import Finding, Inspection, InspectionGroup, InspectionRo
 from inspection.services import regions_load
 from rectification import rules
 from rectification.choices import ExtensionStatus, TaskStatus, VisitRating
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import rates_recompute_history
 
 DEMO_CITY_CODE = "421200"  # 咸宁市
@@ -81,7 +81,7 @@ def demo_exists() -> bool:
 
 def demo_reset():
     """Remove all round data (regions and users stay)."""
-    models = [RateSnapshot, Warning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
+    models = [RateSnapshot, TaskWarning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
               InspectionGroup, InspectionRound, Organization]
     tables = [m._meta.db_table for m in models]
     tables += [m.history.model._meta.db_table for m in models if hasattr(m, "history")]
@@ -210,7 +210,7 @@ class DemoBuilder:
         })
         # In the order of their foreign keys, so a batch never points at a row not yet written.
         models = [Organization, InspectionRound, InspectionGroup, Inspection, Finding, Lead, FollowUpVisit,
-                  RectificationTask, DeadlineExtension, Warning]
+                  RectificationTask, DeadlineExtension, TaskWarning]
         self.writers = {model: TableWriter(model) for model in models}
 
     def write(self, model, **values) -> int:
@@ -450,7 +450,7 @@ class DemoBuilder:
             self.result.extensions += 1
         warning = rules.warning_for(today=today, deadline=deadline, closed=closed)
         if warning:
-            self.write(Warning, task_id=task_id, level=warning[0], reason=warning[1], issued_at=self.moment(today))
+            self.write(TaskWarning, task_id=task_id, level=warning[0], reason=warning[1], issued_at=self.moment(today))
             self.result.warnings += 1
         self.result.tasks += 1
         key = rules.stage_on(today=today, closed=closed, start_due=stages.start_due,

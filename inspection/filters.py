@@ -4,13 +4,13 @@ import django_filters
 from core.filters import IntegerFilter, RegionCodeFilter
 from inspection.choices import RegionLevel, RoundKind
 from inspection.models import Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
-from inspection.selectors import rounds_visible
+from inspection.selectors import rounds_visible_to
 
 
-def visible_rounds(request):
+def rounds_visible_to_request(request):
     """The rounds a filter offers and accepts: those the asking user sees a part of (all when there is no
     request, e.g. an export whose base queryset is scoped already)."""
-    rounds = InspectionRound.objects.all() if request is None else rounds_visible(request.user)
+    rounds = InspectionRound.objects.all() if request is None else rounds_visible_to(request.user)
     return rounds.select_related("organizer")  # str(round) names the organiser
 
 

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from inspection.models import Inspection, InspectionRound
 
 
-def rounds_visible(user):
+def rounds_visible_to(user):
     """The rounds `user` sees a part of: their own scope's rounds, and rounds run from above that inspected in
     it (a county sees the city's rounds that inspected it; `InspectionRound.visible_to` alone would hide them).
 

@@ -11,7 +11,7 @@ from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import is_region_admin
 from inspection.models import Finding, Inspection, Organization
-from inspection.selectors import rounds_visible
+from inspection.selectors import rounds_visible_to
 from ledger import services, tasks
 from ledger.forms import LedgerImportForm
 from ledger.models import LedgerImport
@@ -104,7 +104,7 @@ def export_inspection(request, pk):
 @require_GET
 def export_round(request, pk):
     # A county user may export the part of a city's round that inspected their county.
-    rnd = get_object_or_404(rounds_visible(request.user).select_related("organizer"), pk=pk)
+    rnd = get_object_or_404(rounds_visible_to(request.user).select_related("organizer"), pk=pk)
     return _ledger_file(request, _visible_tasks(request).filter(round=rnd), str(rnd), rnd)
 
 

@@ -7,7 +7,7 @@ from core.errors import DomainError
 from inspection.models import Finding
 from inspection.services import finding_save
 from rectification.forms import RectificationTaskForm
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 from rectification.services import extension_approve, task_save
 
 
@@ -25,8 +25,8 @@ class FollowUpVisitInline(ScopedInlineMixin, admin.TabularInline):
     autocomplete_fields = ("inspection",)
 
 
-class WarningInline(ScopedInlineMixin, admin.TabularInline):
-    model = Warning
+class TaskWarningInline(ScopedInlineMixin, admin.TabularInline):
+    model = TaskWarning
     extra = 0
     fields = ("level", "reason", "issued_at", "lifted_at", "lift_reason")
     readonly_fields = fields
@@ -83,7 +83,7 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("finding",)
     date_hierarchy = "deadline"
     readonly_fields = ("original_deadline", "start_due", "progress_due", "stage_display")
-    inlines = [DeadlineExtensionInline, FollowUpVisitInline, WarningInline]
+    inlines = [DeadlineExtensionInline, FollowUpVisitInline, TaskWarningInline]
     list_select_related = ("organization", "region", "finding")
 
     def get_form(self, request, obj=None, **kwargs):
@@ -133,8 +133,8 @@ class FollowUpVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "visited_on"
 
 
-@admin.register(Warning)
-class WarningAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+@admin.register(TaskWarning)
+class TaskWarningAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("__str__", "task", "level", "issued_at", "lifted_at")
     list_filter = ("level", ("lifted_at", admin.EmptyFieldListFilter))
     search_fields = ("reason", "task__organization__name")

@@ -6,17 +6,17 @@ from django.utils import timezone
 
 from core.filters import DATE_INPUT, YES_NO, IntegerFilter, RegionCodeFilter
 from inspection.choices import FindingCategory
-from inspection.filters import visible_rounds
+from inspection.filters import rounds_visible_to_request
 from inspection.models import Finding
 from rectification.choices import RateScope, Stage, TaskStatus, WarningLevel
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import scope_key
 from rectification.selectors import rate_trend, rates_latest
 
 
 class RectificationTaskFilterSet(django_filters.FilterSet):
     # Rounds offered (and accepted) are those the user may see; organisations are many, so an id.
-    round = django_filters.ModelChoiceFilter(queryset=visible_rounds, label="巡察轮次")
+    round = django_filters.ModelChoiceFilter(queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="organization", label="被巡察党组织")
     region = RegionCodeFilter(label="地区代码")
     # `category` is copied onto the task (indexed with region): no join to findings.
@@ -52,7 +52,7 @@ class FindingFilterSet(django_filters.FilterSet):
     """Findings; status, stage, overdue and deadline filter by the finding's rectification tasks (any of them)."""
 
     region = RegionCodeFilter(label="地区代码")
-    round = django_filters.ModelChoiceFilter(field_name="inspection__round", queryset=visible_rounds, label="巡察轮次")
+    round = django_filters.ModelChoiceFilter(field_name="inspection__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
                                                    widget=forms.CheckboxSelectMultiple)
@@ -102,16 +102,16 @@ class FollowUpVisitFilterSet(django_filters.FilterSet):
         fields = ["inspection", "task", "rating"]
 
 
-class WarningFilterSet(django_filters.FilterSet):
+class TaskWarningFilterSet(django_filters.FilterSet):
     region = RegionCodeFilter(label="地区代码")
-    round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=visible_rounds, label="巡察轮次")
+    round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="task__organization", label="被巡察党组织")
     level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级")
     active = django_filters.BooleanFilter(field_name="lifted_at", lookup_expr="isnull", label="未解除", widget=YES_NO)
     q = django_filters.CharFilter(method="search", label="搜索")
 
     class Meta:
-        model = Warning
+        model = TaskWarning
         fields = ["task"]
 
     def search(self, qs, name, value):

@@ -239,7 +239,7 @@ class FollowUpVisit(models.Model):
         return f"{self.visited_on:%Y-%m-%d} 回访督查 {self.inspection.organization}（{self.get_rating_display()}）"
 
 
-class Warning(models.Model):
+class TaskWarning(models.Model):
     """红黄牌: a graded warning on a task that is falling behind; lifted when the cause goes away."""
 
     task = models.ForeignKey(RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="warnings")

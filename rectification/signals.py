@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from inspection.models import Finding, Inspection, InspectionGroup, Lead, Organization
 from inspection.signals import place_changed
 from rectification import rates, services
-from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import Place
 
 
@@ -153,7 +153,7 @@ def connect(app_config) -> None:
     for model in TASKS_OF:
         place_changed.connect(tasks_follow_their_finding, sender=model, dispatch_uid=f"tasks-place-{model.__name__}")
     for signal in (post_save, post_delete):
-        signal.connect(warning_changed, sender=Warning, dispatch_uid=f"rates-warning-{signal is post_save}")
+        signal.connect(warning_changed, sender=TaskWarning, dispatch_uid=f"rates-warning-{signal is post_save}")
         signal.connect(group_members_changed, sender=InspectionGroup, dispatch_uid=f"group-{signal is post_save}")
     m2m_changed.connect(group_members_changed, sender=InspectionGroup.member_users.through,
                         dispatch_uid="group-members")

@@ -15,7 +15,7 @@ from rectification.models import RectificationTask
 from rectification.services import task_close, task_report_progress
 
 
-class MyTaskListView(LoginRequiredMixin, ListView):
+class MyRectificationTaskListView(LoginRequiredMixin, ListView):
     """整改任务 open for the user (for a unit user: their own organisation's), to report progress on."""
 
     template_name = "rectification/task_list_mine.html"

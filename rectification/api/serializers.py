@@ -4,7 +4,7 @@ from rest_framework import serializers
 from core.schema import display
 from inspection.models import Finding
 from rectification.choices import Stage, TaskStatus
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 
 
 class RectificationTaskSerializer(serializers.ModelSerializer):
@@ -73,11 +73,11 @@ class FollowUpVisitSerializer(serializers.ModelSerializer):
         fields = ["id", "inspection", "task", "visited_on", "visitors", "rating", "rating_display", "notes"]
 
 
-class WarningSerializer(serializers.ModelSerializer):
+class TaskWarningSerializer(serializers.ModelSerializer):
     level_display = display("level", "预警等级名称")
 
     class Meta:
-        model = Warning
+        model = TaskWarning
         fields = ["id", "task", "level", "level_display", "reason", "issued_at", "lifted_at", "lift_reason"]
 
 

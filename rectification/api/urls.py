@@ -5,6 +5,6 @@ ROUTES = [
     ("tasks", views.RectificationTaskViewSet),
     ("extensions", views.DeadlineExtensionViewSet),
     ("follow-ups", views.FollowUpVisitViewSet),
-    ("warnings", views.WarningViewSet),
+    ("warnings", views.TaskWarningViewSet),
     ("rates", views.RateViewSet),
 ]

@@ -16,7 +16,7 @@ from core.scoping import visibility_key
 from rectification import filters, services
 from rectification.api import serializers
 from rectification.choices import RateScope
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import snapshot_cached
 
 TASK_EXPORT_COLUMNS = [
@@ -114,10 +114,10 @@ class FollowUpVisitViewSet(ScopedReadOnlyViewSet):
 
 
 @described("红黄牌预警")
-class WarningViewSet(ScopedReadOnlyViewSet):
-    queryset = Warning.objects.all()
-    serializer_class = serializers.WarningSerializer
-    filterset_class = filters.WarningFilterSet
+class TaskWarningViewSet(ScopedReadOnlyViewSet):
+    queryset = TaskWarning.objects.all()
+    serializer_class = serializers.TaskWarningSerializer
+    filterset_class = filters.TaskWarningFilterSet
     ordering_fields = ["id", "issued_at"]
 
 

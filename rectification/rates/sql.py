@@ -5,7 +5,7 @@ from django.db import connection
 from inspection.choices import RegionLevel
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
 from rectification.choices import RateScope
-from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates.keys import ScopeKey
 
 # Additive measures of a cell: SQL over one task row ({d}: day D, {days}: days from assigned to closed).
@@ -123,7 +123,7 @@ def _warning_cells(group: list[str], where: str) -> str:
     """Active (not lifted) warnings counted per `group` columns of their task t; filters as the tasks'."""
     keys = ", ".join(group)
     return f"""SELECT {keys}, {_columns(WARNING_MEASURES)}
-                 FROM {Warning._meta.db_table} w JOIN {RectificationTask._meta.db_table} t ON t.id = w.task_id
+                 FROM {TaskWarning._meta.db_table} w JOIN {RectificationTask._meta.db_table} t ON t.id = w.task_id
                 WHERE w.lifted_at IS NULL {where} GROUP BY {keys}"""
 
 

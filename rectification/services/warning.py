@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 from core.on_commit import on_commit_gathered
 from rectification import rules
 from rectification.choices import TaskStatus, WarningLevel
-from rectification.models import RectificationTask, Warning
+from rectification.models import RectificationTask, TaskWarning
 from rectification.rates import rates_touch_tasks
 
 
@@ -51,7 +51,7 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
     today, thresholds, now = today or timezone.localdate(), warning_thresholds(), timezone.now()
     tasks = RectificationTask.objects.all() if tasks is None else tasks
     stale = (
-        Warning.objects.filter(lifted_at__isnull=True, task__in=tasks.values("pk"))
+        TaskWarning.objects.filter(lifted_at__isnull=True, task__in=tasks.values("pk"))
         .annotate(deserved=_deserved_level(today, thresholds, "task__"))
         .exclude(deserved=F("level"))
         .select_related("task")
@@ -60,9 +60,9 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
     for warning in stale:
         warning.lifted_at, warning.lift_reason = now, _lift_reason(warning, warning.deserved)
         lifted.append(warning)
-    bulk_update_with_history(lifted, Warning, ["lifted_at", "lift_reason"], default_change_reason="预警自动更新")
+    bulk_update_with_history(lifted, TaskWarning, ["lifted_at", "lift_reason"], default_change_reason="预警自动更新")
 
-    active = Warning.objects.filter(task=OuterRef("pk"), lifted_at__isnull=True, level=OuterRef("deserved"))
+    active = TaskWarning.objects.filter(task=OuterRef("pk"), lifted_at__isnull=True, level=OuterRef("deserved"))
     due = (
         tasks.exclude(status=TaskStatus.CLOSED)
         .annotate(deserved=_deserved_level(today, thresholds))
@@ -73,14 +73,14 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
     issued = []
     for pk, deadline in due.iterator(chunk_size=5000):
         level, reason = rules.warning_for(today=today, deadline=deadline, closed=False, thresholds=thresholds)
-        issued.append(Warning(task_id=pk, level=level, reason=reason, issued_at=now))
+        issued.append(TaskWarning(task_id=pk, level=level, reason=reason, issued_at=now))
     # ignore_conflicts: a concurrent run that issued the same warning first wins (one active per level).
     # Such inserts return no ids, so the rows this run wrote are read back by their issue time (unique to
     # the run) for their history; simple-history's own fallback matches every field in one huge OR.
-    Warning.objects.bulk_create(issued, batch_size=5000, ignore_conflicts=True)
+    TaskWarning.objects.bulk_create(issued, batch_size=5000, ignore_conflicts=True)
     if issued:
-        Warning.history.bulk_history_create(
-            list(Warning.objects.filter(issued_at=now, lifted_at__isnull=True)), batch_size=5000,
+        TaskWarning.history.bulk_history_create(
+            list(TaskWarning.objects.filter(issued_at=now, lifted_at__isnull=True)), batch_size=5000,
             default_change_reason="预警自动更新", default_date=now,
         )
     # The snapshots count active warnings: recompute the scopes whose counts changed.
@@ -88,7 +88,7 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
     return {"issued": len(issued), "lifted": len(lifted)}
 
 
-def _lift_reason(warning: Warning, deserved: str) -> str:
+def _lift_reason(warning: TaskWarning, deserved: str) -> str:
     task = warning.task
     if task.status == TaskStatus.CLOSED:
         return f"整改任务已于 {task.closed_on:%Y-%m-%d} 销号"

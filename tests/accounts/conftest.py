@@ -6,7 +6,7 @@ import pytest
 
 from accounts.roles import Role
 from inspection.models import Lead
-from rectification.models import DeadlineExtension, FollowUpVisit, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, TaskWarning
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
 
 ROLE_USERS = {
@@ -63,7 +63,7 @@ def build_side(region, label):
         task=side.task, reason=f"{label}延期理由", previous_deadline=side.task.deadline,
         new_deadline=side.task.deadline + dt.timedelta(days=30),
     )
-    side.warning = Warning.objects.create(task=side.task, level="yellow", reason=f"{label}预警原因")
+    side.warning = TaskWarning.objects.create(task=side.task, level="yellow", reason=f"{label}预警原因")
     side.visit = FollowUpVisit.objects.create(
         inspection=side.inspection, task=side.task, visited_on=dt.date(2026, 6, 1), rating="good", notes=f"{label}督查"
     )

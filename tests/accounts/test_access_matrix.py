@@ -59,7 +59,7 @@ ADMIN_OBJECTS = {
     "inspection.lead": lambda w, s: w.side(s).lead,
     "rectification.rectificationtask": lambda w, s: w.side(s).task,
     "rectification.deadlineextension": lambda w, s: w.side(s).extension,
-    "rectification.warning": lambda w, s: w.side(s).warning,
+    "rectification.taskwarning": lambda w, s: w.side(s).warning,
     "rectification.followupvisit": lambda w, s: w.side(s).visit,
     "rectification.ratesnapshot": lambda w, s: rate_snapshot(w, s),
     "accounts.user": lambda w, s: w.users["viewer" if s == "home" else "away_viewer"],

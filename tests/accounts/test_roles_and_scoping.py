@@ -11,13 +11,13 @@ from django.urls import reverse
 from accounts.roles import ROLE_PERMISSIONS, Role, is_inspecting_side, is_region_admin, is_unit_user, user_role
 from core.scoping import get_object_in_scope_or_404
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
-from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, TaskWarning
 from tests.accounts.conftest import build_side
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 SCOPED = (Organization, InspectionRound, Inspection, Finding, Lead, RectificationTask, DeadlineExtension,
-          FollowUpVisit, Warning)
+          FollowUpVisit, TaskWarning)
 
 
 def test_setup_roles_is_idempotent_and_gives_each_group_exactly_its_permissions(db):
@@ -84,7 +84,7 @@ def test_a_unit_user_sees_only_its_organisation_and_never_leads(world):
     sibling = build_side(world.home.region, "咸安丁")  # another unit in the same county
     assert list(RectificationTask.objects.visible_to(unit)) == [world.home.task]
     assert list(Finding.objects.visible_to(unit)) == [world.home.finding]
-    assert list(Warning.objects.visible_to(unit)) == [world.home.warning]
+    assert list(TaskWarning.objects.visible_to(unit)) == [world.home.warning]
     assert not Lead.objects.visible_to(unit).exists()
     with pytest.raises(Http404):
         get_object_in_scope_or_404(RectificationTask.objects.all(), unit, pk=sibling.task.pk)

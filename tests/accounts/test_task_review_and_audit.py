@@ -130,11 +130,11 @@ def test_every_change_is_audited_with_who_and_what(world):
     assert event.user == admin and event.region_id == world.home.region.pk and event.ip == "127.0.0.1"
     assert event.details["changes"]["severity"] == ["general", "serious"]
     # Creation and deletion of every audited kind are recorded too (world built one of each).
-    for name in ("finding", "lead", "rectificationtask", "deadlineextension", "warning"):
+    for name in ("finding", "lead", "rectificationtask", "deadlineextension", "taskwarning"):
         assert AuditEvent.objects.filter(action=AuditAction.CREATE, content_type__model=name).count() == 2, name
     world.away.warning.delete()
     deleted = AuditEvent.objects.get(action=AuditAction.DELETE)
-    assert deleted.region_id == world.away.region.pk and deleted.content_type.model == "warning"
+    assert deleted.region_id == world.away.region.pk and deleted.content_type.model == "taskwarning"
 
 
 def test_audit_record_for_exports_and_api_tokens(world):
@@ -182,5 +182,5 @@ def test_a_cascading_delete_audits_every_record_under_its_region(world):
     world.home.inspection.delete()
     deleted = AuditEvent.objects.filter(action=AuditAction.DELETE)
     assert sorted(deleted.values_list("content_type__model", flat=True)) == [
-        "deadlineextension", "finding", "lead", "rectificationtask", "warning"]
+        "deadlineextension", "finding", "lead", "rectificationtask", "taskwarning"]
     assert set(deleted.values_list("region_id", flat=True)) == {world.home.region.pk}

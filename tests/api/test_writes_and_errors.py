@@ -130,12 +130,12 @@ def test_a_database_constraint_race_is_400_and_rolls_back(clients, world, monkey
 
     from core.exceptions import MESSAGES
     from rectification import services
-    from rectification.models import Warning
+    from rectification.models import TaskWarning
 
     @transaction.atomic  # like every service
     def create_duplicate_warning(**kwargs):
-        Warning.objects.create(task=world.home.task, level="red", reason="第一次")
-        Warning.objects.create(task=world.home.task, level="red", reason="并发的第二次")
+        TaskWarning.objects.create(task=world.home.task, level="red", reason="第一次")
+        TaskWarning.objects.create(task=world.home.task, level="red", reason="并发的第二次")
 
     monkeypatch.setattr(services, "task_create", create_duplicate_warning)
     error = assert_error(clients["region_admin"].post("/api/v1/tasks/", {
@@ -143,7 +143,7 @@ def test_a_database_constraint_race_is_400_and_rolls_back(clients, world, monkey
     # PostgreSQL names the constraint; SQLite only its columns, so the general message stands there
     assert error["message"] == ("该任务已有同一等级的未解除预警。" if connection.vendor == "postgresql"
                                 else MESSAGES["constraint"])
-    assert not Warning.objects.filter(level="red").exists()
+    assert not TaskWarning.objects.filter(level="red").exists()
 
 
 def test_every_database_rule_declares_its_message():

@@ -15,7 +15,7 @@ from django.db import connections
 
 from inspection.models import Finding, Inspection, Region
 from rectification.choices import RateScope
-from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, TaskWarning
 from tests.conftest import DEMO_TODAY
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -81,7 +81,7 @@ def test_dashboards_in_chromium(demo_site, page):
     assert number(kpi(page, "tasks")) == snapshot.tasks_total == RectificationTask.objects.count()
     assert kpi(page, "rate") == f"{snapshot.rate}%"
     assert number(kpi(page, "overdue")) == snapshot.overdue
-    assert number(kpi(page, "active_warnings")) == Warning.objects.filter(lifted_at__isnull=True).count()
+    assert number(kpi(page, "active_warnings")) == TaskWarning.objects.filter(lifted_at__isnull=True).count()
     page.wait_for_selector("#chart-by-round + * svg, [data-source=chart-by-round] svg")
     assert page.locator("[data-chart] svg").count() == 2, "both overview charts are drawn"
     shoot(page, "01-overview")
@@ -143,7 +143,7 @@ def test_dashboards_in_chromium(demo_site, page):
     assert number(page.locator(".pagination .total").inner_text()) == Finding.objects.count()
     shoot(page, "08-findings")
     page.goto(f"{base}/warnings/?active=true")
-    assert number(page.locator(".pagination .total").inner_text()) == Warning.objects.filter(lifted_at__isnull=True).count()
+    assert number(page.locator(".pagination .total").inner_text()) == TaskWarning.objects.filter(lifted_at__isnull=True).count()
     shoot(page, "09-warnings")
     page.click("nav.site-nav >> text=报道文章")
     page.wait_for_url(f"{base}/ingest/")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from inspection.models import Lead
-from rectification.models import DeadlineExtension, FollowUpVisit, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, TaskWarning
 from rectification.rates import rates_recompute_all
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
 
@@ -34,7 +34,7 @@ class Place:
                                        description=f"{self.label}问题{number}")
                 task = make_task(finding, responsible_unit=organization.name)
                 Lead.objects.create(inspection=inspection, finding=finding, summary=f"{self.label}线索{number}")
-                Warning.objects.create(task=task, level="red", reason=f"{self.label}预警{number}")
+                TaskWarning.objects.create(task=task, level="red", reason=f"{self.label}预警{number}")
                 DeadlineExtension.objects.create(task=task, reason="材料未齐", previous_deadline=task.deadline,
                                                  new_deadline=task.deadline + dt.timedelta(days=30))
                 if number % 3 == 0:  # some closed, the rest overdue (feedback 90 days ago, 2-month window)

@@ -3,7 +3,7 @@ import pytest
 from django.http import QueryDict
 
 from dashboard.paging import keyset_page
-from rectification.models import RectificationTask, Warning
+from rectification.models import RectificationTask, TaskWarning
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def walk_back(queryset, fields, descending, per_page=4):
 
 @pytest.mark.parametrize("model, fields, descending", [
     (RectificationTask, ("deadline", "pk"), False),  # many tasks share a deadline
-    (Warning, ("issued_at", "pk"), True),
+    (TaskWarning, ("issued_at", "pk"), True),
 ])
 def test_walks_cover_every_row_once_in_order(home, model, fields, descending):
     home.grow(units=2, tasks=5)

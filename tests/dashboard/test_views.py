@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from inspection.models import Finding
 from rectification.choices import RateScope
-from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, TaskWarning
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -68,7 +68,7 @@ def test_overview_shows_the_snapshot_of_the_users_region_and_cheap_counts(client
     assert f'data-kpi="tasks">{snapshot.tasks_total}' in text
     # From the region's snapshot, which counts them as the COUNTs over the region would.
     findings = Finding.objects.filter(inspection__round=home.round).count()
-    warnings = Warning.objects.filter(task__region=home.region, lifted_at__isnull=True).count()
+    warnings = TaskWarning.objects.filter(task__region=home.region, lifted_at__isnull=True).count()
     assert (snapshot.findings, snapshot.warnings_active) == (findings, warnings) and findings and warnings
     assert f'data-kpi="findings">{findings}' in text
     assert f'data-kpi="active_warnings">{warnings}' in text

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from inspection.models import Finding, InspectionRound, Organization, Region
 from rectification.choices import Stage
-from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, Warning
+from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, TaskWarning
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_seed_demo_is_deterministic_and_covers_every_task_state(regions):
     assert {Stage.OVERDUE, Stage.CLOSED} <= stages
     assert stages & {Stage.START, Stage.PROGRESS, Stage.ACCEPTANCE}, "open within deadline"
     assert any(t.is_extended for t in tasks) and DeadlineExtension.objects.exists()
-    assert FollowUpVisit.objects.exists() and Warning.objects.filter(level="red").exists()
+    assert FollowUpVisit.objects.exists() and TaskWarning.objects.filter(level="red").exists()
 
 
 def test_seed_demo_reuses_existing_data_without_reset(regions):

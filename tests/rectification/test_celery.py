@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from rectification.models import RateSnapshot, Warning
+from rectification.models import RateSnapshot, TaskWarning
 from rectification.rates import pending
 
 pytestmark = [
@@ -90,6 +90,6 @@ def test_the_scheduled_jobs_run_in_the_worker(world, rates_worker):
     rows = jobs.rates_recompute_all.delay("2026-06-30").get(timeout=60)
     assert rows == RateSnapshot.objects.filter(day="2026-06-30").count() > 0
     assert RateSnapshot.objects.get(scope_key="overall", day="2026-06-30").tasks_total == 7
-    Warning.objects.all().delete()  # those the tasks' saves issued
+    TaskWarning.objects.all().delete()  # those the tasks' saves issued
     assert jobs.warnings_refresh.delay().get(timeout=60) == {"issued": 4, "lifted": 0}
-    assert set(Warning.objects.values_list("level", flat=True)) == {"red"}
+    assert set(TaskWarning.objects.values_list("level", flat=True)) == {"red"}

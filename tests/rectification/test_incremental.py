@@ -7,7 +7,7 @@ from config.celery import app
 from inspection.models import Finding, Inspection, Lead
 from inspection.services import finding_save, inspection_save, organization_save
 from ledger.services import ledger_import
-from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import rates_pending, rates_recompute_all, rates_touch
 from rectification.rules import warning_for
 from rectification.services import task_save, warning_thresholds
@@ -142,7 +142,7 @@ def test_the_touches_of_one_transaction_gather_in_one_callback(eager, django_cap
 
 def test_the_warnings_of_the_tasks_one_transaction_saves_are_refreshed_once(world, eager, django_capture_on_commit_callbacks):
     tasks = [world.t3, world.t4, world.t9]  # open
-    Warning.objects.filter(task__in=tasks).delete()
+    TaskWarning.objects.filter(task__in=tasks).delete()
     with django_capture_on_commit_callbacks() as callbacks:
         for task in tasks:
             task.save()
@@ -153,7 +153,7 @@ def test_the_warnings_of_the_tasks_one_transaction_saves_are_refreshed_once(worl
     deserved = {task.pk: warning_for(today=timezone.localdate(), deadline=task.deadline, closed=False,
                                      thresholds=warning_thresholds()) for task in tasks}
     assert all(deserved.values())  # the world's deadlines are past or near on any day the tests run
-    issued = dict(Warning.objects.filter(task__in=tasks, lifted_at=None).values_list("task", "level"))
+    issued = dict(TaskWarning.objects.filter(task__in=tasks, lifted_at=None).values_list("task", "level"))
     assert issued == {pk: level for pk, (level, _) in deserved.items()}
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from inspection.models import Inspection
-from rectification.models import RateSnapshot, RectificationTask, Warning
+from rectification.models import RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import (
     rates_inspection_places,
     rates_place_keys,
@@ -152,10 +152,10 @@ def test_seed_demo_writes_a_monthly_history_that_matches_the_tasks(demo):
 
 def test_findings_and_active_warnings_of_every_scope(world):
     """Findings (t8's stays after its task was deleted) and active warnings, summed like the tasks."""
-    Warning.objects.create(task=world.t3, level="red", reason="逾期")
-    Warning.objects.create(task=world.t4, level="notice", reason="临近时限", issued_at=timezone.now() - dt.timedelta(days=1),
+    TaskWarning.objects.create(task=world.t3, level="red", reason="逾期")
+    TaskWarning.objects.create(task=world.t4, level="notice", reason="临近时限", issued_at=timezone.now() - dt.timedelta(days=1),
                            lifted_at=timezone.now(), lift_reason="已延期")
-    Warning.objects.create(task=world.t7, level="yellow", reason="临近时限")
+    TaskWarning.objects.create(task=world.t7, level="yellow", reason="临近时限")
     rates_recompute_all(D)
     counts = {key: (findings, warnings) for key, findings, warnings in
               RateSnapshot.objects.filter(day=D).values_list("scope_key", "findings", "warnings_active")}
@@ -168,7 +168,7 @@ def test_findings_and_active_warnings_of_every_scope(world):
     assert counts["category:421202:integrity"] == (5, 2) and counts["category:421200:conduct"] == (2, 0)
 
     # The incremental run of the touched scopes follows a lifted warning and a new finding.
-    Warning.objects.filter(task=world.t7).update(lifted_at=timezone.now())
+    TaskWarning.objects.filter(task=world.t7).update(lifted_at=timezone.now())
     make_finding(world.t7.inspection, category="integrity")
     rates_recompute_keys(rates_place_keys(rates_task_places([world.t7.pk])), D)
     counts = dict(RateSnapshot.objects.filter(day=D, is_latest=True).values_list("scope_key", "warnings_active"))

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from core.errors import DomainError
-from rectification.models import DeadlineExtension, RectificationTask, Warning
+from rectification.models import DeadlineExtension, RectificationTask, TaskWarning
 from rectification.services import extension_approve, warnings_refresh
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
 
@@ -23,7 +23,7 @@ def task_due(inspection, days, **fields):
 
 
 def active(task):
-    return {w.level: w.reason for w in Warning.objects.filter(task=task, lifted_at__isnull=True)}
+    return {w.level: w.reason for w in TaskWarning.objects.filter(task=task, lifted_at__isnull=True)}
 
 
 def test_levels_follow_the_default_thresholds(inspection):
@@ -39,10 +39,10 @@ def test_levels_follow_the_default_thresholds(inspection):
     assert active(tasks[-1]) == {"red": "已超过整改时限（2026-05-31）1 天仍未销号"}
     # Idempotent: the same day again changes nothing.
     assert warnings_refresh(today=T) == {"issued": 0, "lifted": 0}
-    assert Warning.objects.count() == 5
+    assert TaskWarning.objects.count() == 5
     # Each issued warning is in the history (and so the audit log), once.
-    assert sorted(Warning.history.values_list("task_id", "history_type", "history_change_reason")) == sorted(
-        (w.task_id, "+", "预警自动更新") for w in Warning.objects.all())
+    assert sorted(TaskWarning.history.values_list("task_id", "history_type", "history_change_reason")) == sorted(
+        (w.task_id, "+", "预警自动更新") for w in TaskWarning.objects.all())
 
 
 def test_thresholds_come_from_settings(inspection, settings):
@@ -56,11 +56,11 @@ def test_a_warning_is_raised_as_the_deadline_nears_and_passes(inspection):
     task = task_due(inspection, 15)
     warnings_refresh(today=T)
     warnings_refresh(today=T + dt.timedelta(days=6))
-    notice = Warning.objects.get(task=task, level="notice")
+    notice = TaskWarning.objects.get(task=task, level="notice")
     assert notice.lift_reason == "已升级为黄牌预警" and notice.lifted_at is not None
     assert list(active(task)) == ["yellow"]
     warnings_refresh(today=T + dt.timedelta(days=16))
-    assert Warning.objects.get(task=task, level="yellow").lift_reason == "已升级为红牌预警"
+    assert TaskWarning.objects.get(task=task, level="yellow").lift_reason == "已升级为红牌预警"
     assert active(task) == {"red": "已超过整改时限（2026-06-16）1 天仍未销号"}
 
 
@@ -70,7 +70,7 @@ def test_closing_a_task_lifts_its_warning_when_the_change_commits(inspection, dj
     with django_capture_on_commit_callbacks(execute=True):
         task.status, task.closed_on = "closed", T
         task.save()
-    warning = Warning.objects.get(task=task)
+    warning = TaskWarning.objects.get(task=task)
     assert warning.lifted_at is not None and warning.lift_reason == "整改任务已于 2026-06-01 销号"
     assert active(task) == {}
 
@@ -86,7 +86,7 @@ def test_an_approved_extension_moves_the_deadline_and_lifts_the_warning(inspecti
     task.refresh_from_db()
     assert (task.deadline, task.original_deadline) == (new_deadline, T + dt.timedelta(days=5))
     assert task.history.first().deadline == new_deadline  # recorded
-    warning = Warning.objects.get(task=task)
+    warning = TaskWarning.objects.get(task=task)
     assert warning.lift_reason == "整改时限已延期至 2099-01-31"
     assert active(task) == {}
 
