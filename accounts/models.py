@@ -73,6 +73,21 @@ class User(AbstractUser):
         return f"{full_name}（{self.username}）" if full_name else self.username
 
 
+class RoleGroup(models.Model):
+    """Which Django group holds a role: the role is keyed by its code, the group's name (the Chinese label when
+    `roles_setup` creates it) is only what people read, so renaming a group never strips anyone's role."""
+
+    group = models.OneToOneField("auth.Group", verbose_name="用户组", on_delete=models.CASCADE, related_name="role")
+    code = models.CharField("角色", max_length=32, choices=Role.choices, unique=True)
+
+    class Meta:
+        verbose_name = "角色用户组"
+        verbose_name_plural = "角色用户组"
+
+    def __str__(self):
+        return f"{self.get_code_display()}（{self.group}）"
+
+
 class AuditEventQuerySet(ScopedQuerySet):
     region_path = "region"
     visible_to_units = False

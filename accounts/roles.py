@@ -1,5 +1,7 @@
 """Roles: five Django groups with their permissions, and helpers that say what a user is.
 
+A role is keyed by its code (`Role` values, `RoleGroup.code`); the group's Chinese name is for people only.
+
 A role decides *what kind* of records and actions a user has; `core.scoping` decides
 *which rows* (region, organisation, rounds). A user should have one role; when a user has
 several, the narrowest applies (see `ROLE_PRECEDENCE`), so a mistake fails closed.
@@ -82,13 +84,16 @@ def roles_setup() -> dict[str, int]:
     for codename, name in TASK_PERMISSIONS.items():
         Permission.objects.update_or_create(content_type=task_type, codename=codename, defaults={"name": name})
 
+    role_groups = apps.get_model("accounts", "RoleGroup").objects
     counts = {}
     for role, names in ROLE_PERMISSIONS.items():
         permissions = []
         for name in names:
             app_label, codename = name.split(".")
             permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group, _ = Group.objects.get_or_create(name=role.label)
+        link = role_groups.filter(code=role).select_related("group").first()
+        group = link.group if link else role_groups.create(
+            code=role, group=Group.objects.get_or_create(name=role.label)[0]).group
         group.permissions.set(permissions)
         counts[role.label] = len(permissions)
     return counts
@@ -101,8 +106,8 @@ def user_role(user) -> Role | None:
     cached = getattr(user, "_role_cache", False)
     if cached is not False:
         return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in ROLE_PRECEDENCE if r.label in names), None)
+    codes = set(user.groups.values_list("role__code", flat=True))
+    role = next((r for r in ROLE_PRECEDENCE if r.value in codes), None)
     user._role_cache = role
     return role
 
@@ -131,8 +136,7 @@ def user_role_set(user, role: Role | None):
     """Put `user` in exactly the group of `role` (or in none). For demo data, tests and the admin."""
     from django.contrib.auth.models import Group
 
-    other_roles = Group.objects.filter(name__in=[r.label for r in Role])
-    user.groups.remove(*other_roles)
+    user.groups.remove(*Group.objects.filter(role__isnull=False))
     if role is not None:
-        user.groups.add(Group.objects.get(name=role.label))
+        user.groups.add(Group.objects.get(role__code=role))
     user._role_cache = False

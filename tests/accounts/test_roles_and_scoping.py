@@ -23,9 +23,9 @@ SCOPED = (Organization, InspectionRound, Inspection, Finding, Lead, Rectificatio
 def test_setup_roles_is_idempotent_and_gives_each_group_exactly_its_permissions(db):
     call_command("setup_roles")
     call_command("setup_roles")
-    assert Group.objects.filter(name__in=[r.label for r in Role]).count() == 5
+    assert Group.objects.filter(role__code__in=Role.values).count() == 5
     for role, names in ROLE_PERMISSIONS.items():
-        group = Group.objects.get(name=role.label)
+        group = Group.objects.get(role__code=role)
         got = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
         assert got == set(names)
 
@@ -42,7 +42,7 @@ def test_role_helpers(world):
 
 def test_a_user_in_several_groups_gets_the_narrowest_role(world):
     user = world.users["unit"]
-    user.groups.add(Group.objects.get(name=Role.REGION_ADMIN.label))
+    user.groups.add(Group.objects.get(role__code=Role.REGION_ADMIN))
     user._role_cache = False
     assert user_role(user) == Role.UNIT
     assert not Lead.objects.visible_to(user).exists()
@@ -214,3 +214,28 @@ def test_one_user_scope_feeds_visibility_cache_keys_and_home_figures(xianan):
     assert "organization_id" in str(home_scope(users["unit"])) and str(unit.pk) in str(home_scope(users["unit"]))
     users["admin"].is_active = False
     assert user_scope(users["admin"]).kind == UserScope.NOTHING
+
+
+def test_renaming_a_role_group_keeps_everyone_s_role(world):
+    """Roles are keyed by code: the group's Chinese name is only a label."""
+    group = Group.objects.get(role__code=Role.VIEWER)
+    group.name = "只读人员"
+    group.save()
+    call_command("setup_roles")  # leaves the new name alone
+    user = world.users["viewer"]
+    user._role_cache = False
+    assert user_role(user) == Role.VIEWER and Group.objects.get(role__code=Role.VIEWER).name == "只读人员"
+
+
+def test_the_data_migration_gives_existing_groups_their_codes(db):
+    """Databases from before role codes: groups named by the Chinese labels become the role groups."""
+    import importlib
+
+    from django.apps import apps
+
+    from accounts.models import RoleGroup
+
+    migration = importlib.import_module("accounts.migrations.0004_role_group")
+    RoleGroup.objects.all().delete()
+    migration.link_existing_groups(apps, None)
+    assert dict(RoleGroup.objects.values_list("code", "group__name")) == {role.value: role.label for role in Role}
