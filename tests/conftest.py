@@ -8,6 +8,9 @@ from inspection.services import regions_load
 
 DEMO_TODAY = dt.date(2026, 6, 30)
 
+# The worlds tests are built in (one module): registered here for every test folder.
+pytest_plugins = ["tests.worlds"]
+
 
 def pytest_configure(config):
     # Tests do not run collectstatic, so the hashed-manifest storage of production has no manifest.

@@ -12,8 +12,8 @@ from accounts.roles import ROLE_PERMISSIONS, Role, is_inspecting_side, is_region
 from core.scoping import get_object_in_scope_or_404
 from inspection.models import Finding, Inspection, InspectionRound, Lead, Organization, Region
 from rectification.models import DeadlineExtension, FollowUpVisit, RectificationTask, TaskWarning
-from tests.accounts.conftest import build_side
 from tests.factories import make_user
+from tests.worlds import build_side
 
 pytestmark = pytest.mark.django_db
 SCOPED = (Organization, InspectionRound, Inspection, Finding, Lead, RectificationTask, DeadlineExtension,

@@ -8,7 +8,6 @@ from api.services import token_issue
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot
 from rectification.rates import rates_mark_latest, scope_key, snapshot_version_bump
-from tests.accounts.conftest import World, build_side, world  # noqa: F401  (the shared two-county fixture)
 
 
 def token_client(user, name="测试客户端"):
@@ -21,7 +20,7 @@ def token_client(user, name="测试客户端"):
 
 
 @pytest.fixture
-def clients(world):  # noqa: F811
+def clients(world):
     """role → token client (anonymous: no credentials)."""
     result = {role: token_client(user) for role, user in world.users.items()}
     result["anonymous"] = APIClient()

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.accounts.conftest import build_side
 from tests.api.conftest import token_client
+from tests.worlds import build_side
 
 pytestmark = pytest.mark.django_db
 

@@ -222,7 +222,7 @@ def test_export_errors_are_json(clients, world):
 
 
 def test_task_export_query_count_does_not_grow_with_rows(world):
-    from tests.accounts.conftest import build_side
+    from tests.worlds import build_side
 
     client = token_client(world.users["superuser"])
     client.get("/api/v1/tasks/", {"format": "csv"})

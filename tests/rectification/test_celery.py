@@ -30,8 +30,8 @@ def recomputes(monkeypatch):
 
 
 @pytest.fixture
-def rates_worker(settings, world, worker):
-    """The worker, started after the world was built; what building it touched is dropped."""
+def rates_worker(settings, rates_world, worker):
+    """The worker, started after the rates_world was built; what building it touched is dropped."""
     settings.RATES_DEBOUNCE_SECONDS = 2
     pending.rates_pending.take()
 
@@ -47,25 +47,25 @@ def today_row(key):
     return RateSnapshot.objects.get(scope_key=key, day=timezone.localdate())
 
 
-def test_a_burst_of_changes_is_one_recompute_per_scope(world, recomputes, rates_worker):
+def test_a_burst_of_changes_is_one_recompute_per_scope(rates_world, recomputes, rates_worker):
     today = timezone.localdate()
-    tasks = [world.t3, world.t4, world.t5, world.t9]
+    tasks = [rates_world.t3, rates_world.t4, rates_world.t5, rates_world.t9]
     for task in tasks * 3:  # twelve commits, one after another
         task.progress_note = f"{task.progress_note}。"
         task.save()
-    world.t3.status, world.t3.closed_on = "closed", today
-    world.t3.save()
+    rates_world.t3.status, rates_world.t3.closed_on = "closed", today
+    rates_world.t3.save()
 
     wait_for(recomputes, 1)
     assert len(recomputes) == 1
     keys = recomputes[0]
-    assert {"overall", "region:421202", "region:421222", f"round:{world.A.pk}", f"round:{world.B.pk}",
-            f"round_organization:{world.B.pk}:{world.O4.pk}", "category:421202:political"} <= keys
+    assert {"overall", "region:421202", "region:421222", f"round:{rates_world.A.pk}", f"round:{rates_world.B.pk}",
+            f"round_organization:{rates_world.B.pk}:{rates_world.O4.pk}", "category:421202:political"} <= keys
     assert today_row("overall").tasks_total == 8 and today_row("overall").closed == 5  # t1 t2 t3 t6 t7
-    assert today_row(f"round_organization:{world.A.pk}:{world.O1.pk}").closed == 3
+    assert today_row(f"round_organization:{rates_world.A.pk}:{rates_world.O1.pk}").closed == 3
 
 
-def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes, rates_worker, monkeypatch):
+def test_a_drain_that_fails_once_is_retried_and_gets_it_right(rates_world, recomputes, rates_worker, monkeypatch):
     real, attempts = pending.rates_recompute_keys, []
 
     def fails_once(keys, day=None):
@@ -75,16 +75,16 @@ def test_a_drain_that_fails_once_is_retried_and_gets_it_right(world, recomputes,
         return real(keys, day)
 
     monkeypatch.setattr(pending, "rates_recompute_keys", fails_once)
-    world.t4.status, world.t4.closed_on = "closed", timezone.localdate()
-    world.t4.save()
+    rates_world.t4.status, rates_world.t4.closed_on = "closed", timezone.localdate()
+    rates_world.t4.save()
 
     wait_for(recomputes, 1)
     assert len(attempts) == 2 and attempts[0] == attempts[1] == recomputes[0]  # the keys were put back for the retry
-    assert today_row(f"organization:{world.O2.pk}").closed == 1
+    assert today_row(f"organization:{rates_world.O2.pk}").closed == 1
     assert pending.rates_pending.take() == set()
 
 
-def test_the_scheduled_jobs_run_in_the_worker(world, rates_worker):
+def test_the_scheduled_jobs_run_in_the_worker(rates_world, rates_worker):
     from rectification import tasks as jobs
 
     rows = jobs.rates_recompute_all.delay("2026-06-30").get(timeout=60)

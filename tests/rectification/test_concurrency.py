@@ -9,7 +9,7 @@ from django.db import connection, connections, transaction
 from rectification import rates
 from rectification.models import RateSnapshot, RectificationTask
 from rectification.rates import rates_recompute_all, rates_recompute_keys
-from tests.rectification.conftest import D
+from tests.worlds import D
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,7 +29,7 @@ def in_thread(target, errors):
     return threading.Thread(target=run)
 
 
-def test_two_full_recomputes_at_once_leave_one_row_per_scope(world):
+def test_two_full_recomputes_at_once_leave_one_row_per_scope(rates_world):
     barrier, errors = threading.Barrier(2), []
 
     def recompute():
@@ -47,10 +47,10 @@ def test_two_full_recomputes_at_once_leave_one_row_per_scope(world):
     assert rows.get(scope_key="overall").tasks_total == 7
 
 
-def test_a_recompute_waits_for_the_one_in_progress_and_writes_the_newer_figures(world):
+def test_a_recompute_waits_for_the_one_in_progress_and_writes_the_newer_figures(rates_world):
     """The first recompute holds the lock (its transaction still open) while a task closes; the
     second, started after the change, waits for it and then writes figures that include the change."""
-    key = f"round:{world.A.pk}"
+    key = f"round:{rates_world.A.pk}"
     rates_recompute_all(D)
     first_wrote, release, order, errors = threading.Event(), threading.Event(), [], []
 
@@ -68,7 +68,7 @@ def test_a_recompute_waits_for_the_one_in_progress_and_writes_the_newer_figures(
     one = in_thread(first, errors)
     one.start()
     assert first_wrote.wait(30)
-    RectificationTask.objects.filter(pk=world.t3.pk).update(status="closed", closed_on=D)
+    RectificationTask.objects.filter(pk=rates_world.t3.pk).update(status="closed", closed_on=D)
     two = in_thread(second, errors)
     two.start()
     time.sleep(1)
@@ -81,7 +81,7 @@ def test_a_recompute_waits_for_the_one_in_progress_and_writes_the_newer_figures(
     assert (row.closed, RateSnapshot.objects.filter(scope_key=key, day=D).count()) == (4, 1)
 
 
-def test_full_runs_of_two_days_at_once_leave_one_latest_row_per_scope_on_the_newer_day(world):
+def test_full_runs_of_two_days_at_once_leave_one_latest_row_per_scope_on_the_newer_day(rates_world):
     """Whichever run takes the lock first, the newer day's rows end up the latest ones (is_latest)."""
     rates_recompute_all(D)
     later = D + dt.timedelta(days=1)
@@ -94,7 +94,7 @@ def test_full_runs_of_two_days_at_once_leave_one_latest_row_per_scope_on_the_new
         return run
 
     threads = [in_thread(recompute(later), errors), in_thread(recompute(D), errors),
-               in_thread(lambda: (barrier.wait(), rates_recompute_keys({f"round:{world.A.pk}"}, D)), errors)]
+               in_thread(lambda: (barrier.wait(), rates_recompute_keys({f"round:{rates_world.A.pk}"}, D)), errors)]
     for thread in threads:
         thread.start()
     for thread in threads:

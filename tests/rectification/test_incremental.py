@@ -44,53 +44,53 @@ def place_keys(rnd, org, county, category):
     }
 
 
-def test_saving_a_task_recomputes_its_scopes_only(world, eager, django_capture_on_commit_callbacks):
+def test_saving_a_task_recomputes_its_scopes_only(rates_world, eager, django_capture_on_commit_callbacks):
     def close():
-        world.t3.status, world.t3.closed_on = "closed", timezone.localdate()
-        world.t3.save()
+        rates_world.t3.status, rates_world.t3.closed_on = "closed", timezone.localdate()
+        rates_world.t3.save()
 
-    assert recomputed_by(close, django_capture_on_commit_callbacks) == place_keys(world.A, world.O1, "421202", "integrity")
+    assert recomputed_by(close, django_capture_on_commit_callbacks) == place_keys(rates_world.A, rates_world.O1, "421202", "integrity")
     today = timezone.localdate()
-    assert RateSnapshot.objects.get(scope_key=f"round_organization:{world.A.pk}:{world.O1.pk}", day=today).closed == 3
+    assert RateSnapshot.objects.get(scope_key=f"round_organization:{rates_world.A.pk}:{rates_world.O1.pk}", day=today).closed == 3
 
 
-def test_deleting_a_task_recomputes_its_scopes(world, eager, django_capture_on_commit_callbacks):
-    keys = recomputed_by(world.t4.delete, django_capture_on_commit_callbacks)
-    assert keys == place_keys(world.A, world.O2, "421222", "conduct")
+def test_deleting_a_task_recomputes_its_scopes(rates_world, eager, django_capture_on_commit_callbacks):
+    keys = recomputed_by(rates_world.t4.delete, django_capture_on_commit_callbacks)
+    assert keys == place_keys(rates_world.A, rates_world.O2, "421222", "conduct")
     today = timezone.localdate()
-    assert RateSnapshot.objects.get(scope_key=f"organization:{world.O2.pk}", day=today).tasks_total == 1
+    assert RateSnapshot.objects.get(scope_key=f"organization:{rates_world.O2.pk}", day=today).tasks_total == 1
 
 
-def test_moving_a_task_to_another_round_recomputes_the_old_and_the_new_scopes(world, eager, django_capture_on_commit_callbacks):
+def test_moving_a_task_to_another_round_recomputes_the_old_and_the_new_scopes(rates_world, eager, django_capture_on_commit_callbacks):
     def move():
         # A new finding touches its own scopes too (the snapshots count findings): round B, same organisation.
-        world.t3.finding = make_finding(world.t7.inspection, category="integrity")
-        task_save(task=world.t3)  # copies the new finding's place
+        rates_world.t3.finding = make_finding(rates_world.t7.inspection, category="integrity")
+        task_save(task=rates_world.t3)  # copies the new finding's place
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
-    assert keys == place_keys(world.A, world.O1, "421202", "integrity") | {
-        f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O1.pk}",
+    assert keys == place_keys(rates_world.A, rates_world.O1, "421202", "integrity") | {
+        f"round:{rates_world.B.pk}", f"round_organization:{rates_world.B.pk}:{rates_world.O1.pk}",
     }
     today = timezone.localdate()
-    assert RateSnapshot.objects.get(scope_key=f"round:{world.B.pk}", day=today).tasks_total == 3  # t7, t9, t3
-    assert RateSnapshot.objects.get(scope_key=f"round:{world.A.pk}", day=today).tasks_total == 5
+    assert RateSnapshot.objects.get(scope_key=f"round:{rates_world.B.pk}", day=today).tasks_total == 3  # t7, t9, t3
+    assert RateSnapshot.objects.get(scope_key=f"round:{rates_world.A.pk}", day=today).tasks_total == 5
 
 
-def test_recategorising_a_finding_moves_its_tasks_category_in_one_update(world, eager, django_capture_on_commit_callbacks):
-    finding = Finding.objects.get(pk=world.t3.finding_id)
+def test_recategorising_a_finding_moves_its_tasks_category_in_one_update(rates_world, eager, django_capture_on_commit_callbacks):
+    finding = Finding.objects.get(pk=rates_world.t3.finding_id)
 
     def recategorise():
         finding.category = "conduct"
         finding_save(finding=finding)  # the service moves its tasks too
 
     keys = recomputed_by(recategorise, django_capture_on_commit_callbacks)
-    assert RectificationTask.objects.get(pk=world.t3.pk).category == "conduct"
-    assert keys == place_keys(world.A, world.O1, "421202", "integrity") | {
+    assert RectificationTask.objects.get(pk=rates_world.t3.pk).category == "conduct"
+    assert keys == place_keys(rates_world.A, rates_world.O1, "421202", "integrity") | {
         "category:420000:conduct", "category:421200:conduct", "category:421202:conduct",
     }
 
 
-def test_a_lead_change_recomputes_its_scopes(world, eager, django_capture_on_commit_callbacks):
+def test_a_lead_change_recomputes_its_scopes(rates_world, eager, django_capture_on_commit_callbacks):
     lead = Lead.objects.get(summary="线索二")  # A/O5, 通城县, no finding
 
     def transfer():
@@ -99,37 +99,37 @@ def test_a_lead_change_recomputes_its_scopes(world, eager, django_capture_on_com
 
     assert recomputed_by(transfer, django_capture_on_commit_callbacks) == {
         "overall", "region:420000", "region:421200", "region:421222",
-        f"round:{world.A.pk}", f"organization:{world.O5.pk}", f"round_organization:{world.A.pk}:{world.O5.pk}",
+        f"round:{rates_world.A.pk}", f"organization:{rates_world.O5.pk}", f"round_organization:{rates_world.A.pk}:{rates_world.O5.pk}",
     }
-    assert RateSnapshot.objects.get(scope_key=f"organization:{world.O5.pk}", day=timezone.localdate()).leads_transferred == 1
+    assert RateSnapshot.objects.get(scope_key=f"organization:{rates_world.O5.pk}", day=timezone.localdate()).leads_transferred == 1
 
 
-def test_a_ledger_import_recomputes_the_inspections_scopes_and_follows_a_new_category(world, eager, django_capture_on_commit_callbacks):
-    inspection = world.t1.inspection  # A/O1: findings 1–3 (integrity)
-    admin = make_user("rates-ledger-admin", world.xianan, admin=True)
+def test_a_ledger_import_recomputes_the_inspections_scopes_and_follows_a_new_category(rates_world, eager, django_capture_on_commit_callbacks):
+    inspection = rates_world.t1.inspection  # A/O1: findings 1–3 (integrity)
+    admin = make_user("rates-ledger-admin", rates_world.xianan, admin=True)
     rows = [ledger_row(1, category="作风建设", status="已销号", closed_on="2026-06-20", deadline="2026-06-20"),
             ledger_row(4, deadline="2026-08-01")]
 
     keys = recomputed_by(lambda: ledger_import(inspection=inspection, file=xlsx_upload(rows), user=admin),
                          django_capture_on_commit_callbacks)
-    assert RectificationTask.objects.get(pk=world.t1.pk).category == "conduct"
-    assert keys == place_keys(world.A, world.O1, "421202", "integrity") | {
+    assert RectificationTask.objects.get(pk=rates_world.t1.pk).category == "conduct"
+    assert keys == place_keys(rates_world.A, rates_world.O1, "421202", "integrity") | {
         "category:420000:conduct", "category:421200:conduct", "category:421202:conduct",
     }
     today = timezone.localdate()
-    assert RateSnapshot.objects.get(scope_key=f"round_organization:{world.A.pk}:{world.O1.pk}", day=today).tasks_total == 4
+    assert RateSnapshot.objects.get(scope_key=f"round_organization:{rates_world.A.pk}:{rates_world.O1.pk}", day=today).tasks_total == 4
     assert RateSnapshot.objects.get(scope_key="category:421202:conduct", day=today).tasks_total == 1
 
 
-def test_a_rolled_back_change_recomputes_nothing(world, eager, django_capture_on_commit_callbacks):
+def test_a_rolled_back_change_recomputes_nothing(rates_world, eager, django_capture_on_commit_callbacks):
     def rolled_back_then_another():
         with pytest.raises(RuntimeError), transaction.atomic():
-            world.t3.save()  # A/O1
+            rates_world.t3.save()  # A/O1
             raise RuntimeError
-        world.t4.save()  # A/O2
+        rates_world.t4.save()  # A/O2
 
     keys = recomputed_by(rolled_back_then_another, django_capture_on_commit_callbacks)
-    assert keys == place_keys(world.A, world.O2, "421222", "conduct")
+    assert keys == place_keys(rates_world.A, rates_world.O2, "421222", "conduct")
 
 
 def test_the_touches_of_one_transaction_gather_in_one_callback(eager, django_capture_on_commit_callbacks):
@@ -140,8 +140,8 @@ def test_the_touches_of_one_transaction_gather_in_one_callback(eager, django_cap
     assert callbacks[0].__self__.items == {"overall", *(f"round:{number}" for number in range(200))}
 
 
-def test_the_warnings_of_the_tasks_one_transaction_saves_are_refreshed_once(world, eager, django_capture_on_commit_callbacks):
-    tasks = [world.t3, world.t4, world.t9]  # open
+def test_the_warnings_of_the_tasks_one_transaction_saves_are_refreshed_once(rates_world, eager, django_capture_on_commit_callbacks):
+    tasks = [rates_world.t3, rates_world.t4, rates_world.t9]  # open
     TaskWarning.objects.filter(task__in=tasks).delete()
     with django_capture_on_commit_callbacks() as callbacks:
         for task in tasks:
@@ -152,40 +152,40 @@ def test_the_warnings_of_the_tasks_one_transaction_saves_are_refreshed_once(worl
     refreshes[0]()
     deserved = {task.pk: warning_for(today=timezone.localdate(), deadline=task.deadline, closed=False,
                                      thresholds=warning_thresholds()) for task in tasks}
-    assert all(deserved.values())  # the world's deadlines are past or near on any day the tests run
+    assert all(deserved.values())  # the rates_world's deadlines are past or near on any day the tests run
     issued = dict(TaskWarning.objects.filter(task__in=tasks, lifted_at=None).values_list("task", "level"))
     assert issued == {pk: level for pk, (level, _) in deserved.items()}
 
 
-def test_a_new_inspections_task_in_an_empty_county_creates_its_rows(world, eager, django_capture_on_commit_callbacks, regions):
+def test_a_new_inspections_task_in_an_empty_county_creates_its_rows(rates_world, eager, django_capture_on_commit_callbacks, regions):
     chibi = regions.get(code="421281")
     from tests.factories import make_organization, make_task
 
     org = make_organization(chibi, "赤壁市教育局")
-    keys = recomputed_by(lambda: make_task(make_finding(make_inspection(world.A, org), category="other")),
+    keys = recomputed_by(lambda: make_task(make_finding(make_inspection(rates_world.A, org), category="other")),
                          django_capture_on_commit_callbacks)
-    assert keys == place_keys(world.A, org, "421281", "other")
+    assert keys == place_keys(rates_world.A, org, "421281", "other")
     assert RateSnapshot.objects.get(scope_key="region:421281", day=timezone.localdate()).tasks_total == 1
 
 
-def test_after_changes_the_incremental_rows_equal_a_full_recompute(world, eager, django_capture_on_commit_callbacks, regions):
+def test_after_changes_the_incremental_rows_equal_a_full_recompute(rates_world, eager, django_capture_on_commit_callbacks, regions):
     from tests.factories import make_organization, make_task
 
     today = timezone.localdate()
     rates_recompute_all(today)
     with django_capture_on_commit_callbacks(execute=True):
-        world.t3.status, world.t3.closed_on = "closed", today
-        world.t3.save()
-        world.t4.finding.delete()  # with its task
-        world.t7.finding = make_finding(world.t1.inspection, category="conduct")  # to round A, another category
-        world.t7.save()
+        rates_world.t3.status, rates_world.t3.closed_on = "closed", today
+        rates_world.t3.save()
+        rates_world.t4.finding.delete()  # with its task
+        rates_world.t7.finding = make_finding(rates_world.t1.inspection, category="conduct")  # to round A, another category
+        rates_world.t7.save()
         Lead.objects.filter(summary="线索二").update(summary="线索二（已核）")  # no signal: not a change of figures
         Lead.objects.get(summary="线索三").delete()
-        world.t5.finding.delete()
+        rates_world.t5.finding.delete()
         Lead.objects.get(summary="线索二（已核）").delete()
-        Inspection.objects.filter(organization__in=[world.O2, world.O5]).delete()  # 通城县 is left with nothing
+        Inspection.objects.filter(organization__in=[rates_world.O2, rates_world.O5]).delete()  # 通城县 is left with nothing
         org = make_organization(regions.get(code="421281"), "赤壁市水利局")
-        make_task(make_finding(make_inspection(world.B, org), category="other"))
+        make_task(make_finding(make_inspection(rates_world.B, org), category="other"))
     assert "region:421222" in incremental_rows_equal_a_full_recompute(today)
 
 
@@ -204,17 +204,17 @@ def incremental_rows_equal_a_full_recompute(today) -> set:
 
 
 def test_an_organisation_moved_to_another_county_takes_its_tasks_and_figures(
-        world, eager, django_capture_on_commit_callbacks, regions):
+        rates_world, eager, django_capture_on_commit_callbacks, regions):
     chibi = regions.get(code="421281")
 
     def move():
-        world.O2.region = chibi
-        organization_save(organization=world.O2)
+        rates_world.O2.region = chibi
+        organization_save(organization=rates_world.O2)
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
     assert {"region:421222", "region:421281", "category:421222:conduct", "category:421281:conduct",
-            f"organization:{world.O2.pk}"} <= keys
-    moved = RectificationTask.objects.filter(organization=world.O2)
+            f"organization:{rates_world.O2.pk}"} <= keys
+    moved = RectificationTask.objects.filter(organization=rates_world.O2)
     assert moved.count() == 2 and set(moved.values_list("region_id", flat=True)) == {chibi.pk}
     chibi_viewer = make_user("chibi-viewer", chibi)
     assert set(RectificationTask.objects.visible_to(chibi_viewer)) == set(moved)
@@ -223,27 +223,27 @@ def test_an_organisation_moved_to_another_county_takes_its_tasks_and_figures(
     assert incremental_rows_equal_a_full_recompute(today) <= {"category:421222:conduct"}  # emptied: 通城 had O2's
 
 
-def test_an_inspection_moved_to_another_round_takes_its_tasks(world, eager, django_capture_on_commit_callbacks):
-    inspection = world.t4.inspection  # A/O2: t4, t5
+def test_an_inspection_moved_to_another_round_takes_its_tasks(rates_world, eager, django_capture_on_commit_callbacks):
+    inspection = rates_world.t4.inspection  # A/O2: t4, t5
 
     def move():
-        inspection.round = world.B
+        inspection.round = rates_world.B
         inspection_save(inspection=inspection)
 
     keys = recomputed_by(move, django_capture_on_commit_callbacks)
-    assert {f"round:{world.A.pk}", f"round:{world.B.pk}", f"round_organization:{world.B.pk}:{world.O2.pk}"} <= keys
+    assert {f"round:{rates_world.A.pk}", f"round:{rates_world.B.pk}", f"round_organization:{rates_world.B.pk}:{rates_world.O2.pk}"} <= keys
     assert set(RectificationTask.objects.filter(finding__inspection=inspection).values_list("round_id", flat=True)) \
-        == {world.B.pk}
+        == {rates_world.B.pk}
     assert incremental_rows_equal_a_full_recompute(timezone.localdate()) <= {
-        f"round_organization:{world.A.pk}:{world.O2.pk}"}  # emptied by the move
+        f"round_organization:{rates_world.A.pk}:{rates_world.O2.pk}"}  # emptied by the move
 
 
-def test_a_save_reads_nothing_before_writing(world, eager):
+def test_a_save_reads_nothing_before_writing(rates_world, eager):
     """Where a row was comes from the values it was loaded with: no SELECT before the UPDATE unless it moved."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    task = RectificationTask.objects.get(pk=world.t4.pk)
+    task = RectificationTask.objects.get(pk=rates_world.t4.pk)
     lead = Lead.objects.get(summary="线索二")
     for row, change in ((task, "progress_note"), (lead, "summary")):
         setattr(row, change, "已更新")

@@ -103,9 +103,9 @@ def test_overdue_is_one_rule_in_python_and_sql(inspection):
         assert {task.pk for task in tasks if task.stage_on(day) == "overdue"} == overdue
 
 
-def test_extension_approve_takes_only_a_pending_request(world):
+def test_extension_approve_takes_only_a_pending_request(rates_world):
     """The state machine of an extension lives in the service: approving twice is refused and changes nothing."""
-    task = world.t4
+    task = rates_world.t4
     extension = DeadlineExtension.objects.create(task=task, reason="协调", previous_deadline=task.deadline,
                                                  new_deadline=task.deadline + dt.timedelta(days=30))
     extension_approve(extension=extension, approver=None)
