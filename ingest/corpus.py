@@ -19,9 +19,9 @@ def corpus_dir() -> Path:
     return Path(value).expanduser().resolve() if value else DEFAULT.resolve()
 
 
-def seed_paths() -> list[Path]:
-    """The corpus's seed articles (`seeds/*.txt`), sorted; empty when there is no corpus."""
-    return sorted((corpus_dir() / "seeds").glob("*.txt"))
+def seed_paths(corpus: Path | None = None) -> list[Path]:
+    """The seed articles (`seeds/*.txt`) of `corpus` (by default the corpus), sorted; empty when there are none."""
+    return sorted(((corpus or corpus_dir()) / "seeds").glob("*.txt"))
 
 
 def gold_dir() -> Path:
@@ -40,3 +40,9 @@ def corpus_missing() -> str:
     if not gold_dir().is_dir():
         return f"the article corpus at {where} has no gold/ annotations"
     return ""
+
+
+def corpus_given() -> Path | None:
+    """The corpus a benchmark should measure: the XUNCHA_CORPUS folder when that is set, else None
+    (the benchmarks then measure generated articles, which every clone has)."""
+    return corpus_dir() if os.environ.get(ENV, "").strip() else None

@@ -1,0 +1,282 @@
+"""演示文章: Chinese reports written from the demo's own records, for `seed_demo` and the ingest benchmarks.
+
+What a 巡察办 or 纪委 publishes about its rounds — an entry notice (进驻), a feedback report (反馈), a year-end
+summary, a 回头看 report, a rectification progress report, a half-year report in Traditional characters —
+written as .txt, .html and .docx. Every text is generated here and says it is demo data (演示数据). Like real
+reports, a few figures differ from the records: rounded (approx), stated as of an earlier day, or simply wrong.
+
+The writers take plain figures (`RoundFigures`, `PeriodFigures`) and need no database: `sample_articles` feeds
+them random figures for the benchmarks. `demo_articles_create` reads the figures from the demo's records,
+sends the articles through the ingest pipeline (`services.article_submit` and `article_extract`, as the
+`ingest` command does) and reviews part of what was found, so the article list, the highlighted figures,
+the review step and the reported-versus-tracked comparison all have something to show.
+"""
+import io
+import random
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+DEMO_MARK = "（演示数据）"
+ROUND_KIND_WORDS = {  # the words a report uses for each kind of round (inspection.choices.RoundKind)
+    "regular": "常规巡察", "special": "专项巡察", "mobile": "机动巡察", "elevated": "提级巡察",
+    "lookback": "巡察“回头看”", "village": "村（社区）巡察", "joint": "联动巡察",
+}
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """One round of one committee, as its records give it."""
+
+    committee: str  # 咸安区委
+    term: int
+    number: int
+    kind: str
+    start: date
+    end: date  # the actual or the planned end
+    groups: int
+    units: int
+    issues: int = 0
+    leads_transferred: int = 0
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What a committee's rounds started within a period add up to, and its rate as of the period's end."""
+
+    committee: str
+    start: date
+    end: date
+    rounds: int
+    units: int
+    issues: int
+    leads_transferred: int
+    cases_filed: int
+    sanctions: int
+    rate: float | None = None  # 整改率, percent
+    closed: int | None = None  # issues rectified (tasks closed)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review the demo has already done: the figure (metric, value as written) accepted for a period,
+    or corrected to `corrected`, or rejected."""
+
+    metric: str
+    value: float
+    action: str = "accept"
+    period_start: date | None = None
+    period_end: date | None = None
+    corrected: float | None = None
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    name: str  # the file name; its suffix is the format
+    title: str
+    published: date
+    paragraphs: tuple[str, ...]
+    traditional: bool = False
+    reviews: tuple[Review, ...] = ()
+    accept_rounds: tuple[RoundFigures, ...] = ()  # rounds whose extracted item is accepted (matched to the record)
+    region_code: str = ""
+
+    @property
+    def text(self) -> str:
+        text = "\n".join((self.title, f"发布时间：{self.published.isoformat()}　来源：巡察整改跟踪系统演示", *self.paragraphs))
+        return _traditional(text) if self.traditional else text
+
+    def data(self) -> bytes:
+        """The article as the bytes of its file."""
+        lines = self.text.split("\n")
+        if self.name.endswith(".html"):
+            from html import escape
+
+            body = "".join(f"<p>{escape(line)}</p>" for line in lines[1:])
+            return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(lines[0])}</title>'
+                    f'</head><body><nav>首页 | 工作动态 | 巡察公告</nav><h1>{escape(lines[0])}</h1>{body}'
+                    f'<footer>本页为演示数据</footer></body></html>').encode("utf-8")
+        if self.name.endswith(".docx"):
+            import docx  # python-docx
+
+            document = docx.Document()
+            document.add_heading(lines[0], level=1)
+            for line in lines[1:]:
+                document.add_paragraph(line)
+            buffer = io.BytesIO()
+            document.save(buffer)
+            return buffer.getvalue()
+        return self.text.encode("utf-8")
+
+
+def _traditional(text: str) -> str:
+    import opencc  # opencc-python-reimplemented
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _short_day(value: date) -> str:
+    return f"{value.month}月{value.day}日"
+
+
+def _number_word(number: int) -> str:
+    import cn2an
+
+    return cn2an.an2cn(number)
+
+
+def _rounded(value: int) -> int:
+    """A figure as reports round it: down to the tens (or fives below fifty), for 'N余个'."""
+    step = 10 if value >= 50 else 5
+    return max(step, value // step * step)
+
+
+def _pick(rng, *variants):
+    return rng.choice(variants)
+
+
+# ----- the writers --------------------------------------------------------------------------------------
+def entry_notice(r: RoundFigures, *, rng, name="entry.html", region_code="") -> DemoArticle:
+    """进驻: the newest round starts; its dates, groups and units."""
+    published = r.start + timedelta(days=2)
+    kind = ROUND_KIND_WORDS.get(r.kind, "常规巡察")
+    opening = _pick(rng, f"{_short_day(r.start)}至{_short_day(r.end)}，{r.committee}派出{r.groups}个巡察组，对{r.units}家单位党组织开展{kind}。",
+                    f"{_day(r.start)}至{_day(r.end)}，{r.committee}组织{r.groups}个巡察组对{r.units}家单位党组织开展{kind}。")
+    return DemoArticle(
+        name=name, title=f"{r.committee}第{_number_word(r.number)}轮巡察完成进驻{DEMO_MARK}", published=published,
+        paragraphs=(
+            f"根据{r.committee}巡察工作安排，近日，{r.committee}第{_number_word(r.number)}轮巡察各巡察组完成进驻动员。",
+            opening,
+            "巡察期间，各巡察组设立举报电话和意见箱，受理反映被巡察党组织领导班子及其成员问题的来信来电来访。",
+            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+        ),
+        accept_rounds=(r,), region_code=region_code)
+
+
+def feedback_report(r: RoundFigures, *, rng, feedback: date, name="feedback.docx", region_code="") -> DemoArticle:
+    """反馈: what one round found, as the records give it (nothing differs here)."""
+    recommendations = max(3, r.issues // 3)
+    found = _pick(rng, f"巡察共发现问题{r.issues}个", f"巡察组共发现各类问题{r.issues}个")
+    return DemoArticle(
+        name=name, title=f"{r.committee}第{_number_word(r.number)}轮巡察集中反馈{DEMO_MARK}",
+        published=feedback + timedelta(days=1),
+        paragraphs=(
+            f"近日，{r.committee}各巡察组向被巡察党组织集中反馈巡察情况。",
+            f"本轮巡察于{_day(r.start)}至{_day(r.end)}开展，{r.committee}派出{r.groups}个巡察组对{r.units}家单位党组织开展了"
+            f"{ROUND_KIND_WORDS.get(r.kind, '常规巡察')}。",
+            f"{found}，向{r.committee[:-1]}纪委监委移交问题线索{r.leads_transferred}件，"
+            f"向被巡察党组织提出整改建议{recommendations}条。",
+            "反馈会要求，被巡察党组织要在两个月内报送整改情况报告。",
+            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+        ),
+        reviews=(Review("issues_found", r.issues, period_start=r.start, period_end=r.start),
+                 Review("leads_transferred", r.leads_transferred, period_start=r.start, period_end=r.start),
+                 Review("recommendations", recommendations, period_start=r.start, period_end=r.start)),
+        accept_rounds=(r,), region_code=region_code)
+
+
+def year_summary(p: PeriodFigures, *, rng, funds: int, name="summary.txt", region_code="") -> DemoArticle:
+    """年终综述: 发现问题（rounded）、移交问题线索、立案、处分、收缴金额、整改率 (a point and a half off the records)."""
+    issues = _rounded(p.issues)
+    rate = round((p.rate or 90.0) + 1.5, 1)
+    reviews = [Review("issues_found", issues, period_start=p.start, period_end=p.end),
+               Review("leads_transferred", p.leads_transferred, period_start=p.start, period_end=p.end),
+               Review("cases_filed", p.cases_filed, period_start=p.start, period_end=p.end),
+               Review("rectification_rate", rate, period_end=p.end)]
+    return DemoArticle(
+        name=name, title=f"{p.start.year}年{p.committee}巡察工作综述{DEMO_MARK}", published=p.end + timedelta(days=12),
+        paragraphs=(
+            f"{p.start.year}年，{p.committee}坚持巡察工作方针，完成巡察{p.rounds}轮，对{p.units}家单位党组织开展了巡察。",
+            f"一年来，巡察共发现问题{issues}余个，巡察向纪委监委移交问题线索{p.leads_transferred}件。"
+            f"根据巡察移交线索，纪检监察机关立案{p.cases_filed}件，给予党纪政务处分{p.sanctions}人，"
+            f"收缴违纪资金{funds / 10000:.1f}万元。",
+            f"截至年底，巡察反馈问题整改率达{rate}%。",
+            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+        ),
+        reviews=tuple(reviews), region_code=region_code)
+
+
+def lookback_report(r: RoundFigures, *, rng, published: date, closed: int, rate: float, name="lookback.txt",
+                    region_code="") -> DemoArticle:
+    """回头看: a look back at an earlier round; its rate stated as of an earlier day than the article's."""
+    return DemoArticle(
+        name=name, title=f"{r.committee}对第{_number_word(r.number)}轮巡察开展“回头看”{DEMO_MARK}", published=published,
+        paragraphs=(
+            f"为检验巡察整改成效，{r.committee}近日对第{_number_word(r.number)}轮巡察的{r.units}家单位开展巡察“回头看”。",
+            f"“回头看”发现，该轮巡察反馈问题已整改完成{closed}个，整改率为{rate:g}%，仍有部分问题需要长期坚持整改。",
+            "对整改不力、敷衍整改的单位，将约谈其主要负责人。",
+            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+        ),
+        reviews=(Review("issues_rectified", closed, period_end=published), Review("rectification_rate", rate, period_end=published)),
+        region_code=region_code)
+
+
+def progress_report(p: PeriodFigures, *, rng, name="progress.txt", region_code="") -> DemoArticle:
+    """整改进展: rate rounded to a whole percent; the issues rectified agree."""
+    rate = round(p.rate or 0)
+    return DemoArticle(
+        name=name, title=f"{p.committee}巡察整改工作进展情况{DEMO_MARK}", published=p.end,
+        paragraphs=(
+            f"{p.committee}巡察办近日通报巡察整改进展。",
+            f"截至{_short_day(p.end)}，巡察反馈问题已整改完成{p.closed}个，整改完成率达到{rate}%。",
+            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+        ),
+        reviews=(Review("issues_rectified", p.closed or 0, period_end=p.end),
+                 Review("rectification_rate", rate, period_end=p.end)),
+        region_code=region_code)
+
+
+def half_year_report(p: PeriodFigures, *, rng, name="half-year.txt", region_code="") -> DemoArticle:
+    """半年通报, in Traditional characters: one figure simply wrong (six issues too many)."""
+    issues = p.issues + 6
+    return DemoArticle(
+        name=name, title=f"{p.committee}上半年巡察工作通报{DEMO_MARK}", published=p.end + timedelta(days=8),
+        paragraphs=(
+            f"{p.end.year}年上半年，{p.committee}完成巡察{p.rounds}轮，对{p.units}家单位党组织开展巡察，"
+            f"发现问题{issues}个，移交问题线索{p.leads_transferred}件。",
+            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+        ),
+        traditional=True,
+        reviews=(Review("issues_found", issues, action="correct", corrected=p.issues, period_start=p.start, period_end=p.end),
+                 Review("units_inspected", p.units, period_start=p.start, period_end=p.end)),
+        region_code=region_code)
+
+
+# ----- for the benchmarks: random figures, no database --------------------------------------------------
+SAMPLE_COMMITTEES = ("咸安区委", "通城县委", "崇阳县委", "嘉鱼县委", "通山县委", "赤壁市委", "咸宁市委")
+
+
+def sample_articles(count: int, *, seed: int = 2026) -> list[DemoArticle]:
+    """`count` demo articles of every kind from random figures (the benchmarks' articles without a corpus)."""
+    rng = random.Random(seed)
+    writers = (entry_notice, feedback_report, year_summary, lookback_report, progress_report, half_year_report)
+    articles = []
+    for i in range(count):
+        committee = rng.choice(SAMPLE_COMMITTEES)
+        start = date(2020, 1, 1) + timedelta(days=rng.randint(0, 5 * 365))
+        r = RoundFigures(committee, term=14, number=rng.randint(1, 9), kind=rng.choice(list(ROUND_KIND_WORDS)), start=start,
+                         end=start + timedelta(days=rng.randint(30, 45)), groups=rng.randint(2, 8),
+                         units=rng.randint(5, 40), issues=rng.randint(20, 600), leads_transferred=rng.randint(0, 40))
+        p = PeriodFigures(committee, start=date(start.year, 1, 1), end=date(start.year, 12, 31), rounds=rng.randint(2, 4),
+                          units=r.units * 3, issues=r.issues * 3, leads_transferred=r.leads_transferred * 3,
+                          cases_filed=rng.randint(0, 30), sanctions=rng.randint(0, 30),
+                          rate=round(rng.uniform(60, 99), 1), closed=r.issues * 2)
+        writer = writers[i % len(writers)]
+        if writer is entry_notice:
+            article = entry_notice(r, rng=rng)
+        elif writer is feedback_report:
+            article = feedback_report(r, rng=rng, feedback=r.end + timedelta(days=20))
+        elif writer is year_summary:
+            article = year_summary(p, rng=rng, funds=rng.randint(1, 500) * 1000)
+        elif writer is lookback_report:
+            article = lookback_report(r, rng=rng, published=r.end + timedelta(days=200), closed=p.closed, rate=p.rate)
+        elif writer is progress_report:
+            article = progress_report(p, rng=rng)
+        else:
+            article = half_year_report(replace(p, end=date(start.year, 6, 30)), rng=rng)
+        # A numbered line keeps every article distinct (the pipeline stores equal texts once).
+        articles.append(replace(article, name=f"{i:05d}-{article.name}", paragraphs=(*article.paragraphs, f"（样本 {i}）")))
+    return articles
