@@ -78,7 +78,6 @@ class DemoArticle:
     traditional: bool = False
     reviews: tuple[Review, ...] = ()
     accept_rounds: tuple[RoundFigures, ...] = ()  # rounds whose extracted item is accepted (matched to the record)
-    region_code: str = ""
 
     @property
     def text(self) -> str:
@@ -139,7 +138,7 @@ def _pick(rng, *variants):
 
 
 # ----- the writers --------------------------------------------------------------------------------------
-def entry_notice(r: RoundFigures, *, rng, name="entry.html", region_code="") -> DemoArticle:
+def entry_notice(r: RoundFigures, *, rng, name="entry.html") -> DemoArticle:
     """进驻: the newest round starts; its dates, groups and units."""
     published = r.start + timedelta(days=2)
     kind = ROUND_KIND_WORDS.get(r.kind, "常规巡察")
@@ -152,11 +151,10 @@ def entry_notice(r: RoundFigures, *, rng, name="entry.html", region_code="") -> 
             opening,
             "巡察期间，各巡察组设立举报电话和意见箱，受理反映被巡察党组织领导班子及其成员问题的来信来电来访。",
             f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
-        ),
-        accept_rounds=(r,), region_code=region_code)
+        ))
 
 
-def feedback_report(r: RoundFigures, *, rng, feedback: date, name="feedback.docx", region_code="") -> DemoArticle:
+def feedback_report(r: RoundFigures, *, rng, feedback: date, name="feedback.docx") -> DemoArticle:
     """反馈: what one round found, as the records give it (nothing differs here)."""
     recommendations = max(3, r.issues // 3)
     found = _pick(rng, f"巡察共发现问题{r.issues}个", f"巡察组共发现各类问题{r.issues}个")
@@ -175,10 +173,10 @@ def feedback_report(r: RoundFigures, *, rng, feedback: date, name="feedback.docx
         reviews=(Review("issues_found", r.issues, period_start=r.start, period_end=r.start),
                  Review("leads_transferred", r.leads_transferred, period_start=r.start, period_end=r.start),
                  Review("recommendations", recommendations, period_start=r.start, period_end=r.start)),
-        accept_rounds=(r,), region_code=region_code)
+        accept_rounds=(r,))
 
 
-def year_summary(p: PeriodFigures, *, rng, funds: int, name="summary.txt", region_code="") -> DemoArticle:
+def year_summary(p: PeriodFigures, *, rng, funds: int, name="summary.txt") -> DemoArticle:
     """年终综述: 发现问题（rounded）、移交问题线索、立案、处分、收缴金额、整改率 (a point and a half off the records)."""
     issues = _rounded(p.issues)
     rate = round((p.rate or 90.0) + 1.5, 1)
@@ -196,12 +194,12 @@ def year_summary(p: PeriodFigures, *, rng, funds: int, name="summary.txt", regio
             f"截至年底，巡察反馈问题整改率达{rate}%。",
             f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
         ),
-        reviews=tuple(reviews), region_code=region_code)
+        reviews=tuple(reviews))
 
 
-def lookback_report(r: RoundFigures, *, rng, published: date, closed: int, rate: float, name="lookback.txt",
-                    region_code="") -> DemoArticle:
+def lookback_report(r: RoundFigures, *, rng, published: date, closed: int, rate: float, name="lookback.txt") -> DemoArticle:
     """回头看: a look back at an earlier round; its rate stated as of an earlier day than the article's."""
+    rate = round(rate, 1)
     return DemoArticle(
         name=name, title=f"{r.committee}对第{_number_word(r.number)}轮巡察开展“回头看”{DEMO_MARK}", published=published,
         paragraphs=(
@@ -210,11 +208,10 @@ def lookback_report(r: RoundFigures, *, rng, published: date, closed: int, rate:
             "对整改不力、敷衍整改的单位，将约谈其主要负责人。",
             f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
         ),
-        reviews=(Review("issues_rectified", closed, period_end=published), Review("rectification_rate", rate, period_end=published)),
-        region_code=region_code)
+        reviews=(Review("issues_rectified", closed, period_end=published), Review("rectification_rate", rate, period_end=published)))
 
 
-def progress_report(p: PeriodFigures, *, rng, name="progress.txt", region_code="") -> DemoArticle:
+def progress_report(p: PeriodFigures, *, rng, name="progress.txt") -> DemoArticle:
     """整改进展: rate rounded to a whole percent; the issues rectified agree."""
     rate = round(p.rate or 0)
     return DemoArticle(
@@ -225,11 +222,10 @@ def progress_report(p: PeriodFigures, *, rng, name="progress.txt", region_code="
             f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
         ),
         reviews=(Review("issues_rectified", p.closed or 0, period_end=p.end),
-                 Review("rectification_rate", rate, period_end=p.end)),
-        region_code=region_code)
+                 Review("rectification_rate", rate, period_end=p.end)))
 
 
-def half_year_report(p: PeriodFigures, *, rng, name="half-year.txt", region_code="") -> DemoArticle:
+def half_year_report(p: PeriodFigures, *, rng, name="half-year.txt") -> DemoArticle:
     """半年通报, in Traditional characters: one figure simply wrong (six issues too many)."""
     issues = p.issues + 6
     return DemoArticle(
@@ -241,8 +237,7 @@ def half_year_report(p: PeriodFigures, *, rng, name="half-year.txt", region_code
         ),
         traditional=True,
         reviews=(Review("issues_found", issues, action="correct", corrected=p.issues, period_start=p.start, period_end=p.end),
-                 Review("units_inspected", p.units, period_start=p.start, period_end=p.end)),
-        region_code=region_code)
+                 Review("units_inspected", p.units, period_start=p.start, period_end=p.end)))
 
 
 # ----- for the benchmarks: random figures, no database --------------------------------------------------
@@ -280,3 +275,127 @@ def sample_articles(count: int, *, seed: int = 2026) -> list[DemoArticle]:
         # A numbered line keeps every article distinct (the pipeline stores equal texts once).
         articles.append(replace(article, name=f"{i:05d}-{article.name}", paragraphs=(*article.paragraphs, f"（样本 {i}）")))
     return articles
+
+
+# ----- seed_demo: the articles of the demo's own records --------------------------------------------------
+DEMO_COUNTY_CODE = "421202"  # 咸安区: the county of the demo logins
+DEMO_OTHER_COUNTY_CODE = "421222"  # 通城县
+
+
+def _period(reviewer, region, start: date, end: date) -> PeriodFigures:
+    """What the records give for `region` (and below) over the rounds started from `start` to `end`."""
+    from ingest.choices import Metric
+    from ingest.selectors import tracked_value
+
+    def tracked(metric, *, since=start):
+        return tracked_value(reviewer, metric=metric, region=region, period_start=since, period_end=end)
+
+    counts = {metric: int(tracked(metric) or 0) for metric in (
+        Metric.ROUNDS, Metric.UNITS_INSPECTED, Metric.ISSUES_FOUND, Metric.LEADS_TRANSFERRED, Metric.CASES_FILED,
+        Metric.DISCIPLINARY_SANCTIONS)}
+    closed = tracked(Metric.ISSUES_RECTIFIED, since=None)
+    return PeriodFigures(
+        region.committee_name, start=start, end=end, rounds=counts[Metric.ROUNDS], units=counts[Metric.UNITS_INSPECTED],
+        issues=counts[Metric.ISSUES_FOUND], leads_transferred=counts[Metric.LEADS_TRANSFERRED],
+        cases_filed=counts[Metric.CASES_FILED], sanctions=counts[Metric.DISCIPLINARY_SANCTIONS],
+        rate=tracked(Metric.RECTIFICATION_RATE, since=None), closed=None if closed is None else int(closed))
+
+
+def _round(round_) -> RoundFigures:
+    from inspection.models import Lead
+
+    inspections = round_.inspections.all()
+    return RoundFigures(
+        round_.organizer.committee_name, term=round_.term, number=round_.number, kind=round_.kind,
+        start=round_.started_on, end=round_.ended_on or round_.planned_end, groups=round_.groups.count(),
+        units=inspections.count(), issues=sum(i.findings.count() for i in inspections),
+        leads_transferred=Lead.objects.filter(inspection__round=round_).exclude(status="pending").count())
+
+
+def demo_articles_write(*, today: date, seed: int = 2026) -> list[DemoArticle]:
+    """The demo's articles, written from its records as of `today` (none when it has no finished round)."""
+    from inspection.models import InspectionRound, Region
+
+    from django.contrib.auth import get_user_model
+
+    reviewer = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    city, county, other = (Region.objects.get(code=code) for code in (
+        "421200", DEMO_COUNTY_CODE, DEMO_OTHER_COUNTY_CODE))
+    def finished(region):
+        """The region's rounds whose every inspection has had its feedback, newest first."""
+        rounds = InspectionRound.objects.filter(organizer=region, ended_on__isnull=False, started_on__lte=today)
+        return [r for r in rounds.order_by("-started_on")[:8]
+                if r.inspections.exists() and not r.inspections.filter(feedback_date__isnull=True).exists()]
+
+    feedback_rounds, lookback_rounds = finished(county), finished(other)
+    if reviewer is None or not feedback_rounds or not lookback_rounds:
+        return []
+    # The notice is of the newest round in the city that is not the one the feedback report is about.
+    newest = (InspectionRound.objects.in_region(city).filter(started_on__lte=today).exclude(pk=feedback_rounds[0].pk)
+              .select_related("organizer").order_by("-started_on").first())
+    if newest is None:
+        return []
+    rng = random.Random(seed)
+    year = today.year - 1
+    half_end = date(today.year, 6, 30) if today.month > 7 else date(today.year - 1, 6, 30)
+    feedback_round, lookback_round = feedback_rounds[0], lookback_rounds[-1]
+    feedback_day = max(i.feedback_date for i in feedback_round.inspections.all())
+    # The 回头看 states the rectification of 通城县 as it stood some weeks before the article.
+    back = _period(reviewer, other, lookback_round.started_on, today - timedelta(days=75))
+    return [
+        entry_notice(_round(newest), rng=rng, name=f"{newest.organizer.committee_name}巡察进驻公告.html"),
+        feedback_report(_round(feedback_round), rng=rng, feedback=feedback_day, name="咸安区委巡察反馈情况.docx"),
+        year_summary(_period(reviewer, city, date(year, 1, 1), date(year, 12, 31)), rng=rng,
+                     funds=rng.randint(200, 900) * 1000, name=f"咸宁市{year}年巡察工作综述.txt"),
+        lookback_report(_round(lookback_round),
+                        rng=rng, published=today - timedelta(days=3), closed=back.closed or 0, rate=back.rate or 0,
+                        name="通城县委巡察回头看.txt"),
+        progress_report(_period(reviewer, city, date(today.year, 1, 1), today - timedelta(days=1)), rng=rng,
+                        name="咸宁市巡察整改进展.txt"),
+        half_year_report(_period(reviewer, other, date(half_end.year, 1, 1), half_end), rng=rng,
+                         name="通城縣上半年巡察工作通報.txt"),
+    ]
+
+
+def demo_articles_create(*, today: date, seed: int = 2026) -> list:
+    """Write the demo's articles and send them through the ingest pipeline, as the `ingest` command does
+    (read, store once, extract), under the demo superuser; then review part of what was found.
+    Earlier demo articles (their titles carry the demo mark) are replaced."""
+    from django.db import transaction
+
+    from ingest import services
+    from ingest.models import Article
+
+    articles = demo_articles_write(today=today, seed=seed)
+    if not articles:
+        return []
+    from django.contrib.auth import get_user_model
+
+    reviewer = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    created = []
+    with transaction.atomic():
+        Article.objects.filter(title__contains=DEMO_MARK).delete()
+        for demo in articles:
+            submitted = services.article_submit(name=demo.name, data=demo.data(), user=reviewer, published=demo.published)
+            if submitted.error:
+                raise ValueError(f"演示文章 {demo.name}：{submitted.error}")
+            article = services.article_extract(submitted.article.pk)
+            _review(article, demo, reviewer)
+            created.append(article)
+    return created
+
+
+def _review(article, demo: DemoArticle, reviewer) -> None:
+    from ingest import services
+    from ingest.rules import resolve_date
+
+    for review in demo.reviews:
+        fact = article.facts.filter(metric=review.metric, value=review.value).order_by("start_offset").first()
+        if fact is None:  # the engine read the sentence otherwise: the figure waits for a person
+            continue
+        services.fact_review(fact=fact, user=reviewer, action=review.action, value=review.corrected,
+                             period_start=review.period_start, period_end=review.period_end)
+    for figures in demo.accept_rounds:
+        for item in article.rounds.all():
+            if resolve_date(item.start, demo.published.year) == figures.start:
+                services.round_review(item=item, user=reviewer, action="accept", term=figures.term, number=figures.number)
