@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 DEMO_MARK = "（演示数据）"
+DEMO_MARK_TRADITIONAL = "（演示數據）"
+DEMO_NOTE = "本文为演示数据：由巡察整改跟踪系统根据演示记录生成，所述单位和数字均为虚构。"
 ROUND_KIND_WORDS = {  # the words a report uses for each kind of round (inspection.choices.RoundKind)
     "regular": "常规巡察", "special": "专项巡察", "mobile": "机动巡察", "elevated": "提级巡察",
     "lookback": "巡察“回头看”", "village": "村（社区）巡察", "joint": "联动巡察",
@@ -150,7 +152,7 @@ def entry_notice(r: RoundFigures, *, rng, name="entry.html") -> DemoArticle:
             f"根据{r.committee}巡察工作安排，近日，{r.committee}第{_number_word(r.number)}轮巡察各巡察组完成进驻动员。",
             opening,
             "巡察期间，各巡察组设立举报电话和意见箱，受理反映被巡察党组织领导班子及其成员问题的来信来电来访。",
-            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+            DEMO_NOTE,
         ))
 
 
@@ -158,6 +160,8 @@ def feedback_report(r: RoundFigures, *, rng, feedback: date, name="feedback.docx
     """反馈: what one round found, as the records give it (nothing differs here)."""
     recommendations = max(3, r.issues // 3)
     found = _pick(rng, f"巡察共发现问题{r.issues}个", f"巡察组共发现各类问题{r.issues}个")
+    leads = f"向{r.committee[:-1]}纪委监委移交问题线索{r.leads_transferred}件" if r.leads_transferred else "未发现需要移交的问题线索"
+    period = {"period_start": r.start, "period_end": r.start}  # the figures of this round alone
     return DemoArticle(
         name=name, title=f"{r.committee}第{_number_word(r.number)}轮巡察集中反馈{DEMO_MARK}",
         published=feedback + timedelta(days=1),
@@ -165,14 +169,12 @@ def feedback_report(r: RoundFigures, *, rng, feedback: date, name="feedback.docx
             f"近日，{r.committee}各巡察组向被巡察党组织集中反馈巡察情况。",
             f"本轮巡察于{_day(r.start)}至{_day(r.end)}开展，{r.committee}派出{r.groups}个巡察组对{r.units}家单位党组织开展了"
             f"{ROUND_KIND_WORDS.get(r.kind, '常规巡察')}。",
-            f"{found}，向{r.committee[:-1]}纪委监委移交问题线索{r.leads_transferred}件，"
-            f"向被巡察党组织提出整改建议{recommendations}条。",
+            f"{found}，{leads}，向被巡察党组织提出整改建议{recommendations}条。",
             "反馈会要求，被巡察党组织要在两个月内报送整改情况报告。",
-            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+            DEMO_NOTE,
         ),
-        reviews=(Review("issues_found", r.issues, period_start=r.start, period_end=r.start),
-                 Review("leads_transferred", r.leads_transferred, period_start=r.start, period_end=r.start),
-                 Review("recommendations", recommendations, period_start=r.start, period_end=r.start)),
+        reviews=(Review("issues_found", r.issues, **period), Review("recommendations", recommendations, **period),
+                 *([Review("leads_transferred", r.leads_transferred, **period)] if r.leads_transferred else [])),
         accept_rounds=(r,))
 
 
@@ -192,7 +194,7 @@ def year_summary(p: PeriodFigures, *, rng, funds: int, name="summary.txt") -> De
             f"根据巡察移交线索，纪检监察机关立案{p.cases_filed}件，给予党纪政务处分{p.sanctions}人，"
             f"收缴违纪资金{funds / 10000:.1f}万元。",
             f"截至年底，巡察反馈问题整改率达{rate}%。",
-            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+            DEMO_NOTE,
         ),
         reviews=tuple(reviews))
 
@@ -206,7 +208,7 @@ def lookback_report(r: RoundFigures, *, rng, published: date, closed: int, rate:
             f"为检验巡察整改成效，{r.committee}近日对第{_number_word(r.number)}轮巡察的{r.units}家单位开展巡察“回头看”。",
             f"“回头看”发现，该轮巡察反馈问题已整改完成{closed}个，整改率为{rate:g}%，仍有部分问题需要长期坚持整改。",
             "对整改不力、敷衍整改的单位，将约谈其主要负责人。",
-            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+            DEMO_NOTE,
         ),
         reviews=(Review("issues_rectified", closed, period_end=published), Review("rectification_rate", rate, period_end=published)))
 
@@ -219,7 +221,7 @@ def progress_report(p: PeriodFigures, *, rng, name="progress.txt") -> DemoArticl
         paragraphs=(
             f"{p.committee}巡察办近日通报巡察整改进展。",
             f"截至{_short_day(p.end)}，巡察反馈问题已整改完成{p.closed}个，整改完成率达到{rate}%。",
-            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+            DEMO_NOTE,
         ),
         reviews=(Review("issues_rectified", p.closed or 0, period_end=p.end),
                  Review("rectification_rate", rate, period_end=p.end)))
@@ -233,7 +235,7 @@ def half_year_report(p: PeriodFigures, *, rng, name="half-year.txt") -> DemoArti
         paragraphs=(
             f"{p.end.year}年上半年，{p.committee}完成巡察{p.rounds}轮，对{p.units}家单位党组织开展巡察，"
             f"发现问题{issues}个，移交问题线索{p.leads_transferred}件。",
-            f"本文为巡察整改跟踪系统生成的演示数据{DEMO_MARK}。",
+            DEMO_NOTE,
         ),
         traditional=True,
         reviews=(Review("issues_found", issues, action="correct", corrected=p.issues, period_start=p.start, period_end=p.end),
@@ -357,15 +359,21 @@ def demo_articles_write(*, today: date, seed: int = 2026) -> list[DemoArticle]:
     ]
 
 
-def demo_articles_create(*, today: date, seed: int = 2026) -> list:
+def demo_articles_create(*, today: date, seed: int = 2026, keep_existing: bool = False) -> list:
     """Write the demo's articles and send them through the ingest pipeline, as the `ingest` command does
     (read, store once, extract), under the demo superuser; then review part of what was found.
-    Earlier demo articles (their titles carry the demo mark) are replaced."""
+    Earlier demo articles (their titles carry the demo mark) are replaced, or with `keep_existing` kept
+    (and nothing written when there are any)."""
     from django.db import transaction
 
     from ingest import services
     from ingest.models import Article
 
+    from django.db.models import Q
+
+    existing = Article.objects.filter(Q(title__contains=DEMO_MARK) | Q(title__contains=DEMO_MARK_TRADITIONAL))
+    if keep_existing and existing.exists():
+        return list(existing)
     articles = demo_articles_write(today=today, seed=seed)
     if not articles:
         return []
@@ -374,7 +382,7 @@ def demo_articles_create(*, today: date, seed: int = 2026) -> list:
     reviewer = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     created = []
     with transaction.atomic():
-        Article.objects.filter(title__contains=DEMO_MARK).delete()
+        existing.delete()
         for demo in articles:
             submitted = services.article_submit(name=demo.name, data=demo.data(), user=reviewer, published=demo.published)
             if submitted.error:

@@ -1,4 +1,5 @@
 """The demo's articles: generated reports of its own records, through the ingest pipeline, partly reviewed."""
+import datetime as dt
 import re
 
 import pytest
@@ -55,6 +56,7 @@ def test_seeded_demo_has_articles_partly_reviewed_with_flagged_differences(demo,
     page = client.get(reverse("ingest:article_detail", args=[flagged.pk])).content.decode()
     assert len(re.findall(r"<mark ", page)) == flagged.facts.count() and "不一致" in page
 
-    # Seeding again replaces the demo's articles instead of adding to them.
-    demo_articles_create(today=DEMO_TODAY)
-    assert Article.objects.count() == len(articles)
+    # Seeding again keeps them, or replaces them (a later day writes other articles) instead of adding to them.
+    assert {a.pk for a in demo_articles_create(today=DEMO_TODAY, keep_existing=True)} == {a.pk for a in articles}
+    later = demo_articles_create(today=DEMO_TODAY + dt.timedelta(days=40))
+    assert Article.objects.count() == len(later) and not Article.objects.filter(pk__in=[a.pk for a in articles]).exists()

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             if not reset:
                 self.stdout.write("已有巡察数据，未重新生成（如需重建请加 --reset）。")
                 demo_users_create(stdout=self.stdout)
+                demo_articles_create(today=today or timezone.localdate(), seed=seed, keep_existing=True)
                 return
             demo_reset()
         if history_months is not None and history_months < 0:
