@@ -332,8 +332,9 @@ def demo_articles_write(*, today: date, seed: int = 2026) -> list[DemoArticle]:
     feedback_rounds, lookback_rounds = finished(county), finished(other)
     if reviewer is None or not feedback_rounds or not lookback_rounds:
         return []
-    # The notice is of the newest round in the city that is not the one the feedback report is about.
-    newest = (InspectionRound.objects.in_region(city).filter(started_on__lte=today).exclude(pk=feedback_rounds[0].pk)
+    # The notice is of the county's newest round but the one the feedback report is about (the demo's county
+    # logins see the notice, the feedback and the progress report; the city's admin sees all).
+    newest = (InspectionRound.objects.filter(organizer=county, started_on__lte=today).exclude(pk=feedback_rounds[0].pk)
               .select_related("organizer").order_by("-started_on").first())
     if newest is None:
         return []
@@ -352,8 +353,8 @@ def demo_articles_write(*, today: date, seed: int = 2026) -> list[DemoArticle]:
         lookback_report(_round(lookback_round),
                         rng=rng, published=today - timedelta(days=3), closed=back.closed or 0, rate=back.rate or 0,
                         name="通城县委巡察回头看.txt"),
-        progress_report(_period(reviewer, city, date(today.year, 1, 1), today - timedelta(days=1)), rng=rng,
-                        name="咸宁市巡察整改进展.txt"),
+        progress_report(_period(reviewer, county, date(today.year, 1, 1), today - timedelta(days=1)), rng=rng,
+                        name="咸安区巡察整改进展.txt"),
         half_year_report(_period(reviewer, other, date(half_end.year, 1, 1), half_end), rng=rng,
                          name="通城縣上半年巡察工作通報.txt"),
     ]
