@@ -18,13 +18,12 @@ KNOWN_MISSES = {
 }
 
 
-def facts(result_or_gold) -> set[tuple]:
-    items = result_or_gold["facts"]
-    return {(f["metric"], f["value"], f["approx"]) for f in items}
+def facts(annotation) -> set[tuple]:
+    return {(f["metric"], f["value"], f["approx"]) for f in annotation["facts"]}
 
 
-def rounds(result_or_gold) -> set[tuple]:
-    return {(r["organizer"], r["kind"], r["start"], r["end"], r["groups"], r["units"]) for r in result_or_gold["rounds"]}
+def rounds(annotation) -> set[tuple]:
+    return {(r["organizer"], r["kind"], r["start"], r["end"], r["groups"], r["units"]) for r in annotation["rounds"]}
 
 
 def engine_gold(path):
@@ -43,7 +42,7 @@ def test_every_figure_and_round_of_the_gold_and_nothing_else(path):
     assert all(f["subject"] == subjects[(f["metric"], f["value"])] for f in found["facts"])
 
 
-def test_the_articles_exercise_every_metric_and_every_kind_of_round_noise():
+def test_the_articles_exercise_every_metric_and_every_kind_of_noise():
     metrics = {f["metric"] for path in ARTICLE_PATHS for f in gold(path)["facts"]}
     assert metrics == set(Metric.values)
     texts = {path.name: path.read_text(encoding="utf-8") for path in ARTICLE_PATHS}
