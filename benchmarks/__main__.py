@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 
 from benchmarks import api_load, datasets, report
 
@@ -22,31 +23,68 @@ def inprocess(dataset, *args) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def measure(dataset, *, api_seconds: int, page_repeat: int, log) -> dict:
-    figures = {}
-    if dataset.seed_s is not None:
-        figures["dataset"] = {"seed_demo (s)": dataset.seed_s}
-    log(f"[{dataset.label}] rates …")
+def rates_section(dataset, options, log) -> dict:
     rates = json.loads(datasets.manage(dataset, "bench_rates", "--json", capture=True))
-    figures["rates"] = {
+    return {
         "full recompute (s)": rates["full_s"], "bare-SQL floor (s)": rates["floor_s"],
         "full ÷ floor": rates["full_s"] / rates["floor_s"], "incremental after one change (ms)": rates["incremental_ms"],
     }
-    log(f"[{dataset.label}] pages …")
-    for page, values in inprocess(dataset, "pages", str(page_repeat)).items():
-        figures.setdefault("pages", {}).update({
+
+
+def pages_section(dataset, options, log) -> dict:
+    figures = {}
+    for page, values in inprocess(dataset, "pages", str(options.page_repeat)).items():
+        figures.update({
             f"{page}: p50 (ms)": values["p50_ms"], f"{page}: p95 (ms)": values["p95_ms"], f"{page}: SQL queries": values["queries"],
         })
-    log(f"[{dataset.label}] API under load …")
-    for endpoint, values in api_load.measure(dataset, API_ENDPOINTS, api_seconds).items():
-        figures.setdefault("api", {}).update({
+    return figures
+
+
+def api_section(dataset, options, log) -> dict:
+    figures = {}
+    for endpoint, values in api_load.measure(dataset, API_ENDPOINTS, options.api_seconds).items():
+        figures.update({
             f"{endpoint}: req/s": values["rps"], f"{endpoint}: p50 (ms)": values["p50_ms"],
             f"{endpoint}: p99 (ms)": values["p99_ms"], f"{endpoint}: errors": values["non_2xx"],
         })
-    log(f"[{dataset.label}] ingest …")
-    ingest = json.loads(datasets.manage(dataset, "bench_ingest", "--json", capture=True))
-    figures["ingest"] = {"articles per second": ingest["articles_per_s"]}
     return figures
+
+
+def ingest_section(dataset, options, log) -> dict:
+    # Generated demo articles, or the corpus when XUNCHA_CORPUS names one (bench_ingest reads it).
+    ingest = json.loads(datasets.manage(dataset, "bench_ingest", "--json", capture=True))
+    return {"articles per second": ingest["articles_per_s"], "articles": ingest["source"]}
+
+
+SECTIONS = [("rates", rates_section), ("pages", pages_section), ("api", api_section), ("ingest", ingest_section)]
+
+
+def failure(exc: BaseException) -> str:
+    """One line saying why a section failed: the exception and the last line the failed command printed."""
+    message = f"{type(exc).__name__}: {exc}"
+    stderr = getattr(exc, "stderr", None)
+    if stderr:
+        lines = [line for line in str(stderr).strip().splitlines() if line.strip()]
+        if lines:
+            message += f" — {lines[-1].strip()}"
+    return message
+
+
+def measure(dataset, options, log) -> Iterator[tuple[dict, bool]]:
+    """Every section in turn, yielding the figures so far after each; a section that fails is recorded with
+    its error (and whether one failed is yielded), and the next ones still run."""
+    figures, failed = {}, False
+    if dataset.seed_s is not None:
+        figures["dataset"] = {"seed_demo (s)": dataset.seed_s}
+    for name, section in SECTIONS:
+        log(f"[{dataset.label}] {name} …")
+        try:
+            figures[name] = section(dataset, options, log)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - kept in the report; the run exits non-zero
+            figures[name] = {"error": failure(exc)}
+            failed = True
+            log(f"[{dataset.label}] {name} failed: {figures[name]['error']}")
+        yield figures, failed
 
 
 def main(argv=None):
@@ -63,16 +101,32 @@ def main(argv=None):
         print(message, file=sys.stderr, flush=True)
 
     results = {"machine": report.machine(), "sizes": {}}
+    failed = False
+
+    def write():  # after every section, so what was measured is kept whatever fails or stops later
+        with open(options.output, "w", encoding="utf-8") as handle:
+            handle.write(report.markdown(results))
+
     for tasks in (int(size) for size in options.sizes.split(",")):
-        dataset = datasets.prepare(base_url, tasks, log=log)
-        datasets.manage(dataset, "collectstatic", "--noinput", "-v0")  # pages render as in production (DEBUG off)
-        inprocess(dataset, "users")
-        results["sizes"][dataset.label] = measure(dataset, api_seconds=options.api_seconds,
-                                                  page_repeat=options.page_repeat, log=log)
-    table = report.markdown(results)
-    with open(options.output, "w", encoding="utf-8") as handle:
-        handle.write(table)
-    print(report.as_json(results) if options.json else table)
+        label = f"{tasks:,}"
+        try:
+            dataset = datasets.prepare(base_url, tasks, log=log)
+            datasets.manage(dataset, "collectstatic", "--noinput", "-v0")  # pages render as in production (DEBUG off)
+            inprocess(dataset, "users")
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - as a failed section
+            results["sizes"][label] = {"dataset": {"error": failure(exc)}}
+            failed = True
+            log(f"[{label}] dataset failed: {results['sizes'][label]['dataset']['error']}")
+            write()
+            continue
+        for figures, section_failed in measure(dataset, options, log):
+            results["sizes"][label] = figures
+            failed = failed or section_failed
+            write()
+    print(report.as_json(results) if options.json else report.markdown(results))
+    if failed:
+        print(f"make bench: a section failed; its error is in {options.output} beside the figures measured.", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ def fmt(value, digits=1):
         return "—"
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{value:,}" if isinstance(value, int) else str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(results: dict) -> str:

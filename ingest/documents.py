@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from ingest.extract import ExtractionError
+from ingest.extract.clean import clean_text
 from ingest.extract.decode import decode_bytes, looks_garbled
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
@@ -137,7 +138,8 @@ def read_document(name: str, data: bytes, *, max_bytes: int) -> Document:
             text, title = html_to_text(text)
     if not text.strip():
         raise DocumentError("文件中没有文字。")
-    if looks_garbled(text):
+    # Judged as the engine judges it, on the cleaned (Simplified) text: Traditional characters are not mojibake.
+    if looks_garbled(clean_text(text, False).text):
         raise DocumentError("文件内容是乱码（编码错误的文字），请用正确的编码重新保存后上传。")
     return Document(text=text, encoding=encoding, title=(title or _first_line(text))[:300])
 

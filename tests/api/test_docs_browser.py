@@ -9,6 +9,7 @@ from tests.factories import make_user
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs a Chromium binary (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def browser():
     # from the test (flushes, fixtures) unless told that this thread is synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"]) if CHROMIUM else p.chromium.launch()
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield launched
         launched.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

@@ -47,3 +47,28 @@ def test_table_puts_the_sizes_side_by_side():
     assert "| pages | overview: p95 (ms) | 12.2 | 14.0 |" in table
     assert "| pages | overview: SQL queries | 9 | 9 |" in table
     assert "Test CPU (2 cores)" in table and "2026-12-01" in table
+
+
+def test_a_failed_section_keeps_the_others_and_exits_non_zero(tmp_path, monkeypatch, capsys):
+    """The runner itself, with sections that answer at once: the real ones need datasets of PostgreSQL."""
+    import subprocess
+
+    from benchmarks import __main__ as bench, datasets
+
+    monkeypatch.setattr(datasets, "prepare", lambda url, tasks, log: datasets.Dataset(tasks=tasks, url=url, seed_s=1.5))
+    monkeypatch.setattr(datasets, "manage", lambda *args, **kwargs: "")
+    monkeypatch.setattr(bench, "inprocess", lambda *args: {})
+
+    def ingest_fails(dataset, options, log):
+        raise subprocess.CalledProcessError(1, ["manage.py", "bench_ingest"], stderr="Traceback …\nCommandError: 语料中没有 .txt 文章 | x")
+
+    monkeypatch.setattr(bench, "SECTIONS", [("rates", lambda d, o, log: {"full recompute (s)": 2.5}), ("ingest", ingest_fails),
+                                            ("pages", lambda d, o, log: {"overview: p50 (ms)": 12.0})])
+    output = tmp_path / "BENCHMARKS.md"
+    with pytest.raises(SystemExit) as exited:
+        bench.main(["--sizes", "10000", "--output", str(output)])
+    assert exited.value.code == 1
+    table = output.read_text(encoding="utf-8")
+    assert "| rates | full recompute (s) | 2.5 |" in table and "| pages | overview: p50 (ms) | 12.0 |" in table
+    assert "| ingest | error | CalledProcessError: " in table and "CommandError: 语料中没有 .txt 文章 \\| x |" in table
+    assert "a section failed" in capsys.readouterr().err

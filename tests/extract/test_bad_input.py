@@ -59,9 +59,9 @@ def test_very_long_text_without_punctuation_finishes():
     assert isinstance(result.facts, list)
 
 
-def test_twenty_megabytes_finish(seed_texts):
+def test_twenty_megabytes_finish(article_texts):
     """Not timed: it must complete, with offsets into the whole text."""
-    articles = "\n".join(seed_texts.values()) + "\n"
+    articles = "\n".join(article_texts.values()) + "\n"
     text = articles * (20 * 1024 * 1024 // len(articles.encode("utf-8")) + 1)
     result = extract(text.encode("utf-8"))
     assert len(result.facts) > 1000

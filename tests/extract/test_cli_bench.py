@@ -31,14 +31,14 @@ def test_cli_writes_gold_json_and_reports_failures(tmp_path, capsys):
     assert [(f["metric"], f["value"]) for f in c["facts"]] == [("cases_filed", 9)]
 
 
-def test_cli_all_good_exits_zero(tmp_path, seed_texts):
-    name, text = next(iter(seed_texts.items()))
+def test_cli_all_good_exits_zero(tmp_path, article_texts):
+    name, text = next(iter(article_texts.items()))
     (tmp_path / name).write_text(text, encoding="utf-8")
     assert main([str(tmp_path / name), "--out", str(tmp_path / "out")]) == 0
 
 
-def test_benchmark_reports_rates(seed_texts):
-    report = benchmark(list(seed_texts.values()), min_bytes=200_000)
+def test_benchmark_reports_rates(article_texts):
+    report = benchmark(list(article_texts.values()), min_bytes=200_000)
     assert set(report) == {"articles", "mb", "seconds", "articles_per_s", "mb_per_s"}
-    assert report["mb"] >= 200_000 / 1024 / 1024 and report["articles"] >= len(seed_texts)
+    assert report["mb"] >= 200_000 / 1024 / 1024 and report["articles"] >= len(article_texts)
     assert report["articles_per_s"] > 0

@@ -1,17 +1,7 @@
-"""Corpus files and their .docx/.pdf/GBK variants (built in tmp_path, never copied into the repo)."""
-import io
-from pathlib import Path
-
+"""Ingest tests run on the articles of tests/data/ (tests/articles.py); Celery runs in-process unless a test starts a worker."""
 import pytest
-from django.conf import settings
 
 from config.celery import app
-
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus" / "seeds"
-CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
-XIANAN_ARTICLE = CORPUS / "000_8b54f0d4c438c2db.txt"  # 咸安区
-TONGCHENG_ARTICLE = CORPUS / "001_57411fef77be70df.txt"  # 通城县
-XIANNING_ARTICLE = CORPUS / "004_668549584a7a67e3.txt"  # 咸宁市, dated, with rounds
 
 
 @pytest.fixture(autouse=True)
@@ -24,48 +14,3 @@ def eager_celery(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
-
-
-def corpus_text(path=XIANAN_ARTICLE) -> str:
-    return path.read_text(encoding="utf-8")
-
-
-def docx_bytes(text: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def pdf_bytes(text: str) -> bytes:
-    """A text PDF with a CJK font by predefined CMap (UniGB-UTF16-H): no font file needed to extract it."""
-    from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(595, 842)
-    cid_font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/CIDFontType0"),
-        NameObject("/BaseFont"): NameObject("/STSong-Light"),
-        NameObject("/CIDSystemInfo"): DictionaryObject({
-            NameObject("/Registry"): TextStringObject("Adobe"), NameObject("/Ordering"): TextStringObject("GB1"),
-            NameObject("/Supplement"): NumberObject(4)}),
-    })
-    font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type0"),
-        NameObject("/BaseFont"): NameObject("/STSong-Light"), NameObject("/Encoding"): NameObject("/UniGB-UTF16-H"),
-        NameObject("/DescendantFonts"): ArrayObject([writer._add_object(cid_font)]),
-    })
-    page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
-    lines = [f"<{line.encode('utf-16-be').hex()}> Tj T*" for line in text.splitlines()]
-    stream = DecodedStreamObject()
-    stream.set_data(("BT /F1 8 Tf 10 TL 20 820 Td\n" + "\n".join(lines) + "\nET").encode("ascii"))
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()

@@ -11,7 +11,7 @@ from ingest import services
 from ingest.choices import ArticleStatus
 from ingest.models import Article, ReportedFigure
 from tests.factories import make_user
-from tests.ingest.conftest import XIANAN_ARTICLE
+from tests.articles import XIANAN_ARTICLE
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

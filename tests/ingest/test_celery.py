@@ -12,7 +12,7 @@ from ingest.choices import ArticleStatus
 from ingest.extract import extract
 from ingest.models import Article
 from tests.factories import make_user
-from tests.ingest.conftest import CORPUS_FILES
+from tests.articles import ARTICLE_PATHS
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -21,15 +21,15 @@ pytestmark = [
 ]
 
 
-def test_the_corpus_uploaded_on_the_page_is_parsed_by_a_worker(client, xianan, worker):
+def test_articles_uploaded_on_the_page_are_parsed_by_a_worker(client, xianan, worker):
     assert not app.conf.task_always_eager
     client.force_login(make_user("celery-admin", role=Role.REGION_ADMIN, region=xianan))
-    files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in CORPUS_FILES]
+    files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in ARTICLE_PATHS]
     started = time.monotonic()
     response = client.post(reverse("ingest:article_list"), {"files": files})
     assert response.status_code == 302
     articles = list(Article.objects.all())
-    assert len(articles) == len(CORPUS_FILES)
+    assert len(articles) == len(ARTICLE_PATHS)
 
     deadline = started + 120
     pending = {a.pk for a in articles}

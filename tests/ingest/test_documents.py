@@ -7,24 +7,28 @@ import pytest
 from ingest.documents import DocumentError, content_hash, read_document
 from ingest.highlight import segments
 from ingest.rules import compare, resolve_date
-from tests.ingest.conftest import CORPUS_FILES, corpus_text, docx_bytes, pdf_bytes
+from tests.articles import TEXT_PATHS, article_text, file_variants, pdf_bytes
 
 LIMIT = 20 * 1024 * 1024
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
-def test_every_format_of_a_corpus_article_reads_to_the_same_normalised_text(path):
-    text = corpus_text(path)
-    variants = {"a.txt": text.encode("utf-8"), "a.docx": docx_bytes(text), "a.pdf": pdf_bytes(text),
-                "a.gbk.txt": text.encode("gb18030")}
-    docs = {name: read_document(name, data, max_bytes=LIMIT) for name, data in variants.items()}
+@pytest.mark.parametrize("path", TEXT_PATHS, ids=lambda p: p.stem)
+def test_every_format_of_an_article_reads_to_the_same_normalised_text(path):
+    text = article_text(path)
+    docs = {name: read_document(name, data, max_bytes=LIMIT) for name, data in file_variants(text).items()}
     assert {content_hash(d.text) for d in docs.values()} == {content_hash(text)}
     assert docs["a.gbk.txt"].encoding == "gb18030" and docs["a.gbk.txt"].text == text
     assert docs["a.docx"].encoding == "docx" and docs["a.pdf"].encoding == "pdf"
 
 
+def test_traditional_characters_are_not_mojibake():
+    text = article_text(next(p for p in TEXT_PATHS if "traditional" in p.name))
+    for name, data in file_variants(text).items():
+        assert content_hash(read_document(name, data, max_bytes=LIMIT).text) == content_hash(text), name
+
+
 def test_gbk_proper_decodes():
-    text = corpus_text()
+    text = article_text()
     assert read_document("a.txt", text.encode("gbk"), max_bytes=LIMIT).text == text
 
 
@@ -64,13 +68,13 @@ def test_docx_that_is_a_zip_but_not_a_document(tmp_path):
 
 
 def test_truncated_pdf_of_a_real_article_is_refused():
-    data = pdf_bytes(corpus_text())
+    data = pdf_bytes(article_text())
     with pytest.raises(DocumentError, match="PDF"):
         read_document("a.pdf", data[: len(data) // 3], max_bytes=LIMIT)
 
 
 def test_size_limit():
-    data = corpus_text().encode("utf-8")
+    data = article_text().encode("utf-8")
     with pytest.raises(DocumentError, match="文件过大"):
         read_document("a.txt", data, max_bytes=len(data) - 1)
     assert read_document("a.txt", data, max_bytes=len(data)).text

@@ -9,7 +9,7 @@ from accounts.roles import Role
 from ingest.choices import ArticleStatus
 from ingest.models import Article, ExtractedFact
 from tests.factories import make_organization, make_user
-from tests.ingest.conftest import TONGCHENG_ARTICLE, XIANAN_ARTICLE, corpus_text, docx_bytes, pdf_bytes
+from tests.articles import TONGCHENG_ARTICLE, XIANAN_ARTICLE, article_text, docx_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,14 @@ def admin_user(xianan):
 
 def test_upload_page_takes_several_files_and_reports_each(client, admin_user, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
-    text = corpus_text(TONGCHENG_ARTICLE)
+    text = article_text(TONGCHENG_ARTICLE)
     files = [upload(XIANAN_ARTICLE), upload("通城.docx", docx_bytes(text)), upload("通城.pdf", pdf_bytes(text)),
              upload("空.txt", b""), upload("坏.pdf", b"%PDF-1.7 broken")]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("ingest:article_list"), {"files": files}, follow=True)
     assert len(callbacks) == 2  # one parse task per new article, started after commit
     page = response.content.decode()
-    assert "000_8b54f0d4c438c2db.txt：已上传，正在解析" in page and "通城.docx：已上传" in page
+    assert f"{XIANAN_ARTICLE.name}：已上传，正在解析" in page and "通城.docx：已上传" in page
     assert "通城.pdf：与已有文章" in page and "未重复存储" in page
     assert "空.txt：文件为空" in page and "坏.pdf：PDF 文件已损坏" in page
     assert Article.objects.count() == 2
@@ -94,7 +94,7 @@ def test_api_create_by_upload_and_by_text(client, admin_user, django_capture_on_
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["duplicate"] is False and body["region"] == "421202" and body["source_url"] == "https://example.org/a"
-    again = client.post("/api/v1/articles/", {"text": corpus_text(XIANAN_ARTICLE)}, content_type="application/json")
+    again = client.post("/api/v1/articles/", {"text": article_text(XIANAN_ARTICLE)}, content_type="application/json")
     assert again.status_code == 200 and again.json()["duplicate"] is True and again.json()["id"] == body["id"]
 
     own = "咸安区委巡察组对区财政局开展常规巡察，发现问题21个，移交问题线索4件。"

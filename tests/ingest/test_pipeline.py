@@ -1,6 +1,7 @@
-"""The pipeline through the `ingest` command: the real corpus, idempotence, re-extraction, bad input."""
+"""The pipeline through the `ingest` command: the test articles (and the corpus), idempotence, re-extraction, bad input."""
 import dataclasses
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +12,8 @@ from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
 from tests.factories import make_user
 from accounts.roles import Role
-from tests.ingest.conftest import CORPUS, CORPUS_FILES, XIANAN_ARTICLE, corpus_text, docx_bytes, pdf_bytes
+from ingest.corpus import seed_paths
+from tests.articles import ARTICLE_PATHS, ARTICLES, XIANAN_ARTICLE, article_text, docx_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,31 +37,43 @@ def engine(text) -> tuple[set, set]:
     return facts, rounds
 
 
-def test_the_corpus_through_the_command_stores_what_the_engine_finds(regions):
-    out, err = run_ingest(CORPUS)
-    assert out.strip() == f"新增 {len(CORPUS_FILES)} 篇，重复 0 篇，失败 0 篇（共 {len(CORPUS_FILES)} 个文件）", err
-    assert Article.objects.count() == len(CORPUS_FILES)
-    for path in CORPUS_FILES:
+def ingest_folder_stores_what_the_engine_finds(folder, paths):
+    out, err = run_ingest(folder)
+    assert out.strip() == f"新增 {len(paths)} 篇，重复 0 篇，失败 0 篇（共 {len(paths)} 个文件）", err
+    assert Article.objects.count() == len(paths)
+    for path in paths:
         article = Article.objects.get(file_name=path.name)
-        text = corpus_text(path)
-        assert article.status == ArticleStatus.PARSED and article.text == text and article.encoding == "utf-8"
-        assert stored(article) == engine(text)
+        assert article.status == ArticleStatus.PARSED and article.encoding == "utf-8"
+        if path.suffix == ".txt":
+            assert article.text == path.read_text(encoding="utf-8")
+        assert stored(article) == engine(article.text)
         assert article.facts.exists()
-    # Regions follow the articles' subjects (no uploader, no --region): 咸安区 and 通城县 articles.
-    assert Article.objects.get(file_name="000_8b54f0d4c438c2db.txt").region.code == "421202"
-    assert Article.objects.get(file_name="001_57411fef77be70df.txt").region.code == "421222"
+
+
+def test_the_test_articles_through_the_command_store_what_the_engine_finds(regions):
+    ingest_folder_stores_what_the_engine_finds(ARTICLES, ARTICLE_PATHS)
+    # Regions follow the articles' subjects (no uploader, no --region).
+    regions = dict(Article.objects.values_list("file_name", "region__code"))
+    assert (regions["xianan_feedback.txt"], regions["tongcheng_summary.txt"], regions["xianning_progress.txt"],
+            regions["tongshan_page.html"], regions["chibi_traditional.txt"]) == ("421202", "421222", "421200", "421224", "421281")
+    assert Article.objects.get(file_name="tongshan_page.html").title == "通山县委第四轮巡察反馈情况"
+
+
+@pytest.mark.corpus
+def test_the_corpus_through_the_command_stores_what_the_engine_finds(regions):
+    ingest_folder_stores_what_the_engine_finds(seed_paths()[0].parent, seed_paths())
 
 
 def test_running_twice_and_other_formats_of_the_same_article_store_nothing_new(regions, tmp_path):
-    run_ingest(CORPUS)
+    run_ingest(ARTICLES)
     before = (Article.objects.count(), ExtractedFact.objects.count(), ExtractedRound.objects.count())
-    text = corpus_text(XIANAN_ARTICLE)
+    text = article_text(XIANAN_ARTICLE)
     (tmp_path / "a.docx").write_bytes(docx_bytes(text))
     (tmp_path / "a.pdf").write_bytes(pdf_bytes(text))
     (tmp_path / "a-gbk.txt").write_bytes(text.encode("gb18030"))
     (tmp_path / "a-rewrapped.txt").write_text(text.replace("。", "。\n\n"), encoding="utf-8")
-    out, _ = run_ingest(CORPUS, tmp_path)
-    assert out.startswith(f"新增 0 篇，重复 {len(CORPUS_FILES) + 4} 篇，失败 0 篇")
+    out, _ = run_ingest(ARTICLES, tmp_path)
+    assert out.startswith(f"新增 0 篇，重复 {len(ARTICLE_PATHS) + 4} 篇，失败 0 篇")
     assert (Article.objects.count(), ExtractedFact.objects.count(), ExtractedRound.objects.count()) == before
 
 
@@ -75,10 +89,10 @@ def test_reextracting_unchanged_writes_the_same_rows(regions):
 
 
 def test_reextract_every_stored_article_without_the_files(regions):
-    run_ingest(CORPUS)
+    run_ingest(ARTICLES)
     before = sorted(ExtractedFact.objects.values_list("article_id", "metric", "start_offset", "value"))
     out, _ = run_ingest("--reextract")
-    assert out.strip() == f"重新抽取 {len(CORPUS_FILES)} 篇，失败 0 篇"
+    assert out.strip() == f"重新抽取 {len(ARTICLE_PATHS)} 篇，失败 0 篇"
     assert sorted(ExtractedFact.objects.values_list("article_id", "metric", "start_offset", "value")) == before
     assert set(Article.objects.values_list("extractor_runs", flat=True)) == {2}
     with pytest.raises(CommandError, match="请给出文件或目录"):
@@ -136,7 +150,7 @@ def test_one_article_is_one_transaction(regions, monkeypatch):
 
 
 def test_a_bad_file_fails_alone_and_stores_nothing(regions, tmp_path):
-    text = corpus_text(XIANAN_ARTICLE)
+    text = article_text(XIANAN_ARTICLE)
     bad = {
         "empty.txt": b"",
         "junk.txt": bytes(range(256)) * 100,
@@ -159,9 +173,19 @@ def test_a_bad_file_fails_alone_and_stores_nothing(regions, tmp_path):
 
 
 def test_files_over_the_limit_are_refused(regions, tmp_path, settings):
-    settings.INGEST_MAX_BYTES = 1000
-    data = corpus_text(XIANAN_ARTICLE).encode("utf-8")
+    settings.INGEST_MAX_BYTES = 500
+    data = article_text(XIANAN_ARTICLE).encode("utf-8")
     (tmp_path / "big.txt").write_bytes(data)
     out, err = run_ingest(tmp_path)
-    assert out.startswith("新增 0 篇，重复 0 篇，失败 1 篇") and f"文件过大（{len(data) / 1024:.1f} KB），上限为 1000 字节" in err
+    assert out.startswith("新增 0 篇，重复 0 篇，失败 1 篇") and f"文件过大（{len(data)} 字节），上限为 500 字节" in err
+    assert not Article.objects.exists()
+
+
+def test_bench_ingest_measures_generated_articles_and_leaves_nothing(regions, monkeypatch):
+    monkeypatch.delenv("XUNCHA_CORPUS", raising=False)
+    out = io.StringIO()
+    call_command("bench_ingest", "--articles", "12", "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["source"] == "generated" and figures["articles"] == 12
+    assert figures["facts"] >= 12 * 2 and figures["articles_per_s"] > 0
     assert not Article.objects.exists()

@@ -15,7 +15,7 @@ from inspection.models import InspectionRound, Lead
 from rectification.models import RateSnapshot
 from rectification.rates import rates_mark_latest
 from tests.factories import make_finding, make_inspection, make_organization, make_round, make_user
-from tests.ingest.conftest import XIANNING_ARTICLE
+from tests.articles import XIANNING_ARTICLE
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def city_admin(xianning):
 
 @pytest.fixture
 def article(city_admin):
-    """The 咸宁市 article (published 2017-04-25), uploaded by the city's admin and parsed."""
+    """The 咸宁市 article (published 2025-04-25), uploaded by the city's admin and parsed."""
     submitted = services.article_submit(name=XIANNING_ARTICLE.name, data=XIANNING_ARTICLE.read_bytes(), user=city_admin)
     return services.article_extract(submitted.article.pk)
 
@@ -42,8 +42,8 @@ def review_fact(client, fact, **data):
 
 def test_accepted_rounds_match_an_existing_round_or_create_one(client, article, city_admin, xianning):
     assert article.region == xianning and article.status == ArticleStatus.PARSED
-    first, second = article.rounds.get(start="2017-02"), article.rounds.get(start="2017-07")
-    existing = make_round(xianning, term=4, number=1, started_on=dt.date(2017, 2, 1), ended_on=dt.date(2017, 6, 30))
+    first, second = article.rounds.get(start="2024-02"), article.rounds.get(start="2024-08")
+    existing = make_round(xianning, term=10, number=1, started_on=dt.date(2024, 2, 1), ended_on=dt.date(2024, 5, 31))
     client.force_login(city_admin)
 
     response = review_round(client, first, action="accept")
@@ -59,17 +59,17 @@ def test_accepted_rounds_match_an_existing_round_or_create_one(client, article, 
     second.refresh_from_db()
     assert second.is_pending and InspectionRound.objects.count() == 1
 
-    review_round(client, second, action="correct", start="2017-07-03", end="2017-12-22", term=4, number=2)
+    review_round(client, second, action="correct", start="2024-08-05", end="2024-11-22", term=10, number=2)
     second.refresh_from_db()
     created = second.inspection_round
     assert (created.organizer, created.term, created.number, created.started_on, created.ended_on) == (
-        xianning, 4, 2, dt.date(2017, 7, 3), dt.date(2017, 12, 22))
+        xianning, 10, 2, dt.date(2024, 8, 5), dt.date(2024, 11, 22))
     assert second.review_state == ReviewState.CORRECTED
 
     # The same round accepted again from another article's item is matched, not duplicated.
     second.review_state = ReviewState.PENDING
     second.save()
-    review_round(client, second, action="correct", start="2017-07-03", end="2017-12-22")
+    review_round(client, second, action="correct", start="2024-08-05", end="2024-11-22")
     second.refresh_from_db()
     assert second.inspection_round == created and InspectionRound.objects.count() == 2
 
@@ -82,20 +82,20 @@ def test_accepted_rounds_match_an_existing_round_or_create_one(client, article, 
 
 def test_accepted_figures_become_reported_figures_of_their_region_and_period(client, article, city_admin, xianning, xianan):
     client.force_login(city_admin)
-    city_issues = article.facts.get(metric="issues_found", value=394)
-    county_issues = article.facts.get(metric="issues_found", value=55)
-    leads = article.facts.get(metric="leads_found", value=409)
+    city_issues = article.facts.get(metric="issues_found", value=274)
+    county_issues = article.facts.get(metric="issues_found", value=47)
+    leads = article.facts.get(metric="leads_found", value=86)
 
     review_fact(client, city_issues, action="accept")
-    review_fact(client, county_issues, action="correct", value="56", period_start="2017-01-01", period_end="2017-03-31")
+    review_fact(client, county_issues, action="correct", value="48", period_start="2025-01-01", period_end="2025-03-31")
     review_fact(client, leads, action="reject")
 
     city = ReportedFigure.objects.get(fact=city_issues)
     assert (city.metric, city.value, city.region, city.period_start, city.period_end, city.article_id) == (
-        "issues_found", 394, xianning, None, dt.date(2017, 4, 25), article.pk)
+        "issues_found", 274, xianning, None, dt.date(2025, 4, 25), article.pk)
     county = ReportedFigure.objects.get(fact=county_issues)
     assert (county.value, county.region, county.period_start, county.period_end) == (
-        56, xianan, dt.date(2017, 1, 1), dt.date(2017, 3, 31))
+        48, xianan, dt.date(2025, 1, 1), dt.date(2025, 3, 31))
     assert not ReportedFigure.objects.filter(fact=leads).exists()
     leads.refresh_from_db()
     assert leads.review_state == ReviewState.REJECTED and leads.reviewed_by == city_admin
@@ -107,9 +107,9 @@ def test_accepted_figures_become_reported_figures_of_their_region_and_period(cli
 
 def test_bad_corrections_change_nothing(client, article, city_admin):
     client.force_login(city_admin)
-    fact = article.facts.get(metric="issues_found", value=394)
+    fact = article.facts.get(metric="issues_found", value=274)
     for data in ({"action": "correct"}, {"action": "correct", "value": "-3"}, {"action": "drop"},
-                 {"action": "accept", "period_start": "2017-06-01", "period_end": "2017-05-01"},
+                 {"action": "accept", "period_start": "2025-06-01", "period_end": "2025-05-01"},
                  {"action": "accept", "region": "999999"}):
         page = client.get(review_fact(client, fact, **data).url).content.decode()
         assert "审核未保存" in page, data
@@ -118,7 +118,7 @@ def test_bad_corrections_change_nothing(client, article, city_admin):
 
 
 def test_only_the_inspecting_side_of_the_region_reviews(client, article, xianning, tongcheng):
-    fact = article.facts.get(metric="issues_found", value=394)
+    fact = article.facts.get(metric="issues_found", value=274)
     viewer = make_user("city-viewer", role=Role.VIEWER, region=xianning)
     member = make_user("city-member", role=Role.GROUP_MEMBER, region=xianning)
     away_admin = make_user("away-admin", role=Role.REGION_ADMIN, region=tongcheng)
@@ -134,7 +134,7 @@ def test_only_the_inspecting_side_of_the_region_reviews(client, article, xiannin
 
 def test_a_county_admin_cannot_put_a_figure_on_the_city(article, xianan):
     county_admin = make_user("county-admin", role=Role.REGION_ADMIN, region=xianan)
-    county_fact = article.facts.get(metric="issues_found", value=55)
+    county_fact = article.facts.get(metric="issues_found", value=47)
     Article.objects.filter(pk=article.pk).update(region=xianan)  # as if a county user had uploaded it
     with pytest.raises(services.DomainError, match="不在您的管辖范围内"):
         services.fact_review(fact=county_fact, user=county_admin, action="accept", region=article.region)
@@ -154,45 +154,45 @@ def test_article_status_turns_reviewed_when_everything_is_decided(article, city_
 
 
 def test_reported_beside_tracked(client, article, city_admin, xianning):
-    """Records of the city in 2017: one round started in March with 3 findings and 2 leads (1 transferred)."""
-    rnd = make_round(xianning, term=4, number=1, started_on=dt.date(2017, 3, 1))
-    inspection = make_inspection(rnd, make_organization(xianning), entry=dt.date(2017, 3, 2), feedback=dt.date(2017, 4, 1))
+    """Records of the city since 2024: one round started in March with 3 findings and 2 leads (1 transferred)."""
+    rnd = make_round(xianning, term=10, number=1, started_on=dt.date(2024, 3, 1))
+    inspection = make_inspection(rnd, make_organization(xianning), entry=dt.date(2024, 3, 2), feedback=dt.date(2024, 4, 1))
     for _ in range(3):
         make_finding(inspection)
-    Lead.objects.create(inspection=inspection, summary="线索一", status="transferred", transferred_on=dt.date(2017, 4, 1),
+    Lead.objects.create(inspection=inspection, summary="线索一", status="transferred", transferred_on=dt.date(2024, 4, 1),
                         cases_filed=2)
     Lead.objects.create(inspection=inspection, summary="线索二")
-    make_round(xianning, term=4, number=9, started_on=dt.date(2018, 3, 1))  # after the period: not counted
-    RateSnapshot.objects.create(scope="region", scope_key="region:421200", day=dt.date(2017, 4, 20), region=xianning,
+    make_round(xianning, term=10, number=9, started_on=dt.date(2025, 6, 1))  # after the period: not counted
+    RateSnapshot.objects.create(scope="region", scope_key="region:421200", day=dt.date(2025, 4, 20), region=xianning,
                                 tasks_total=10, closed=9, rate=90)
-    RateSnapshot.objects.create(scope="region", scope_key="region:421200", day=dt.date(2017, 5, 20), region=xianning,
+    RateSnapshot.objects.create(scope="region", scope_key="region:421200", day=dt.date(2025, 5, 20), region=xianning,
                                 tasks_total=10, closed=10, rate=100)
-    rates_mark_latest(day=dt.date(2017, 5, 20))
+    rates_mark_latest(day=dt.date(2025, 5, 20))
 
-    period = {"period_start": dt.date(2017, 1, 1)}
+    period = {"period_start": dt.date(2024, 1, 1)}
     facts = {(m, v): article.facts.get(metric=m, value=v) for m, v in
-             [("issues_found", 394), ("leads_found", 409), ("leads_transferred", 28), ("cases_filed", 19),
-              ("recommendations", 295), ("units_inspected", 34)]}
+             [("issues_found", 274), ("leads_found", 86), ("leads_transferred", 23), ("cases_filed", 15),
+              ("recommendations", 193), ("units_inspected", 34)]}
     for fact in facts.values():
         services.fact_review(fact=fact, user=city_admin, action="accept", **period)
-    rate_fact = facts[("issues_found", 394)]
-    rate = ReportedFigure.objects.create(metric="rectification_rate", value=90.2, region=xianning, period_end=dt.date(2017, 4, 25),
+    rate_fact = facts[("issues_found", 274)]
+    rate = ReportedFigure.objects.create(metric="rectification_rate", value=90.2, region=xianning, period_end=dt.date(2025, 4, 25),
                                          fact=article.facts.exclude(pk__in=[f.pk for f in facts.values()]).first(), article=article)
     rows = {(r.figure.metric, r.figure.value): r.comparison
             for r in reported_vs_tracked(ReportedFigure.objects.visible_to(city_admin), city_admin)}
-    assert (rows[("issues_found", 394)].tracked, rows[("issues_found", 394)].differs) == (3, True)
-    assert rows[("leads_found", 409)].tracked == 2 and rows[("leads_transferred", 28)].tracked == 1
-    assert rows[("cases_filed", 19)].tracked == 2 and rows[("units_inspected", 34)].tracked == 1
-    assert rows[("recommendations", 295)].tracked is None and rows[("recommendations", 295)].differs is None
-    # The rate as of the period end (2017-04-25) is the April snapshot's 90: within half a point.
+    assert (rows[("issues_found", 274)].tracked, rows[("issues_found", 274)].differs) == (3, True)
+    assert rows[("leads_found", 86)].tracked == 2 and rows[("leads_transferred", 23)].tracked == 1
+    assert rows[("cases_filed", 15)].tracked == 2 and rows[("units_inspected", 34)].tracked == 1
+    assert rows[("recommendations", 193)].tracked is None and rows[("recommendations", 193)].differs is None
+    # The rate as of the period end (2025-04-25) is the April snapshot's 90: within half a point.
     assert (rows[("rectification_rate", 90.2)].tracked, rows[("rectification_rate", 90.2)].differs) == (90, False)
 
     client.force_login(city_admin)
     page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
-    assert "不一致：-391" in page and "无记录" in page and rate_fact.quote in page
+    assert "不一致：-271" in page and "无记录" in page and rate_fact.quote in page
     body = client.get("/api/v1/reported-figures/").json()["results"]
     by_metric = {(row["metric"], row["value"]): row for row in body}
-    assert by_metric[("issues_found", 394.0)]["tracked"] == 3 and by_metric[("issues_found", 394.0)]["differs"] is True
+    assert by_metric[("issues_found", 274.0)]["tracked"] == 3 and by_metric[("issues_found", 274.0)]["differs"] is True
     assert by_metric[("rectification_rate", 90.2)]["differs"] is False
     assert rate.pk in {row["id"] for row in body}
     only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()["results"]
