@@ -80,7 +80,7 @@ def measure(dataset, options, log) -> Iterator[tuple[dict, bool]]:
         log(f"[{dataset.label}] {name} …")
         try:
             figures[name] = section(dataset, options, log)
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - kept in the report; the run exits non-zero
+        except (Exception, SystemExit) as exc:
             figures[name] = {"error": failure(exc)}
             failed = True
             log(f"[{dataset.label}] {name} failed: {figures[name]['error']}")
@@ -113,7 +113,7 @@ def main(argv=None):
             dataset = datasets.prepare(base_url, tasks, log=log)
             datasets.manage(dataset, "collectstatic", "--noinput", "-v0")  # pages render as in production (DEBUG off)
             inprocess(dataset, "users")
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - as a failed section
+        except (Exception, SystemExit) as exc:
             results["sizes"][label] = {"dataset": {"error": failure(exc)}}
             failed = True
             log(f"[{label}] dataset failed: {results['sizes'][label]['dataset']['error']}")

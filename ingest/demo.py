@@ -95,7 +95,7 @@ class DemoArticle:
             body = "".join(f"<p>{escape(line)}</p>" for line in lines[1:])
             return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(lines[0])}</title>'
                     f'</head><body><nav>首页 | 工作动态 | 巡察公告</nav><h1>{escape(lines[0])}</h1>{body}'
-                    f'<footer>本页为演示数据</footer></body></html>').encode("utf-8")
+                    f'<footer>本页为演示数据</footer></body></html>').encode()
         if self.name.endswith(".docx"):
             import docx  # python-docx
 
@@ -316,9 +316,9 @@ def _round(round_) -> RoundFigures:
 
 def demo_articles_write(*, today: date, seed: int = 2026) -> list[DemoArticle]:
     """The demo's articles, written from its records as of `today` (none when it has no finished round)."""
-    from inspection.models import InspectionRound, Region
-
     from django.contrib.auth import get_user_model
+
+    from inspection.models import InspectionRound, Region
 
     reviewer = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     city, county, other = (Region.objects.get(code=code) for code in (
@@ -366,11 +366,10 @@ def demo_articles_create(*, today: date, seed: int = 2026, keep_existing: bool =
     Earlier demo articles (their titles carry the demo mark) are replaced, or with `keep_existing` kept
     (and nothing written when there are any)."""
     from django.db import transaction
+    from django.db.models import Q
 
     from ingest import services
     from ingest.models import Article
-
-    from django.db.models import Q
 
     existing = Article.objects.filter(Q(title__contains=DEMO_MARK) | Q(title__contains=DEMO_MARK_TRADITIONAL))
     if keep_existing and existing.exists():

@@ -36,7 +36,14 @@ def docx_bytes(text: str) -> bytes:
 def pdf_bytes(text: str) -> bytes:
     """A text PDF with a CJK font by predefined CMap (UniGB-UTF16-H): no font file needed to extract it."""
     from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
 
     writer = PdfWriter()
     page = writer.add_blank_page(595, 842)

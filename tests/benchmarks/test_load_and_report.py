@@ -53,7 +53,8 @@ def test_a_failed_section_keeps_the_others_and_exits_non_zero(tmp_path, monkeypa
     """The runner itself, with sections that answer at once: the real ones need datasets of PostgreSQL."""
     import subprocess
 
-    from benchmarks import __main__ as bench, datasets
+    from benchmarks import __main__ as bench
+    from benchmarks import datasets
 
     monkeypatch.setattr(datasets, "prepare", lambda url, tasks, log: datasets.Dataset(tasks=tasks, url=url, seed_s=1.5))
     monkeypatch.setattr(datasets, "manage", lambda *args, **kwargs: "")
