@@ -1,9 +1,12 @@
 """Normalise article text for matching while keeping a map back to the original.
 
-Steps: HTML to text, full-width to half-width, Traditional to Simplified (OpenCC),
-whitespace inside words and numbers removed (OCR line breaks), paragraph breaks kept
-as a single "\\n". Only the HTML and whitespace steps change lengths; the others are
-character for character, so one array (clean index -> original index) is enough.
+Steps: HTML to text; `?` standing for a lost character marked as 〓; full-width to
+half-width; Traditional to Simplified (OpenCC); pinyin glosses after characters
+(`調(diào)`) and forum anti-scrape junk dropped; whitespace inside words and numbers
+removed (OCR line breaks), paragraph breaks kept as a single "\\n"; page furniture
+(menus, breadcrumbs, editor and source lines, phone and licence numbers, datelines)
+dropped. The character-for-character steps keep lengths; the others build a map of
+runs (clean index -> original index), so every span still points into the original.
 """
 import html
 import re
@@ -64,6 +67,7 @@ class CleanText:
 
     text: str
     offsets: OffsetMap
+    furniture: str = ""  # the page furniture that was dropped (it may hold the page's date)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the clean span [start, end)."""
@@ -186,34 +190,107 @@ def _to_simplified(text: str) -> str:
     return re.sub(r"[^\s,.!?;:，。、；：？！“”《》()（）]+", convert, text)
 
 
-def _is_hard_break(text: str, run_start: int, run_end: int) -> bool:
-    """A line break ends a paragraph after sentence-final punctuation or before an indent;
-    anywhere else it is an OCR/layout break inside a sentence or a word."""
+# An ASCII "?" inside a word stands for a character the page lost (a real question mark
+# ends a sentence: it is followed by a space, a closing quote or the end of the line).
+_LOST = re.compile(r"(?<=[^\s])\?(?=[^\s?\"'”’」』)\]])")
+LOST_CHAR = "〓"  # the typesetter's mark for a missing character; numbers touching it are not read
+# A pinyin gloss after a character: 調(diào), 6個(gè); also one cut off at the end of the text.
+_GLOSS = (r"(?<=[\u3400-\u9fff])\((?:[a-zü\u00e0-\u01dc]{0,5}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü\u00e0-\u01dc]{0,5}\)"
+          r"|[a-zü\u00e0-\u01dc]{1,6}$)")
+# Anti-scrape junk of forum pages: runs of one- to three-character ASCII scraps (`K8 S9 g+ x5`),
+# with digits in them, between sentences.
+_JUNK = r"(?<![!-~])(?=[!-~ ]*\d)(?=[!-~ ]*[A-Za-z+*/\\&'])(?:[!-~]{1,3} +){3,}[!-~]{1,3}(?![!-~])"
+_DROP_OR_SQUEEZE = re.compile(rf"(?P<junk>{_JUNK})|(?P<gloss>{_GLOSS})|(?P<space>\s+)")
+_LINE_END = re.compile(r"[。!?;:…”’」』)]$")
+
+
+def _paragraph_layout(text: str) -> bool:
+    """Web pages end their paragraphs with punctuation, so a line that does not is a title or page
+    furniture; scanned columns break lines anywhere. Judged by the share of text in lines that end a
+    sentence, and at least three such paragraphs (an unfinished last line is left out: excerpts are cut in
+    the middle of a sentence)."""
+    lines = [line.strip() for line in re.split(r"[\n\r\u2029]", text) if line.strip()]
+    if lines and not _LINE_END.search(lines[-1]):
+        lines.pop()
+    ended = [line for line in lines if _LINE_END.search(line)]
+    return len(ended) >= 3 and sum(map(len, ended)) > sum(map(len, lines)) / 2
+
+
+def _is_hard_break(text: str, run_start: int, run_end: int, paragraphs: bool) -> bool:
+    """A line break ends a paragraph after sentence-final punctuation or before an indent, and in
+    a page of paragraphs also after a title line; anywhere else (and always between two digits)
+    it is an OCR/layout break inside a sentence or a word."""
     if text[run_end - 1] in " \t" or _PARAGRAPH in text[run_start:run_end]:
         return True
     prev = text[run_start - 1]
     if prev in _CLOSERS and run_start >= 2:
         prev = text[run_start - 2]
-    return prev in _SENTENCE_END
+    if prev in _SENTENCE_END:
+        return True
+    return paragraphs and not (prev.isdigit() and text[run_end].isdigit())
 
 
 def _squeeze_spaces(text: str, source: _Builder | None) -> _Builder:
     out = _Builder(source.map if source else None)
+    paragraphs = _paragraph_layout(text)
     pos = 0
-    for m in _SPACE_RUN.finditer(text):
+    for m in _DROP_OR_SQUEEZE.finditer(text):
         s, e = m.start(), m.end()
         out.copy(text, pos, s)
         pos = e
-        if s == 0 or e == len(text):
+        if s == 0 or e == len(text) or not m.group("space"):
             continue
         run = m.group(0)
         if "\n" in run or "\r" in run or _PARAGRAPH in run:
-            if _is_hard_break(text, s, e):
+            if _is_hard_break(text, s, e, paragraphs):
                 out.replace("\n", s, e)
         elif _ASCII_WORD.match(text[s - 1]) and _ASCII_WORD.match(text[e]):
             out.replace(" ", s, e)  # between Latin words or two numbers a space is a space
     out.copy(text, pos, len(text))
     return out
+
+
+_FURNITURE_LINE = re.compile(
+    r"[(【\[]?(?:首页|上一篇|下一篇|责任编辑|版权所有|copyright|©|投稿|扫一扫|返回|分享到|打印|相关(?:文章|阅读|新闻|链接)"
+    r"|(?:编辑|来源|作者|记者|手机|电话|联系电话|联系方式|举报电话|传真|邮编|邮政编码|地址|电子邮箱|e-?mail|点击|浏览|字号|字体"
+    r"|发布时间|发布日期|时间|日期|date)(?:[\s:|\]】)>/]|$))"
+    r"|.{0,40}(?:当前位置|您的位置|所在位置|icp|公网安备|网站标识码)"
+    r"|.{0,60}(?:主办|承办|主管)$"
+    r"|.*(?:>|»|->|→).*(?:>|»|->|→)"
+    r"|\d{4}[-./]\d{1,2}[-./]\d{1,2}\b",
+    re.I,
+)
+_FURNITURE_MAX = 120  # a furniture line is short; a paragraph that happens to start with 时间 is not
+# A news agency's dateline at the start of a paragraph: 某某社北京4月9日电/, 本报讯(记者 …), 某某网讯 通讯员…报道:
+_DATELINE_LEAD = re.compile(
+    r"(?:[^\s,。:]{0,16}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|[^\s,。:]{1,10}网讯)"
+    r"(?:\s*\([^()]{0,40}\))?(?:\s*通讯员[^\s,。:]{0,8}报道)?\s*[/:]?"
+)
+_EDITOR = re.compile(r"\((?:责任编辑|编辑)[^()\n]{0,20}\)")
+
+
+def _drop_furniture(text: str, source: _Builder) -> tuple[_Builder, str]:
+    """Lines of page furniture and dateline heads of paragraphs, dropped; returns the rest and the
+    dropped lines (which still hold the page's date)."""
+    out = _Builder(source.map)
+    dropped, pos = [], 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        stripped = line.strip()
+        if stripped and len(stripped) <= _FURNITURE_MAX and "。" not in stripped and _FURNITURE_LINE.match(stripped):
+            dropped.append(stripped)
+            pos = end + 1
+            continue
+        lead = _DATELINE_LEAD.match(line)
+        start = pos + lead.end() if lead else pos
+        if lead:
+            dropped.append(lead.group(0))
+        for m in _EDITOR.finditer(text, start, end):
+            out.copy(text, start, m.start())
+            start = m.end()
+        out.copy(text, start, min(end + 1, len(text)))
+        pos = end + 1
+    return out, "\n".join(dropped)
 
 
 def clean_text(text: str, is_html: bool | None = None) -> CleanText:
@@ -222,6 +299,7 @@ def clean_text(text: str, is_html: bool | None = None) -> CleanText:
         is_html = looks_like_html(text)
     stripped = _strip_html(text) if is_html else None
     work = stripped.text() if stripped else text
-    work = _to_simplified(_FULL_WIDTH.sub(_half_width, work))
-    out = _squeeze_spaces(work, stripped)
-    return CleanText(out.text(), out.map)
+    work = _to_simplified(_FULL_WIDTH.sub(_half_width, _LOST.sub(LOST_CHAR, work)))
+    squeezed = _squeeze_spaces(work, stripped)
+    out, furniture = _drop_furniture(squeezed.text(), squeezed)
+    return CleanText(out.text(), out.map, furniture)

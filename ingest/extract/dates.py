@@ -18,7 +18,12 @@ _ONE = rf"(?:{_YEAR}(?:{_MONTH_DAY})?|{_MONTH_DAY})"
 DATE_RE = re.compile(
     rf"(?P<bound>截至|截止到?|到)?(?P<from>自|从|于)?(?P<a>{_ONE})(?:(?:至|到|—|~|-)(?P<b>{_ONE}))?(?P<since>起|以来)?"
 )
-_DATELINE = re.compile(r"(?:时间|日期|发布|发表)[^\d\n]{0,6}(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+# A labelled date (时间:2017-04-25), a date with a clock time (2019.01.07 21:42) or one that opens a line.
+_DATELINE = re.compile(
+    r"(?:(?:时间|日期|发布|发表|date)[^\d\n]{0,6}|^|\n)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+    r"|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s*\d{1,2}:\d{2})",
+    re.I,
+)
 _PARTS = re.compile(r"(?:(\d{4}|去|今|前|明)年)?(?:(\d{1,2})月)?(?:(\d{1,2})日)?")
 _REL_YEAR = {"前": -2, "去": -1, "今": 0, "明": 1}
 # Without a published date jionlp still needs a base; its year is then dropped.
@@ -31,15 +36,17 @@ class DateRange:
     end: str | None
 
 
-def find_dateline(text: str) -> str | None:
-    """The article's own date from a header such as '时间:2017-04-25 23:54'."""
-    m = _DATELINE.search(text[:600])
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-    except ValueError:
-        return None
+def find_dateline(*texts: str) -> str | None:
+    """The article's own date from a header such as '时间:2017-04-25 23:54', looked for in the
+    page furniture first, then in the head of the text."""
+    for text in texts:
+        for m in _DATELINE.finditer(text[:600]):
+            year, month, day = (g for g in m.groups() if g is not None)
+            try:
+                return date(int(year), int(month), int(day)).isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 @lru_cache(maxsize=8192)

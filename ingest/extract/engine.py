@@ -52,7 +52,7 @@ def extract(source: str | bytes, published: "str | date | None" = None, *, html:
         result.garbled = True
         result.warnings.append("garbled text (mojibake): nothing extracted")
         return result
-    result.published = result.published or find_dateline(clean.text)
+    result.published = result.published or find_dateline(clean.furniture, clean.text)
 
     sentences = split_sentences(clean.text)
     regions = RegionIndex(clean.text)

@@ -21,7 +21,7 @@ QUANTITY_RE = scanning(
     r"(?P<tail>以上|左右|多)?",
     rf"\d将大超近约逾上百{_CN_DIGITS}",
 )
-_NOT_A_COUNT = frozenset("第数几每首若")  # ordinals and vague amounts: 第三轮, 数十个, 每轮
+_NOT_A_COUNT = frozenset("第数几每首若〓")  # ordinals, vague amounts (第三轮, 数十个, 每轮), a lost digit before
 
 
 @dataclass(frozen=True)
