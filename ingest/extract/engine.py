@@ -1,4 +1,5 @@
 """extract(): text, bytes or HTML in, facts and rounds with offsets into the original out."""
+import re
 from datetime import date
 
 from .clean import CleanText, clean_text
@@ -22,9 +23,27 @@ def _published(value) -> str | None:
         raise ExtractionError(f"published date is not YYYY-MM-DD: {value!r}") from exc
 
 
+# 对 that opens the object of an inspection (对温州生态园等12个单位开展…): places named inside the object
+# are the inspected units, not the subject of the figure.
+_OBJECT = re.compile(r"(?<![针相面核绝反应])对(?![照接于标象待比应话])")
+_OBJECT_REACH = 80
+
+
+def _subject_position(text: str, pos: int) -> int:
+    """Where to look back from for the subject of the figure at `pos`: before the 对 of its clause."""
+    head = text[max(0, pos - _OBJECT_REACH):pos]
+    clause_start = max(head.rfind(c) for c in "。!?;\n") + 1
+    last = None
+    for m in _OBJECT.finditer(head, clause_start):
+        last = m
+    return pos - len(head) + last.start() if last else pos
+
+
 def _fact(found: Found, clean: CleanText, original: str, regions: RegionIndex) -> Fact:
     start, end = clean.span(found.start, found.end)
-    subject = regions.subject_at(found.start)
+    # A committee inside the figure's own words (6个市委巡察组) is its subject.
+    own = next((r for m, r in regions.mentions_in(found.start, found.end) if r is not None and m.region is None), None)
+    subject = own or regions.subject_at(_subject_position(clean.text, found.start))
     q = found.quantity
     return Fact(found.metric, q.value, q.approx, q.unit, subject.name if subject else None,
                 subject.code if subject else None, start, end, original[start:end])
@@ -66,7 +85,7 @@ def extract(source: str | bytes, published: "str | date | None" = None, *, html:
         start, end = clean.span(r.start, r.end)
         result.rounds.append(Round(
             organizer=r.organizer.name if r.organizer else None,
-            organizer_code=r.organizer.code if r.organizer else None,
+            organizer_code=(r.organizer.code or None) if r.organizer else None,
             kind=r.kind,
             start=r.dates.start if r.dates else None,
             end=r.dates.end if r.dates else None,

@@ -69,10 +69,15 @@ def _segments(sentence: Sentence):
 
 
 def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text: str) -> Region | None:
-    """The committee that runs the round: a region named with 委 in the segment, else the nearest before it."""
+    """The committee that runs the round: a region named with 委 in the segment (literally 市委 where
+    the text never names its city), else the nearest before it."""
     for mention, region in regions.mentions_in(start, end):
-        if region is not None and COMMITTEE.match(text, mention.end - text_start):
-            return region
+        if COMMITTEE.match(text, mention.end - text_start):
+            if region is not None:
+                return region
+            literal = regions.literal_committee(mention)
+            if literal:
+                return Region(literal, "", mention.level)
     return regions.subject_at(start)
 
 
