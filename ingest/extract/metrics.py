@@ -15,8 +15,16 @@ from .numbers import Quantity, find_quantities
 from .sentences import Sentence
 
 F = r"[^\d,;:。!?]"  # filler: stays inside the clause and stops at the next number
+L = r"[^\d,;:。!?、]"  # filler that also stops at the next item of a list (问题376个、线索69个)
 C = r"[^,;:。!?]"  # clause character, numbers allowed
-UNIT_NOUN = r"(?:单位|党组织|党委|党组|党支部|党总支|支部|部门|村|社区|乡镇|乡|镇|街道|学校|医院|企业|国企|机关|局)"
+UNIT_NOUN = (r"(?:单位|党组织|组织|党委|党组|党支部|党总支|支部|部门|村|社区|乡镇|乡|镇|街道|学校|医院|法院|企业|国企|公司"
+             r"|机关|局|(?:县|市|区|旗|盟|省)(?![级直属委])|被巡[察视](?:单位|对象|党组织))")
+# 5个乡镇所属的15个村, 3个街道的15个村: the first count only locates the second (but 3个乡镇党委及所属的27个村)
+LOCATING = r"^[^\d及和党]{0,10}?(?:所属|所辖)?的(?:至少|近|约)?\d"
+# 巡察 as the act carried out on the units (not 巡察整改督查, 巡察办, 巡察干部 …)
+ACT = r"(?:巡[察视](?!整改|办|组|机构|干部|工作领导|成果)|一体巡|[直体]巡|巡[村乡]|政治体检|回头看)"
+# The object of the act: a clause that opens with 对 (对A、B等12个单位…), up to a long list of names.
+OBJECT = rf"对{C}{{0,100}}$"
 TRANSFER = r"(?:移交|移送|交办|转交|转办)"
 ISSUE = r"(?:提出|发放|下发|制发|印发|送达|发出)"
 TAIL = r"(?:了|共|共计|达|达到|为|计|合计|总计|分别为)?$"  # between a trigger and its number
@@ -64,43 +72,77 @@ RULES = [
     # 开展三轮回访督查 describes a mechanism; only a count of work done (已/共/累计…) is a figure.
     Rule("follow_up_supervisions", frozenset({"轮次", "次", "轮", "批次"}),
          pre=rf"(?:已|共|累计|先后){F}{{0,8}}$", post=rf"^{F}{{0,2}}(?:回访督查|回访督导|跟踪督查|督查回访)"),
+    # 整改督查领导小组开展2次专项督查, 开展全面督查4轮: checks of the rectification, counted by time.
+    Rule("follow_up_supervisions", frozenset({"轮次", "次", "轮"}), pre=r"开展了?$",
+         post=r"^(?:专项|全面|跟踪)?督查", sent_pre="整改"),
+    Rule("follow_up_supervisions", frozenset({"轮次", "次", "轮"}), pre=r"开展了?(?:专项|全面|跟踪)督查$", sent_pre="整改"),
     Rule("rounds", frozenset({"轮"}), post=rf"^{F}{{0,6}}?巡[察视](?!干部|办|组|机构)", not_pre=r"[新上下本这该同每首]$"),
-    Rule("rounds", frozenset({"轮", "轮次"}), pre=rf"巡[察视]{TAIL}"),
-    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡察组(?!长|组长|成员|工作人员)"),
-    Rule("groups", frozenset({"个"}), pre=rf"巡察组{TAIL}"),
-    # 对9个乡镇、173个村开展了巡察; 3个街道的15个村: the 3 only locates the 15.
-    Rule("units_inspected", ORG_UNITS, pre=rf"对{C}{{0,40}}$",
-         post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?(?:巡[察视]|一体巡|政治体检)", not_post=rf"^{F}{{0,8}}的\d"),
-    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
+    # 巡察一轮、反馈一轮 is a working rule, not a count.
+    Rule("rounds", frozenset({"轮", "轮次"}), pre=rf"巡[察视]{TAIL}", not_post="^、"),
+    # 全市共开展9轮对…党组织进行巡察
+    Rule("rounds", frozenset({"轮"}), pre=r"(?:共|累计|已)开展了?$", post=r"^对"),
+    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡[察视](?:小)?组(?!长|组长|成员|工作人员)"),
+    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,30}}?任组长的巡[察视](?:小)?组"),
+    Rule("groups", frozenset({"个"}), pre=rf"巡[察视]组{TAIL}"),
+    # 对9个乡镇、173个村开展了巡察; 3个街道的15个村, 5个乡镇所属的15个村: the towns only locate the villages.
+    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?{ACT}",
+         not_post=rf"{LOCATING}|^{C}*?巡[察视]整改"),
+    # 对A、B等10个单位开展常规巡察 with the list too long for one window
+    Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}",
+         not_post=LOCATING),
+    # 派出1个巡察组,对全县28个成员单位…: the object of an inspection group
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}", not_post=LOCATING,
+         sent_pre=rf"\d个巡[察视](?:小)?组[,;]?对{C}{{0,60}}$"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视](?:单位|对象|党组织)"),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
+    # …57个群团组织共268个党组织进行巡察: the total after a list
+    Rule("units_inspected", ORG_UNITS, pre=r"(?:共|共计|合计|总计)$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?{ACT}",
+         sent_pre="对"),
+    # 延伸巡察基层行政村、教育和卫生医疗机构达340个
+    Rule("units_inspected", ORG_UNITS,
+         pre=r"巡[察视](?!组|办|机构|干部)[^\d,;。]{0,30}?(?:村|机构|单位|党组织|部门|企业|学校|医院)[^\d,;。]{0,2}?(?:达|共计|共|合计|总计)$"),
+    # 已完成190个村(社区)巡察全覆盖
+    Rule("units_inspected", ORG_UNITS, pre=r"(?:完成|实现)了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?巡[察视]全覆盖"),
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
-    Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?{WHO}{TAIL}"),
+    # 前三轮巡察把12个部门、4个乡镇作为对象
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{F}{{0,4}}?作为(?:巡[察视])?对象", sent_pre=r"巡[察视]把"),
+    Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?(?:处理)?{WHO}{TAIL}"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, post=rf"^{F}{{0,12}}?(?:被|予以)?移送(?:司法|检察)"),
     Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?{WHO}{TAIL}"),
     Rule("cases_filed", CASES, post=rf"^{F}{{0,15}}?(?:予以|被|进行)?立案"),
-    Rule("disciplinary_sanctions", PEOPLE, pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理){WHO}{TAIL}"),
+    Rule("disciplinary_sanctions", PEOPLE,
+         pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理|党政纪及组织处理){WHO}{TAIL}"),
     Rule("disciplinary_sanctions", PEOPLE, post=rf"^{F}{{0,15}}?(?:给予|受到|予以){F}{{0,10}}处分"),
     Rule("organizational_handling", PEOPLE,
-         pre=rf"(?:组织处理|组织调整|诫勉|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){WHO}{TAIL}"),
+         pre=rf"(?:组织处理|组织调整|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){WHO}{TAIL}"),
     Rule("organizational_handling", PEOPLE, post=rf"^{F}{{0,15}}?(?:给予|受到|予以)?{F}{{0,4}}组织(?:处理|调整)"),
     Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责){WHO}{TAIL}"),
     Rule("accountability", PEOPLE | {"家", "个"}, post=rf"^{F}{{0,15}}?(?:予以|被|受到)?{F}{{0,4}}(?:问责|追责)"),
     Rule("leads_transferred", ITEMS, pre=rf"{TRANSFER}{C}{{0,30}}线索{TAIL}"),
     Rule("leads_transferred", ITEMS, pre=TRANSFER, post=rf"^{F}{{0,8}}?线索"),
-    Rule("leads_transferred", ITEMS, post=rf"^{F}{{0,8}}?线索{F}{{0,10}}?{TRANSFER}"),
-    Rule("leads_found", ITEMS, pre=rf"线索{TAIL}"),
-    Rule("leads_found", ITEMS, post=rf"^{F}{{0,8}}?线索"),
+    Rule("leads_transferred", ITEMS, post=rf"^{L}{{0,8}}?线索{F}{{0,10}}?{TRANSFER}"),
+    # 问题线索266条,所有问题线索已向市纪委报告或移交
+    Rule("leads_transferred", ITEMS, pre=rf"线索{TAIL}", post=r"^[^\d。]{0,40}?(?:已|均已|全部)[^\d。]{0,20}?(?:移交|移送)"),
+    # 反馈立行立改问题线索9条: fed back for an immediate fix, neither found nor handed over
+    Rule("leads_found", ITEMS, pre=rf"线索{TAIL}", not_pre=rf"立行立改{F}{{0,4}}线索{TAIL}"),
+    Rule("leads_found", ITEMS, post=rf"^{L}{{0,8}}?线索"),
     Rule("public_issues_resolved", ITEMS,
-         pre=rf"(?:解决|办结|化解){F}{{0,40}}?(?:民生问题|诉求|急难愁盼问题|身边(?:的)?问题|烦心事){TAIL}"),
+         pre=rf"(?:解决|办结|化解|推动){F}{{0,40}}?(?:民生问题|诉求|急难愁盼”?问题|身边(?:的)?问题|烦心事){TAIL}"),
     Rule("public_issues_resolved", ITEMS, pre=rf"群众{F}{{0,20}}?(?:解决|办结){F}{{0,20}}?问题{TAIL}"),
     Rule("public_issues_resolved", ITEMS, pre=r"(?:已|累计|共)(?:解决|办结)了?$", sent_pre=r"民生|诉求|群众反映|急难愁盼"),
     Rule("public_issues_resolved", ITEMS, pre=rf"(?:解决|办结|化解){F}{{0,10}}$",
          post=rf"^{F}{{0,10}}?(?:民生问题|急难愁盼问题|群众诉求|群众{F}{{0,8}}问题)"),
-    Rule("issues_rectified", ITEMS, pre=r"(?:整改(?:完成|到位|销号|落实)?|销号|完成整改|立行立改|即知即改)了?(?:问题)?$"),
+    # 立行立改 counts only where the fix is stated as done (已立行立改问题3个), not 移交立行立改问题32个.
+    Rule("issues_rectified", ITEMS, pre=r"(?:整改(?:完成|到位|销号|落实)?|销号|完成整改|已立行立改|已即知即改)了?(?:问题)?$"),
     Rule("issues_rectified", ITEMS, post=rf"^{F}{{0,12}}?问题[^\d。!?]{{0,10}}?(?:整改到位|整改完成|完成整改|整改销号|销号)(?![\d率])"),
-    Rule("issues_rectified", ITEMS, post=rf"^{F}{{0,6}}?(?:立行立改|即知即改){F}{{0,4}}问题"),
-    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈){F}{{0,20}}?问题{TAIL}"),
-    Rule("issues_found", ITEMS, pre=r"发现|反馈", post=rf"^{F}{{0,10}}?问题"),
-    Rule("recommendations", PAPERS, pre=rf"{ISSUE}{F}{{0,15}}?(?:意见|建议)(?:建议|书|函)?》?{TAIL}"),
+    Rule("issues_rectified", ITEMS, pre="已$", post=rf"^{F}{{0,6}}?(?:立行立改|即知即改){F}{{0,4}}问题"),
+    # 其中35个已整改
+    Rule("issues_rectified", ITEMS, post=r"^(?:问题)?(?:已|已经)(?:整改|完成整改|整改完成|整改到位|销号)(?![\d率])"),
+    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出|梳理出|查摆出|查找出|排查出){F}{{0,60}}?问题{TAIL}"),
+    # 反馈的12个问题子类: categories are not problems
+    Rule("issues_found", ITEMS, pre=r"发现|反馈|指出|梳理出|查摆出|查找出|排查出", post=rf"^{F}{{0,10}}?问题",
+         not_post=rf"^{F}{{0,10}}?问题(?:子类|类别|类型|方面|领域|清单)"),
+    Rule("recommendations", PAPERS, pre=rf"(?:{ISSUE}|反馈){F}{{0,15}}?(?:意见|建议)(?:建议|书|函)?》?{TAIL}"),
     Rule("recommendations", PAPERS, pre=ISSUE, post=rf"^{F}{{0,6}}?(?:整改)?(?:意见|建议)"),
     Rule("regulations_revised", RULES_UNITS, pre=rf"{MAKE_RULES}{F}{{0,20}}?(?:制度|规则|规定|办法|机制|规章){TAIL}"),
     Rule("regulations_revised", RULES_UNITS, post=rf"^{F}{{0,8}}?(?:制度|规则|规章|规定|办法)", sent_pre=MAKE_RULES),
@@ -111,7 +153,11 @@ for _rule in RULES:
     _UNITS_OF.setdefault(_rule.metric, set()).update(_rule.units)
 
 _CLAUSE_START = re.compile(r"[,;:][^,;:]*$")
-PRE_WINDOW, POST_WINDOW, SENT_WINDOW = 60, 60, 150
+# One item of a list of inspected units and the separator to the next: 191个党政机关、12个…,8个乡镇(社区),…共268个
+_LIST_LINK = re.compile(rf"[^\d,;:。!?的]{{0,14}}?{UNIT_NOUN}(?:\([^()\d]{{0,8}}\))?[^\d,;:。!?的]{{0,6}}?(?:、|,|和|及|共|共计)$")
+_SLOGAN = re.compile(r"“[^“”]{1,12}”")  # a count inside a short quoted slogan (“六个围绕”) is a name
+_BREAKDOWN_REACH = 10  # 其中35个…: the part follows 其中 closely
+PRE_WINDOW, POST_WINDOW, SENT_WINDOW = 110, 60, 150
 
 
 @dataclass(frozen=True)
@@ -151,8 +197,13 @@ def facts_in(sentence: Sentence) -> list[Found]:
     text = sentence.text
     found: list[Found] = []
     breakdown_at = text.find(BREAKDOWN)
+    slogans = [m.span() for m in _SLOGAN.finditer(text)] if "“" in text else []
     prev_q, prev_pre = None, ""
+    quantities, metric_of = [], {}
     for q in find_quantities(text):
+        if any(a < q.start < b for a, b in slogans):
+            continue
+        quantities.append(q)
         clause = _CLAUSE_START.search(text, max(0, q.start - PRE_WINDOW), q.start)
         pre = text[clause.start() + 1 if clause else max(0, q.start - PRE_WINDOW) : q.start]
         if prev_q is not None and prev_q.end == q.start:
@@ -162,12 +213,14 @@ def facts_in(sentence: Sentence) -> list[Found]:
         if hit:
             rule, lead, tail = hit
             fact = Found(rule.metric, q, sentence.start + q.start - lead, sentence.start + q.end + tail)
-        elif 0 <= breakdown_at < q.start and found and q.unit in _UNITS_OF[found[-1].metric]:
+        elif found and found[-1].start < sentence.start + breakdown_at < sentence.start + q.start <= \
+                sentence.start + breakdown_at + len(BREAKDOWN) + _BREAKDOWN_REACH and q.unit in _UNITS_OF[found[-1].metric]:
             # 其中…: a part of the total before it, with the total's metric
             fact = Found(found[-1].metric, q, sentence.start + q.start, sentence.start + q.end)
         else:
             fact = None
         if fact:
+            metric_of[q.start] = fact.metric
             prev_fact = found[-1] if found else None
             if prev_fact and prev_q is not None and prev_q.end == q.start and prev_fact.quantity is prev_q \
                     and prev_fact.metric == fact.metric:
@@ -176,7 +229,22 @@ def facts_in(sentence: Sentence) -> list[Found]:
             else:
                 found.append(fact)
         prev_q, prev_pre = q, pre
+    found += _list_items(text, sentence.start, quantities, metric_of)
+    found.sort(key=lambda f: f.start)
     return found
+
+
+def _list_items(text: str, offset: int, quantities: list, metric_of: dict) -> list[Found]:
+    """Earlier items of a list of units whose last item (or total) is an inspected-units figure:
+    对191个党政机关、12个事业单位,57个群团组织共268个党组织进行巡察."""
+    out = []
+    for a, b in reversed(list(zip(quantities, quantities[1:]))):
+        if a.start in metric_of or metric_of.get(b.start) != "units_inspected" or a.unit not in ORG_UNITS:
+            continue
+        if _LIST_LINK.match(text[a.end:b.start]) and _LIST_LINK.match(text, a.end, b.start).end() == b.start:
+            metric_of[a.start] = "units_inspected"
+            out.append(Found("units_inspected", a, offset + a.start, offset + a.end))
+    return out
 
 
 def scan(sentences: list[Sentence]):

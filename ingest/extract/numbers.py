@@ -21,6 +21,7 @@ QUANTITY_RE = scanning(
     r"(?P<tail>以上|左右|多)?",
     rf"\d将大超近约逾上百{_CN_DIGITS}",
 )
+_IDIOM_AFTER_ONE = frozenset("不也都")
 _NOT_A_COUNT = frozenset("第数几每首若〓")  # ordinals, vague amounts (第三轮, 数十个, 每轮), a lost digit before
 
 
@@ -63,6 +64,8 @@ def find_quantities(text: str, offset: int = 0):
     for m in QUANTITY_RE.finditer(text):
         if m.start() and text[m.start() - 1] in _NOT_A_COUNT:
             continue
+        if m.group("num") == "一" and text[m.end():m.end() + 1] in _IDIOM_AFTER_ONE:
+            continue  # 一个不落, 一个也不能少: "every single one"
         q = quantity_at(m, offset)
         if q is not None:
             yield q
