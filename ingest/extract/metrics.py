@@ -132,8 +132,9 @@ RULES = [
     Rule("public_issues_resolved", ITEMS, pre=r"(?:已|累计|共)(?:解决|办结)了?$", sent_pre=r"民生|诉求|群众反映|急难愁盼"),
     Rule("public_issues_resolved", ITEMS, pre=rf"(?:解决|办结|化解){F}{{0,10}}$",
          post=rf"^{F}{{0,10}}?(?:民生问题|急难愁盼问题|群众诉求|群众{F}{{0,8}}问题)"),
-    # 立行立改 counts only where the fix is stated as done (已立行立改问题3个), not 移交立行立改问题32个.
-    Rule("issues_rectified", ITEMS, pre=r"(?:整改(?:完成|到位|销号|落实)?|销号|完成整改|已立行立改|已即知即改)了?(?:问题)?$"),
+    # 立行立改问题17个 is fixed; 移交立行立改问题32个 is only handed over for a fix.
+    Rule("issues_rectified", ITEMS, pre=r"(?:整改(?:完成|到位|销号|落实)?|销号|完成整改|立行立改|即知即改)了?(?:问题)?$",
+         not_pre=rf"(?:移交|反馈|交办|提出|督促|下发|发放){F}{{0,12}}(?:立行立改|即知即改)(?:问题)?$"),
     Rule("issues_rectified", ITEMS, post=rf"^{F}{{0,12}}?问题[^\d。!?]{{0,10}}?(?:整改到位|整改完成|完成整改|整改销号|销号)(?![\d率])"),
     Rule("issues_rectified", ITEMS, pre="已$", post=rf"^{F}{{0,6}}?(?:立行立改|即知即改){F}{{0,4}}问题"),
     # 其中35个已整改
@@ -157,6 +158,7 @@ _CLAUSE_START = re.compile(r"[,;:][^,;:]*$")
 _LIST_LINK = re.compile(rf"[^\d,;:。!?的]{{0,14}}?{UNIT_NOUN}(?:\([^()\d]{{0,8}}\))?[^\d,;:。!?的]{{0,6}}?(?:、|,|和|及|共|共计)$")
 _SLOGAN = re.compile(r"“[^“”]{1,12}”")  # a count inside a short quoted slogan (“六个围绕”) is a name
 _BREAKDOWN_REACH = 10  # 其中35个…: the part follows 其中 closely
+_NEXT_PART = re.compile(r"[、,][^\d,;:。!?]{0,12}$")
 PRE_WINDOW, POST_WINDOW, SENT_WINDOW = 110, 60, 150
 
 
@@ -199,7 +201,7 @@ def facts_in(sentence: Sentence) -> list[Found]:
     breakdown_at = text.find(BREAKDOWN)
     slogans = [m.span() for m in _SLOGAN.finditer(text)] if "“" in text else []
     prev_q, prev_pre = None, ""
-    quantities, metric_of = [], {}
+    quantities, metric_of, part_of = [], {}, None
     for q in find_quantities(text):
         if any(a < q.start < b for a, b in slogans):
             continue
@@ -213,10 +215,13 @@ def facts_in(sentence: Sentence) -> list[Found]:
         if hit:
             rule, lead, tail = hit
             fact = Found(rule.metric, q, sentence.start + q.start - lead, sentence.start + q.end + tail)
-        elif found and found[-1].start < sentence.start + breakdown_at < sentence.start + q.start <= \
-                sentence.start + breakdown_at + len(BREAKDOWN) + _BREAKDOWN_REACH and q.unit in _UNITS_OF[found[-1].metric]:
-            # 其中…: a part of the total before it, with the total's metric
+        elif found and q.unit in _UNITS_OF[found[-1].metric] and (
+                found[-1].start < sentence.start + breakdown_at < sentence.start + q.start
+                <= sentence.start + breakdown_at + len(BREAKDOWN) + _BREAKDOWN_REACH
+                or (part_of and found[-1].quantity is part_of and _NEXT_PART.match(text, part_of.end, q.start))):
+            # 其中…40个、…30个: parts of the total before them, with the total's metric
             fact = Found(found[-1].metric, q, sentence.start + q.start, sentence.start + q.end)
+            part_of = q
         else:
             fact = None
         if fact:
