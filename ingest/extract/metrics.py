@@ -45,6 +45,7 @@ PLAN = scanning(
     r"计划(?=[分对于在开将年到组用])|拟(?=[对于在开组将])|(?<![即也还])将(?=[对于在开组完启实继进全陆分])|预计|力争|准备(?=[对于在开组])|下一步|明年",
     "计拟将预力准下明",
 )
+LOOKS_BACK = re.compile(r"[^,。!?]{0,12}?(?:以来|期间),")
 DONE = scanning(r"已|了|累计|截至|完成", "已了累截完")
 BREAKDOWN = "其中"
 
@@ -85,16 +86,16 @@ RULES = [
     Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,30}}?任组长的巡[察视](?:小)?组"),
     Rule("groups", frozenset({"个"}), pre=rf"巡[察视]组{TAIL}"),
     # 对9个乡镇、173个村开展了巡察; 3个街道的15个村, 5个乡镇所属的15个村: the towns only locate the villages.
-    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?{ACT}",
+    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}",
          not_post=rf"{LOCATING}|^{C}*?巡[察视]整改"),
     # 对A、B等10个单位开展常规巡察 with the list too long for one window
-    Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}",
+    Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,20}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}",
          not_post=LOCATING),
     # 派出1个巡察组,对全县28个成员单位…: the object of an inspection group
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}", not_post=LOCATING,
          sent_pre=rf"\d个巡[察视](?:小)?组[,;]?对{C}{{0,60}}$"),
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视](?:单位|对象|党组织)"),
-    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}"),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?了?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}"),
     # …57个群团组织共268个党组织进行巡察: the total after a list
     Rule("units_inspected", ORG_UNITS, pre=r"(?:共|共计|合计|总计)$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?{ACT}",
          sent_pre="对"),
@@ -257,14 +258,16 @@ def scan(sentences: list[Sentence]):
 
     A sentence without its own 巡察 word still counts when it continues a previous
     sentence of its paragraph that reported 巡察 figures (…发现问题120个。已整改100个。),
+    or opens a new paragraph by looking back on that work (专项行动开展以来,共发现…),
     unless it names another kind of oversight. A plan carries on into the next sentences
     of its paragraph until one says what was done.
     """
     prev = None  # (sentence, reported 巡察 figures, planned)
     for s in sentences:
         same_par = prev is not None and prev[0].paragraph == s.paragraph
+        continues = prev is not None and (same_par or LOOKS_BACK.match(s.text))
         inspect = bool(INSPECTION.search(s.text)) or (
-            same_par and prev[1] and not OTHER_OVERSIGHT.search(s.text))
+            continues and prev[1] and not OTHER_OVERSIGHT.search(s.text))
         planned = bool(PLAN.search(s.text)) or (same_par and prev[2] and not DONE.search(s.text))
         found = facts_in(s) if inspect else []
         if inspect:
