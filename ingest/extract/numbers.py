@@ -1,5 +1,5 @@
 """Quantities in Chinese text: Arabic or Chinese numerals, 万/亿, decimals, percentages,
-hedges (余, 多, 近, 约, 以上, 超过, 上万) and the classifier that follows."""
+hedges (余, 多, 近, 约, 至少, 以上, 超过, 上万) and the classifier that follows."""
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,13 +13,13 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 UNITS = ("轮次", "人次", "批次", "个", "件", "条", "项", "家", "名", "人", "起", "份", "次", "轮", "批", "所", "处", "套", "部", "户", "元", "%")
 
 QUANTITY_RE = scanning(
-    r"(?P<lead>将近|大约|超过|近|约|逾|超|上(?=[百千万亿]))?"
+    r"(?P<lead>将近|大约|超过|至少|近|约|逾|超|上(?=[百千万亿]))?"
     r"(?P<pct>百分之)?"
     rf"(?P<num>(?<![\d.])\d+(?:\.\d+)?[万亿]?|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
     r"(?P<hedge>余|多|来)?"
     rf"(?P<unit>{'|'.join(UNITS)})?"
     r"(?P<tail>以上|左右|多)?",
-    rf"\d将大超近约逾上百{_CN_DIGITS}",
+    rf"\d将大超至近约逾上百{_CN_DIGITS}",
 )
 _IDIOM_AFTER_ONE = frozenset("不也都")
 _NOT_A_COUNT = frozenset("第数几每首若〓")  # ordinals, vague amounts (第三轮, 数十个, 每轮), a lost digit before
