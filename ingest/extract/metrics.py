@@ -85,6 +85,8 @@ RULES = [
     Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡[察视](?:小)?组(?!长|组长|成员|工作人员)"),
     Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,30}}?任组长的巡[察视](?:小)?组"),
     Rule("groups", frozenset({"个"}), pre=rf"巡[察视]组{TAIL}"),
+    # 共派出6个组 in a sentence about an inspection
+    Rule("groups", frozenset({"个"}), pre=r"(?:派出|组建|成立)$", post=r"^组"),
     # 对9个乡镇、173个村开展了巡察; 3个街道的15个村, 5个乡镇所属的15个村: the towns only locate the villages.
     Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}",
          not_post=rf"{LOCATING}|^{C}*?巡[察视]整改"),
