@@ -152,6 +152,10 @@ RULES = [
     Rule("regulations_revised", RULES_UNITS, post=rf"^{F}{{0,8}}?(?:制度|规则|规章|规定|办法)", sent_pre=MAKE_RULES),
 ]
 _COMPILED = [(rule, rule.compiled()) for rule in RULES]
+_RULES_FOR_UNIT: dict[str, list] = {}  # classifier -> the rules that take it, in order
+for _entry in _COMPILED:
+    for _unit in _entry[0].units:
+        _RULES_FOR_UNIT.setdefault(_unit, []).append(_entry)
 _UNITS_OF = {}
 for _rule in RULES:
     _UNITS_OF.setdefault(_rule.metric, set()).update(_rule.units)
@@ -177,9 +181,7 @@ class Found:
 
 def _classify(q: Quantity, pre: str, post: str, sent_pre: str):
     """(rule, matched span relative to the quantity) of the first rule that fits, else None."""
-    for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _COMPILED:
-        if q.unit not in rule.units:
-            continue
+    for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _RULES_FOR_UNIT.get(q.unit, ()):
         m_pre = p_pre.search(pre) if p_pre else None
         if p_pre and not m_pre:
             continue

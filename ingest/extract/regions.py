@@ -83,7 +83,7 @@ _CITY_SHORT = {}
 for _info in cpca.ad_2_addr_dict.values():
     if _info.rank == CITY and len(_short := cpca.matcher._abbr_name(_info.name)) >= 2 and _short != _info.name:
         _CITY_SHORT.setdefault(_short, []).append(_info)
-_CITY_SHORT_RE = re.compile("|".join(sorted(_CITY_SHORT, key=len, reverse=True)))
+_CITY_SHORT_RE = scanning("|".join(sorted(_CITY_SHORT, key=len, reverse=True)), "".join(sorted({k[0] for k in _CITY_SHORT})))
 
 
 def _full_names(text: str):
@@ -105,19 +105,20 @@ def _is_word(text: str, start: int, end: int) -> bool:
     return end - start == 2 and (text[start] in _FUNCTION_CHARS or (end < len(text) and text[end] in _COMPOUND_AFTER))
 
 
-_DISTRICT_COMMITTEE = re.compile(r"([\u4e00-\u9fff]{2})区(?=委|纪委|政府)")
+_DISTRICT_COMMITTEE = scanning(r"区(?=委|纪委|政府)", "区")
 
 
 def _renamed_districts(text, taken, in_quote):
     """宜州区委 where the national list still has 宜州市: a county or county-level city turned into a
     district keeps its stem, so the committee names the same place."""
     out = []
-    for m in _DISTRICT_COMMITTEE.finditer(text):
-        if m.start() in taken or in_quote(m.start()) or m.group(1)[0] in _FUNCTION_CHARS:
+    for m in _DISTRICT_COMMITTEE.finditer(text, 2):
+        start, stem = m.start() - 2, text[m.start() - 2:m.start()]
+        if start in taken or in_quote(start) or stem[0] in _FUNCTION_CHARS:
             continue
-        infos = [i for suffix in "市县" for i in _BY_NAME.get(m.group(1) + suffix, []) if i.rank == COUNTY]
+        infos = [i for suffix in "市县" for i in _BY_NAME.get(stem + suffix, []) if i.rank == COUNTY]
         if infos:
-            out.append((m.start(), m.end(), m.group(0), infos))
+            out.append((start, m.end(), stem + "区", infos))
     return out
 
 
@@ -199,10 +200,14 @@ class RegionIndex:
                 resolved.append(m.region)
             else:
                 fallback = self.main if self.main and self.main.level == m.level else None
-                if fallback is None and m.level == CITY and CITY not in last_of_level:
+                if fallback is None and m.level == CITY and self._names_no_place():
                     fallback = self._city_by_short_name()
                 resolved.append(last_of_level.get(m.level, fallback))
         return resolved
+
+    def _names_no_place(self) -> bool:
+        """Does the text name no city or county at all (only a province, or nothing)?"""
+        return all(m.region is None or m.level == PROVINCE for m in self.mentions)
 
     def _city_by_short_name(self) -> Region | None:
         """The one city a text names only in its short form (温州 in 温州生态园, 蚌埠 in a source line),

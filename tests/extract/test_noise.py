@@ -33,7 +33,7 @@ def test_anti_scrape_junk_between_sentences_is_dropped():
     assert "q7" not in c.text
     assert figures(text) == {("issues_found", 40), ("leads_transferred", 6)}
     # Ordinary Latin words, times and codes are not junk.
-    assert clean_text("时间 8:30-17:30,New York Times").text == "时间8:30-17:30,New York Times"
+    assert clean_text("办公 8:30-17:30,New York Times").text == "办公8:30-17:30,New York Times"
 
 
 def test_lost_character_marked_and_number_beside_it_not_read():
