@@ -20,6 +20,7 @@ DATE_RE = re.compile(
     rf"(?P<a>{_ONE})(?:(?:至|到|—|~|-)(?P<b>{_ONE}))?(?P<since>起|以来)?"
 )
 # A labelled date (时间:2017-04-25), a date with a clock time (2019.01.07 21:42) or one that opens a line.
+_UNTIL = re.compile(rf",?(?:至|到)(?P<a>{_ONE})(?P<m1>)(?P<b>)")
 _DATELINE = re.compile(
     r"(?:(?:时间|日期|发布|发表|date)[^\d\n]{0,6}|^|\n)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
     r"|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s*\d{1,2}:\d{2})",
@@ -106,6 +107,10 @@ def parse_range(text: str, published: str | None, bound_is_start: bool = False) 
             continue
         year = year_only.group("a") if year_only and "年" not in m.group("a") else ""
         found = _parse(year, m, published, base)
+        if found and found.end is None:  # 自4月10日起,至6月底前: the end in the next clause
+            until = _UNTIL.match(text, m.end())
+            end = _parse(year, until, published, base) if until else None
+            found = DateRange(found.start, end.start) if end else found
         if found:
             return found
     return _parse("", year_only, published, base) if year_only else None

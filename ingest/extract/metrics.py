@@ -21,8 +21,10 @@ UNIT_NOUN = (r"(?:单位|党组织|组织|党委|党组|党支部|党总支|支�
              r"|机关|局|(?:县|市|区|旗|盟|省)(?![级直属委])|被巡[察视](?:单位|对象|党组织))")
 # 5个乡镇所属的15个村, 3个街道的15个村: the first count only locates the second (but 3个乡镇党委及所属的27个村)
 LOCATING = r"^[^\d及和党]{0,10}?(?:所属|所辖)?的(?:至少|近|约)?\d"
+# 对120个村的党组织书记…: people of the units, not the units
+PEOPLE_OF_UNITS = r"^[^\d,;:。]{0,12}?的[^\d,;:。]{0,8}?(?:书记|干部|负责人|成员|人员|代表)"
 # 巡察 as the act carried out on the units (not 巡察整改督查, 巡察办, 巡察干部 …)
-ACT = r"(?:巡[察视](?!整改|办|组|机构|干部|工作领导|成果)|一体巡|[直体]巡|巡[村乡]|政治体检|回头看)"
+ACT = r"(?:巡[察视](?!整改|办|组|机构|干部|工作领导|成果|业务|培训)|一体巡|[直体]巡|巡[村乡]|政治体检|回头看)"
 # The object of the act: a clause that opens with 对 (对A、B等12个单位…), up to a long list of names.
 OBJECT = rf"对{C}{{0,100}}$"
 TRANSFER = r"(?:移交|移送|交办|转交|转办)"
@@ -89,7 +91,7 @@ RULES = [
     Rule("groups", frozenset({"个"}), pre=r"(?:派出|组建|成立)$", post=r"^组"),
     # 对9个乡镇、173个村开展了巡察; 3个街道的15个村, 5个乡镇所属的15个村: the towns only locate the villages.
     Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}",
-         not_post=rf"{LOCATING}|^{C}*?巡[察视]整改"),
+         not_post=rf"{LOCATING}|{PEOPLE_OF_UNITS}|^{C}*?巡[察视]整改"),
     # 对A、B等10个单位开展常规巡察 with the list too long for one window
     Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,20}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}",
          not_post=LOCATING),
@@ -98,12 +100,14 @@ RULES = [
          sent_pre=rf"\d个巡[察视](?:小)?组[,;]?对{C}{{0,60}}$"),
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视](?:单位|对象|党组织)"),
     Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?了?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}"),
+    # 共巡察党组织149个
+    Rule("units_inspected", ORG_UNITS, pre=rf"巡[察视]了?(?:党组织|单位|部门|乡镇|村(?:\(社区\))?|企业){TAIL}"),
     # …57个群团组织共268个党组织进行巡察: the total after a list
     Rule("units_inspected", ORG_UNITS, pre=r"(?:共|共计|合计|总计)$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?{ACT}",
          sent_pre="对"),
     # 延伸巡察基层行政村、教育和卫生医疗机构达340个
     Rule("units_inspected", ORG_UNITS,
-         pre=r"巡[察视](?!组|办|机构|干部)[^\d,;。]{0,30}?(?:村|机构|单位|党组织|部门|企业|学校|医院)[^\d,;。]{0,2}?(?:达|共计|共|合计|总计)$"),
+         pre=r"巡[察视](?!组|办|机构|干部)[^\d,;。]{0,30}?(?:村|机构|单位|组织|部门|企业|学校|医院)[^\d,;。]{0,4}?(?:达|共计|共|合计|总计)$"),
     # 已完成190个村(社区)巡察全覆盖
     Rule("units_inspected", ORG_UNITS, pre=r"(?:完成|实现)了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?巡[察视]全覆盖"),
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),

@@ -105,20 +105,30 @@ def _is_word(text: str, start: int, end: int) -> bool:
     return end - start == 2 and (text[start] in _FUNCTION_CHARS or (end < len(text) and text[end] in _COMPOUND_AFTER))
 
 
-_DISTRICT_COMMITTEE = scanning(r"区(?=委|纪委|政府)", "区")
+_DISTRICT_COMMITTEE = "区委"
+
+
+@dataclass(frozen=True)
+class _Renamed:
+    """A district the national list still holds as the county-level city or county it was."""
+
+    name: str
+    adcode: str
+    rank: int
 
 
 def _renamed_districts(text, taken, in_quote):
     """宜州区委 where the national list still has 宜州市: a county or county-level city turned into a
     district keeps its stem, so the committee names the same place."""
     out = []
-    for m in _DISTRICT_COMMITTEE.finditer(text, 2):
-        start, stem = m.start() - 2, text[m.start() - 2:m.start()]
-        if start in taken or in_quote(start) or stem[0] in _FUNCTION_CHARS:
-            continue
-        infos = [i for suffix in "市县" for i in _BY_NAME.get(stem + suffix, []) if i.rank == COUNTY]
-        if infos:
-            out.append((start, m.end(), stem + "区", infos))
+    pos = text.find(_DISTRICT_COMMITTEE, 2)
+    while pos >= 0:
+        start, stem = pos - 2, text[pos - 2:pos]
+        if start not in taken and stem[0] not in _FUNCTION_CHARS and not in_quote(start):
+            infos = [i for suffix in "市县" for i in _BY_NAME.get(stem + suffix, []) if i.rank == COUNTY]
+            if infos:
+                out.append((start, pos + 1, stem + "区", [_Renamed(stem + "区", infos[0].adcode, COUNTY)]))
+        pos = text.find(_DISTRICT_COMMITTEE, pos + 1)
     return out
 
 
@@ -178,10 +188,8 @@ class RegionIndex:
         named = []
         for start, end, word, infos in raw:
             info = _pick(infos, firsts - {(infos[0].adcode, infos[0].rank)})
-            # An autonomous county or prefecture keeps the short name the text gives it (德宏州), a
-            # renamed district its new name.
-            as_written = word != info.name and (
-                (_AUTONOMOUS.match(info.name) and word in _BY_NAME) or (word[-1] == "区" and info.name[-1] != "区"))
+            # An autonomous county or prefecture keeps the short name the text gives it (德宏州).
+            as_written = word != info.name and _AUTONOMOUS.match(info.name) and word in _BY_NAME
             name = word if as_written else info.name
             named.append(Mention(start, end, info.rank, Region(name, info.adcode, info.rank), word))
         provinces = Counter(m.region.code[:2] for m in named)

@@ -88,7 +88,10 @@ def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text
     """The committee that runs the round: a region named with 委 in the segment (literally 市委 where
     the text never names its city), else the nearest before it."""
     named = None
+    obj = text.rfind("对", start - text_start, acts_at - text_start)  # 对市委办等10个部门开展…: objects
     for mention, region in regions.mentions_in(start, end):
+        if obj >= 0 and obj < mention.start - text_start < acts_at - text_start:
+            continue
         if COMMITTEE.match(text, mention.end - text_start):
             if region is not None:
                 return region
