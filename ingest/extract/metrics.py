@@ -148,7 +148,7 @@ RULES = [
     Rule("issues_rectified", ITEMS, post=r"^(?:问题)?(?:已|已经)(?:整改|完成整改|整改完成|整改到位|销号)(?![\d率])"),
     Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出|梳理出|查摆出|查找出|排查出){F}{{0,60}}?问题{TAIL}"),
     # 反馈的12个问题子类: categories are not problems
-    Rule("issues_found", ITEMS, pre=r"发现|反馈|指出|梳理出|查摆出|查找出|排查出", post=rf"^{F}{{0,10}}?问题",
+    Rule("issues_found", ITEMS, pre=r"发现|反馈|指出|梳理出|查摆出|查找出|排查出", post=rf"^{L}{{0,10}}?问题",
          not_post=rf"^{F}{{0,10}}?问题(?:子类|类别|类型|方面|领域|清单)"),
     Rule("recommendations", PAPERS, pre=rf"(?:{ISSUE}|反馈){F}{{0,15}}?(?:意见|建议)(?:建议|书|函)?》?{TAIL}"),
     Rule("recommendations", PAPERS, pre=ISSUE, post=rf"^{F}{{0,6}}?(?:整改)?(?:意见|建议)"),
