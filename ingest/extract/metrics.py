@@ -17,8 +17,9 @@ from .sentences import Sentence
 F = r"[^\d,;:。!?]"  # filler: stays inside the clause and stops at the next number
 L = r"[^\d,;:。!?、]"  # filler that also stops at the next item of a list (问题376个、线索69个)
 C = r"[^,;:。!?]"  # clause character, numbers allowed
-UNIT_NOUN = (r"(?:单位|党组织|组织|党委|党组|党支部|党总支|支部|部门|村|社区|乡镇|乡|镇|街道|学校|医院|法院|企业|国企|公司"
-             r"|机关|局|(?:县|市|区|旗|盟|省)(?![级直属委])|被巡[察视](?:单位|对象|党组织))")
+UNIT_NOUN = (r"(?:单位|党组织|组织|党委|党组|党支部|党总支|支部|部门|村(?!民|\(居\)民)|社区|乡镇|乡|镇|街道|学校|高校|院校"
+             r"|医院|法院|企业|国企|公司|机关|局|所(?![属辖有在以])|站|地区"
+             r"|(?:县|市|区|旗|盟|省)(?![级直属委])|被巡[察视]?的?(?:单位|对象|党组织|地区))")
 # 5个乡镇所属的15个村, 3个街道的15个村: the first count only locates the second (but 3个乡镇党委及所属的27个村)
 LOCATING = r"^[^\d及和党]{0,10}?(?:所属|所辖)?的(?:至少|近|约)?\d"
 # 对120个村的党组织书记…: people of the units, not the units
@@ -28,14 +29,16 @@ ACT = r"(?:巡[察视](?!整改|办|组|机构|干部|工作领导|成果|业务
 # The object of the act: a clause that opens with 对 (对A、B等12个单位…), up to a long list of names.
 OBJECT = rf"对{C}{{0,100}}$"
 TRANSFER = r"(?:移交|移送|交办|转交|转办)"
+PROPOSED = rf"(?:建议|拟|提请|准备){TRANSFER}"  # 建议移送…线索18条: proposed, not handed over
 ISSUE = r"(?:提出|发放|下发|制发|印发|送达|发出)"
 TAIL = r"(?:了|共|共计|达|达到|为|计|合计|总计|分别为)?$"  # between a trigger and its number
 WHO = r"(?:党员干部|党员|干部|公职人员|人员|责任人)?"  # 组织处理干部23人
+RANK = r"(?:厅级|处级|科级|县处级|厅局级|乡科级|市管|县管)"  # 立案审查厅级干部1225名
 MAKE_RULES = r"(?:修订|完善|制定|建立|出台|健全|新建|修改|废止|清理)"
 
-PEOPLE = frozenset({"人", "名", "人次"})
+PEOPLE = frozenset({"人", "名", "位", "人次"})
 ITEMS = frozenset({"个", "件", "条", "项", "起", "处"})
-ORG_UNITS = frozenset({"家", "个", "所"})
+ORG_UNITS = frozenset({"家", "个", "所", "省"})  # 吉林、湖南等6省
 CASES = PEOPLE | {"件", "起", "个"}
 PAPERS = frozenset({"条", "份", "项", "个", "件"})
 RULES_UNITS = frozenset({"个", "项", "条", "份", "套", "件", "部"})
@@ -69,7 +72,8 @@ class Rule:
 RULES = [
     Rule("funds_recovered", frozenset({"元"}), pre=rf"(?:收缴|追缴|追回|挽回|清退|退赔|退还|返还|收回|退缴|追偿|挽损){F}{{0,15}}$"),
     Rule("funds_recovered", frozenset({"元"}), post=rf"^{F}{{0,6}}?(?:被|已)?(?:收缴|追缴|追回|挽回|清退|退还|返还|退缴)"),
-    Rule("rectification_rate", frozenset({"%"}), pre=rf"(?:整改|销号){F}{{0,4}}率{TAIL}"),
+    # 整改完成率达到100%的51个: a band of organisations, not a rate
+    Rule("rectification_rate", frozenset({"%"}), pre=rf"(?:整改|销号){F}{{0,4}}率{TAIL}", not_post=r"^(?:以上|以下)?的\d"),
     Rule("follow_up_supervisions", frozenset({"轮次", "次", "轮", "批次"}),
          pre=rf"(?:回访督查|回访督导|跟踪督查|督查回访|回访检查|回访){TAIL}"),
     # 开展三轮回访督查 describes a mechanism; only a count of work done (已/共/累计…) is a figure.
@@ -83,8 +87,9 @@ RULES = [
     # 巡察一轮、反馈一轮 is a working rule, not a count.
     Rule("rounds", frozenset({"轮", "轮次"}), pre=rf"巡[察视]{TAIL}", not_post="^、"),
     # 全市共开展9轮对…党组织进行巡察
-    Rule("rounds", frozenset({"轮"}), pre=r"(?:共|累计|已)开展了?$", post=r"^对"),
-    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡[察视](?:小)?组(?!长|组长|成员|工作人员)"),
+    Rule("rounds", frozenset({"轮"}), pre=r"开展了?$", post=r"^对"),
+    Rule("rounds", frozenset({"轮"}), pre=r"(?:共|累计|已)开展了?$", post=r"^$"),  # 某省委共开展9轮 (the excerpt ends)
+    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡[察视](?:工作)?(?:小)?组(?!长|组长|成员|工作人员)"),
     Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,30}}?任组长的巡[察视](?:小)?组"),
     Rule("groups", frozenset({"个"}), pre=rf"巡[察视]组{TAIL}"),
     # 共派出6个组 in a sentence about an inspection
@@ -98,8 +103,17 @@ RULES = [
     # 派出1个巡察组,对全县28个成员单位…: the object of an inspection group
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}", not_post=LOCATING,
          sent_pre=rf"\d个巡[察视](?:小)?组[,;]?对{C}{{0,60}}$"),
-    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视](?:单位|对象|党组织)"),
-    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?了?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视]?的?(?:单位|对象|党组织|地区)"),
+    # 中央巡视的吉林、…6省及…4个单位; 向联动巡视的十五个城市; 涉及…10个省区市; 前4轮巡察的14个党组织
+    Rule("units_inspected", ORG_UNITS, pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}",
+         sent_pre=r"巡[察视]"),
+    Rule("units_inspected", frozenset({"省"}), pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", sent_pre=r"巡[察视]"),
+    # 巡视组分别向三十一个省…反馈了巡视情况
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]组[^\d,;。]{0,6}?向$", post=rf"^{F}{{0,12}}?{UNIT_NOUN}{C}*?反馈"),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?[了的]?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}"),
+    # 完成了对9个市直部门常规巡察,7个部门专项巡察,…: a clause that is one more item of the inspection
+    Rule("units_inspected", ORG_UNITS, pre="^$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?{ACT}", not_post=LOCATING,
+         sent_pre="对|完成"),
     # 共巡察党组织149个
     Rule("units_inspected", ORG_UNITS, pre=rf"巡[察视]了?(?:党组织|单位|部门|乡镇|村(?:\(社区\))?|企业){TAIL}"),
     # …57个群团组织共268个党组织进行巡察: the total after a list
@@ -108,26 +122,29 @@ RULES = [
     # 延伸巡察基层行政村、教育和卫生医疗机构达340个
     Rule("units_inspected", ORG_UNITS,
          pre=r"巡[察视](?!组|办|机构|干部)[^\d,;。]{0,30}?(?:村|机构|单位|组织|部门|企业|学校|医院)[^\d,;。]{0,4}?(?:达|共计|共|合计|总计)$"),
-    # 已完成190个村(社区)巡察全覆盖
-    Rule("units_inspected", ORG_UNITS, pre=r"(?:完成|实现)了?$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?巡[察视]全覆盖"),
+    # 已完成190个村(社区)巡察全覆盖, 共完成589个单位巡察监督工作
+    Rule("units_inspected", ORG_UNITS, pre=r"(?:完成|实现)了?$",
+         post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?巡[察视](?!组|办|干部|机构)"),
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
     # 前三轮巡察把12个部门、4个乡镇作为对象
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{F}{{0,4}}?作为(?:巡[察视])?对象", sent_pre=r"巡[察视]把"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?(?:处理)?{WHO}{TAIL}"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, post=rf"^{L}{{0,12}}?(?:被|予以)?移送(?:司法|检察)"),
-    Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?{WHO}{TAIL}"),
+    Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?(?:{RANK})?{WHO}{TAIL}"),
     Rule("cases_filed", CASES, post=rf"^{L}{{0,15}}?(?:予以|被|进行)?立案"),
     Rule("disciplinary_sanctions", PEOPLE,
-         pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理|党政纪及组织处理){WHO}{TAIL}"),
+         pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理|党政纪及组织处理|开除党籍|开除公职){WHO}{TAIL}"),
     Rule("disciplinary_sanctions", PEOPLE, post=rf"^{L}{{0,15}}?(?:给予|受到|予以){F}{{0,10}}处分"),
     Rule("organizational_handling", PEOPLE,
          pre=rf"(?:组织处理|组织调整|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){WHO}{TAIL}"),
     Rule("organizational_handling", PEOPLE, post=rf"^{L}{{0,15}}?(?:给予|受到|予以)?{F}{{0,4}}组织(?:处理|调整)"),
-    Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责){WHO}{TAIL}"),
+    Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责)(?:处理)?{WHO}{TAIL}"),
     Rule("accountability", PEOPLE | {"家", "个"}, post=rf"^{L}{{0,15}}?(?:予以|被|受到)?{F}{{0,4}}(?:问责|追责)"),
-    Rule("leads_transferred", ITEMS, pre=rf"{TRANSFER}{C}{{0,30}}线索{TAIL}"),
-    Rule("leads_transferred", ITEMS, pre=TRANSFER, post=rf"^{F}{{0,8}}?线索"),
-    Rule("leads_transferred", ITEMS, post=rf"^{L}{{0,8}}?线索{F}{{0,10}}?{TRANSFER}"),
+    # 发现…问题及线索7000余件: one figure of problems
+    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出){C}{{0,40}}?问题(?:及|和|与)(?:问题)?线索{TAIL}"),
+    Rule("leads_transferred", ITEMS, pre=rf"{TRANSFER}{C}{{0,30}}线索{TAIL}", not_pre=PROPOSED),
+    Rule("leads_transferred", ITEMS, pre=TRANSFER, post=rf"^{F}{{0,8}}?线索", not_pre=PROPOSED),
+    Rule("leads_transferred", ITEMS, post=rf"^{L}{{0,8}}?线索{F}{{0,16}}?{TRANSFER}"),
     # 问题线索266条,所有问题线索已向市纪委报告或移交
     Rule("leads_transferred", ITEMS, pre=rf"线索{TAIL}", post=r"^[^\d。]{0,40}?(?:已|均已|全部)[^\d。]{0,20}?(?:移交|移送)"),
     # 反馈立行立改问题线索9条: fed back for an immediate fix, neither found nor handed over
@@ -146,7 +163,7 @@ RULES = [
     Rule("issues_rectified", ITEMS, pre="已$", post=rf"^{F}{{0,6}}?(?:立行立改|即知即改){F}{{0,4}}问题"),
     # 其中35个已整改
     Rule("issues_rectified", ITEMS, post=r"^(?:问题)?(?:已|已经)(?:整改|完成整改|整改完成|整改到位|销号)(?![\d率])"),
-    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出|梳理出|查摆出|查找出|排查出){F}{{0,60}}?问题{TAIL}"),
+    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出|梳理出|查摆出|查找出|排查出)(?:(?!问题){C}){{0,60}}?问题{TAIL}"),
     # 反馈的12个问题子类: categories are not problems
     Rule("issues_found", ITEMS, pre=r"发现|反馈|指出|梳理出|查摆出|查找出|排查出", post=rf"^{L}{{0,10}}?问题",
          not_post=rf"^{F}{{0,10}}?问题(?:子类|类别|类型|方面|领域|清单)"),
@@ -166,7 +183,15 @@ for _rule in RULES:
 
 _CLAUSE_START = re.compile(r"[,;:][^,;:]*$")
 # One item of a list of inspected units and the separator to the next: 191个党政机关、12个…,8个乡镇(社区),…共268个
-_LIST_LINK = re.compile(rf"[^\d,;:。!?的]{{0,14}}?{UNIT_NOUN}(?:\([^()\d]{{0,8}}\))?[^\d,;:。!?的]{{0,6}}?(?:、|,|和|及|共|共计)$")
+# Links between two items of a list: a unit noun and a separator (…、12个…), maybe a name and 等 after it
+# (…,内蒙古大学等14所高校); a separator and the next item's noun (233个、市属企事业单位56个); for people
+# a rank and a separator (1225名、处级干部8684名).
+_UNIT_LINK_BACK = re.compile(
+    rf"[^\d,;:。!?的]{{0,14}}?{UNIT_NOUN}(?:\([^()\d]{{0,8}}\))?[^\d,;:。!?的]{{0,6}}?(?:(?:、|,|和|及)(?:[^\d,;:。!?的]{{1,24}}等)?|共|共计)")
+_ITEM_LINK = re.compile(r"[^\d,;:。!?的]{0,14}?(?:、|和|及)[^\d,;:。!?的]{0,14}")
+_PEOPLE_LINK = re.compile(r"[^\d,;:。!?]{0,8}?(?:、|和|及)[^\d,;:。!?]{0,8}")
+_UNITS_THEN_PEOPLE = re.compile(r"单位|党组织")  # 追责处理5个单位27人: the people count is the figure
+_IN_PARENS = re.compile(r"\([^()]*")  # from the end of the last figure: an open bracket
 _SLOGAN = re.compile(r"“[^“”]{1,12}”")  # a count inside a short quoted slogan (“六个围绕”) is a name
 _BREAKDOWN_REACH = 10  # 其中35个…: the part follows 其中 closely
 _NEXT_PART = re.compile(r"[、,][^\d,;:。!?]{0,12}$")
@@ -214,11 +239,14 @@ def facts_in(sentence: Sentence) -> list[Found]:
     for q in find_quantities(text):
         if any(a < q.start < b for a, b in slogans):
             continue
+        if found and _IN_PARENS.fullmatch(text, found[-1].end - sentence.start, q.start):
+            continue  # 处分42人(党内警告28人,…): the types inside a total are not figures of their own
         quantities.append(q)
         clause = _CLAUSE_START.search(text, max(0, q.start - PRE_WINDOW), q.start)
         pre = text[clause.start() + 1 if clause else max(0, q.start - PRE_WINDOW) : q.start]
-        if prev_q is not None and prev_q.end == q.start:
-            pre = prev_pre  # 12件15人: the second count shares the first one's trigger
+        joined = prev_q is not None and (prev_q.end == q.start or _UNITS_THEN_PEOPLE.fullmatch(text, prev_q.end, q.start))
+        if joined:
+            pre = prev_pre  # 12件15人, 5个单位27人: the second count shares the first one's trigger
         post = text[q.end : q.end + POST_WINDOW]
         hit = _classify(q, pre, post, text[max(0, q.start - SENT_WINDOW) : q.start])
         if hit:
@@ -236,8 +264,7 @@ def facts_in(sentence: Sentence) -> list[Found]:
         if fact:
             metric_of[q.start] = fact.metric
             prev_fact = found[-1] if found else None
-            if prev_fact and prev_q is not None and prev_q.end == q.start and prev_fact.quantity is prev_q \
-                    and prev_fact.metric == fact.metric:
+            if prev_fact and joined and prev_fact.quantity is prev_q and prev_fact.metric == fact.metric:
                 # Cases and people (组织处理12件15人): the people count is the figure.
                 found[-1] = Found(fact.metric, q, prev_fact.start, fact.end) if q.unit in PEOPLE else prev_fact
             else:
@@ -249,15 +276,32 @@ def facts_in(sentence: Sentence) -> list[Found]:
 
 
 def _list_items(text: str, offset: int, quantities: list, metric_of: dict) -> list[Found]:
-    """Earlier items of a list of units whose last item (or total) is an inspected-units figure:
-    对191个党政机关、12个事业单位,57个群团组织共268个党组织进行巡察."""
-    out = []
-    for a, b in reversed(list(zip(quantities, quantities[1:]))):
-        if a.start in metric_of or metric_of.get(b.start) != "units_inspected" or a.unit not in ORG_UNITS:
-            continue
-        if _LIST_LINK.match(text[a.end:b.start]) and _LIST_LINK.match(text, a.end, b.start).end() == b.start:
-            metric_of[a.start] = "units_inspected"
-            out.append(Found("units_inspected", a, offset + a.start, offset + a.end))
+    """The other items of a list one of whose items has a metric: earlier units before a classified
+    last item or total (对191个党政机关、12个事业单位,57个群团组织共268个党组织进行巡察), later units
+    after a classified first item (巡察市直部门233个、乡镇770个; 延伸巡察8个站所、32个村), and people
+    listed by rank (立案审查厅级干部1225名、处级干部8684名; 对121名厅级和921名处级干部作出组织处理)."""
+    out, changed = [], True
+    pairs = list(zip(quantities, quantities[1:]))
+    while changed:
+        changed = False
+        for a, b in pairs:
+            known_a, known_b = metric_of.get(a.start), metric_of.get(b.start)
+            if (known_a is None) == (known_b is None):
+                continue
+            link = text[a.end:b.start]
+            metric = known_a or known_b
+            if metric == "units_inspected":
+                if a.unit not in ORG_UNITS or b.unit not in ORG_UNITS:
+                    continue
+                fits = (_UNIT_LINK_BACK.fullmatch(link) if known_b else _ITEM_LINK.fullmatch(link)
+                        and not re.match(LOCATING, text[b.end:b.end + 24]))
+            else:
+                fits = a.unit == b.unit and a.unit in PEOPLE and _PEOPLE_LINK.fullmatch(link)
+            if fits:
+                q = b if known_a else a
+                metric_of[q.start] = metric
+                out.append(Found(metric, q, offset + q.start, offset + q.end))
+                changed = True
     return out
 
 

@@ -10,7 +10,7 @@ from .fastre import scanning
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # Classifiers the metric patterns use; longer ones first so 轮次 wins over 轮.
-UNITS = ("轮次", "人次", "批次", "个", "件", "条", "项", "家", "名", "人", "起", "份", "次", "轮", "批", "所", "处", "套", "部", "户", "元", "%")
+UNITS = ("轮次", "人次", "批次", "个", "件", "条", "项", "家", "名", "位", "人", "起", "份", "次", "轮", "批", "所", "处", "套", "部", "户", "省", "元", "%")
 
 QUANTITY_RE = scanning(
     r"(?P<lead>将近|大约|超过|至少|近|约|逾|超|上(?=[百千万亿]))?"
