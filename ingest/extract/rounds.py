@@ -30,7 +30,7 @@ RUN = scanning(
     "开启进实巡派组成安本此这第首新",
 )
 TOTAL = re.compile(
-    r"累计|共计(?!\d+天)|截止|先后|均已|目前已|已完成对|常态化|多轮次|(?<!部署)部署开展"
+    r"累计|共计(?!\d+天)|截止|先后|均已|目前已|已完成对|常态化|多轮次|分批|全年|(?<!部署)部署开展|^其中"
     r"|(?<!\d月)以来|\d月以来(?![^。]*(?:(?:派出|组建|成立)[^。]{0,20}?巡[察视](?:小)?组|进驻))"
     r"|截至(?![^,;:。]{0,12}[,]?[^,;:。]{0,20}进驻)"
     r"|(?<![第首新本上下每这该一])(?:\d+|[两二三四五六七八九十]+)轮(?!次)"
@@ -40,6 +40,8 @@ SUBORDINATE = re.compile(r"在[^,;:。]{0,30}?(?:时|期间|过程中|后)(?=[,;
 # story unless what follows still tells of the inspection.
 _SCENE = re.compile(r"(?:后|时|之际)[,;:]")
 _INSPECTION_WORD = re.compile(r"巡[察视]")
+_PART_REACH = 200  # a part that names no committee follows its round closely
+_REPORTED = re.compile(r"听取|汇报|反馈")
 _ENTERED_BY = re.compile(r"截至[^,;:。]{0,12}[,]?[^,;:。]{0,20}进驻")
 _QUOTED_SPEECH = re.compile(r"“[^“”]{12,}?”")
 _NEXT_COMMITTEE = re.compile(r"[^\d,;:。]{2,8}?[省市州县区旗]委(?:对|[^,;:。]{0,6}巡)")
@@ -70,6 +72,7 @@ class FoundRound:
     start: int
     end: int
     current: bool
+    named: bool = True  # the segment names the committee or region that runs it
 
 
 def _segments(sentence: Sentence):
@@ -84,7 +87,7 @@ def _segments(sentence: Sentence):
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text: str, acts_at: int) -> Region | None:
+def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text: str, acts_at: int) -> tuple[Region | None, bool]:
     """The committee that runs the round: a region named with 委 in the segment (literally 市委 where
     the text never names its city), else the nearest before it."""
     named = None
@@ -94,13 +97,13 @@ def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text
             continue
         if COMMITTEE.match(text, mention.end - text_start):
             if region is not None:
-                return region
+                return region, True
             literal = regions.literal_committee(mention)
             if literal:
-                return Region(literal, "", mention.level)
+                return Region(literal, "", mention.level), True
         elif mention.region is not None and not text.startswith("对", mention.start - text_start - 1):
             named = named if named and mention.start > acts_at else region  # 合肥市县两级派出10个巡察组
-    return named or regions.subject_at(start)
+    return (named, True) if named else (regions.subject_at(start), False)
 
 
 def _clause_around(segment: str, m: re.Match) -> str:
@@ -127,6 +130,7 @@ def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, publ
         # Quoted speech (a slogan, a text message) tells what someone said, not a round.
         narrative = _QUOTED_SPEECH.sub(lambda m: " " * len(m.group(0)), seg) if "“" in seg else seg
         run = RUN.search(narrative)
+        quoted = run is None and bool(narrative is not seg and (run := RUN.search(seg)))
         if not run or TOTAL.search(seg) or SUBORDINATE.search(seg[: run.end() + 2]) or _sets_the_scene(seg, run):
             continue
         start, end = sentence.start + a, sentence.start + b
@@ -134,12 +138,16 @@ def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, publ
         groups = next((f.quantity.value for f in inside if f.metric == "groups"), None)
         units = max((f.quantity.value for f in inside if f.metric == "units_inspected"), default=None)
         dates = parse_range(seg, published, bound_is_start=bool(_ENTERED_BY.search(seg)))
-        if dates is None and groups is None and units is None:
-            continue
+        if dates is not None and _REPORTED.search(seg, 0, run.start()):
+            dates = None  # 8月26日,领导小组听取第二轮巡察情况汇报: the date of a meeting about the round
+        if dates is None and (quoted or groups is None and units is None):
+            continue  # quoted speech (a report's figures) makes a round only with a date
         acts = [_clause_around(seg, m) for m in RUN.finditer(seg)]
         kind = next((name for act in acts for name, pattern in KINDS if pattern.search(act)), None)
+        organizer, named = _organizer(regions, start, end, sentence.start, sentence.text, start + run.start())
         found.append(FoundRound(
-            organizer=_organizer(regions, start, end, sentence.start, sentence.text, start + run.start()),
+            organizer=organizer,
+            named=named,
             kind=kind,
             dates=dates,
             groups=groups,
@@ -166,9 +174,9 @@ def _under_way(r: FoundRound, day: str) -> bool:
 
 
 def _fits(a: FoundRound, b: FoundRound) -> bool:
-    """Can a and b be one round: same organizer, sizes and kinds that do not disagree?"""
+    """Can a and b be one round: same organizer, sizes that do not disagree?"""
     return a.organizer == b.organizer and all(
-        x is None or y is None or x == y for x, y in ((a.groups, b.groups), (a.units, b.units), (a.kind, b.kind)))
+        x is None or y is None or x == y for x, y in ((a.groups, b.groups), (a.units, b.units)))
 
 
 def _join(host: FoundRound, part: FoundRound) -> FoundRound:
@@ -189,9 +197,17 @@ def merge_current(rounds: list[FoundRound], published: str | None) -> list[Found
     the same day; a dateless part whose sizes fit the organizer's one dated round; each dateless
     current round folded into the same organizer's round under way on the published date."""
     out: list[FoundRound] = []
-    # 本轮巡察集中进驻时间为…: a round named by reference belongs to the round told just before it.
-    rounds = [replace(r, organizer=rounds[i - 1].organizer) if r.organizer is None and i else r
-              for i, r in enumerate(rounds)]
+    # 本轮巡察集中进驻时间为…, 对…9个部门进行常规巡察: a part that names no committee belongs to the
+    # round told just before it.
+    parts = []
+    for r in rounds:
+        if parts and (r.organizer is None or not r.named and r.start - parts[-1].end < _PART_REACH):
+            r = replace(r, organizer=parts[-1].organizer)
+            if r.dates is None:
+                parts[-1] = _join(parts[-1], r)
+                continue
+        parts.append(r)
+    rounds = parts
     for r in rounds:
         if r.current:
             continue
@@ -219,6 +235,9 @@ def merge_current(rounds: list[FoundRound], published: str | None) -> list[Found
         if not r.current:
             continue
         host = hosts.get(r.organizer)
+        if host is None:
+            dated = [i for i, o in enumerate(out) if o.dates is not None and _fits(o, r)]
+            host = dated[0] if len(dated) == 1 else None
         if host is None:
             out.append(r)
         else:
