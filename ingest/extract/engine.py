@@ -23,9 +23,9 @@ def _published(value) -> str | None:
         raise ExtractionError(f"published date is not YYYY-MM-DD: {value!r}") from exc
 
 
-# 对 that opens the object of an inspection (对温州生态园等12个单位开展…): places named inside the object
-# are the inspected units, not the subject of the figure.
-_OBJECT = re.compile(r"(?<![针相面核绝反应])对(?![照接于标象待比应话])")
+# 对 (涉及, 包括, 进驻, 巡视的 …) that opens the object of an inspection (对某某生态园等12个单位开展…):
+# places named inside the object are the inspected units, not the subject of the figure.
+_OBJECT = re.compile(r"(?<![针相面核绝反应])对(?![照接于标象待比应话])|涉及|包括|巡[察视]的|进驻|分别向")
 _OBJECT_REACH = 80
 
 

@@ -50,6 +50,9 @@ PLAN = scanning(
     r"计划(?=[分对于在开将年到组用])|拟(?=[对于在开组将])|(?<![即也还])将(?=[对于在开组完启实继进全陆分])|预计|力争|准备(?=[对于在开组])|下一步|明年",
     "计拟将预力准下明",
 )
+# 本轮巡察将对…: the scope of a round that has started (启动了, 已全部进驻) is no plan
+LAUNCHED = scanning(r"启动了|已启动|已经启动|正式启动|已全部进驻|全部进驻|已进驻|全面展开", "启已正全")
+_LAUNCH_REACH = 2
 LOOKS_BACK = re.compile(r"[^,。!?]{0,12}?(?:以来|期间),")
 DONE = scanning(r"已|了|累计|截至|完成", "已了累截完")
 BREAKDOWN = "其中"
@@ -312,15 +315,19 @@ def scan(sentences: list[Sentence]):
     sentence of its paragraph that reported 巡察 figures (…发现问题120个。已整改100个。),
     or opens a new paragraph by looking back on that work (专项行动开展以来,共发现…),
     unless it names another kind of oversight. A plan carries on into the next sentences
-    of its paragraph until one says what was done.
+    of its paragraph until one says what was done; what follows a launch (第二轮巡察启动了,
+    巡察组已全部进驻) closely is the scope of a running round, not a plan.
     """
     prev = None  # (sentence, reported 巡察 figures, planned)
-    for s in sentences:
+    launched_until = -1  # a launch said here makes the next few sentences the round's scope, not a plan
+    for i, s in enumerate(sentences):
+        if LAUNCHED.search(s.text):
+            launched_until = i + _LAUNCH_REACH
         same_par = prev is not None and prev[0].paragraph == s.paragraph
         continues = prev is not None and (same_par or LOOKS_BACK.match(s.text))
         inspect = bool(INSPECTION.search(s.text)) or (
             continues and prev[1] and not OTHER_OVERSIGHT.search(s.text))
-        planned = bool(PLAN.search(s.text)) or (same_par and prev[2] and not DONE.search(s.text))
+        planned = (bool(PLAN.search(s.text)) or (same_par and prev[2] and not DONE.search(s.text))) and i > launched_until
         found = facts_in(s) if inspect else []
         if inspect:
             yield s, found, planned

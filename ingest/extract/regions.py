@@ -14,7 +14,10 @@ import cpca
 
 from .fastre import scanning
 
-PROVINCE, CITY, COUNTY = 0, 1, 2
+NATION, PROVINCE, CITY, COUNTY = -1, 0, 1, 2
+# 中央巡视组, 中央第四巡视组: the centre runs the round and owns its figures
+_CENTRE = re.compile(r"中央(?=第[一二三四五六七八九十\d]{1,3}巡视组|巡视)")
+CENTRE = "中央"
 _LEVEL_OF = {"省": PROVINCE, "市": CITY, "州": CITY, "县": COUNTY, "区": COUNTY, "旗": COUNTY}
 _GENERIC = scanning(r"[全该我本]([省市州县区旗])|(?<![社园城小矿郊自治])([省市州县区旗])(?=委|纪委|政府)", "全该我本省市州县区旗")
 _PLACEHOLDERS = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
@@ -144,6 +147,10 @@ class RegionIndex:
             return i >= 0 and pos < quoted[i][1]
 
         named = self._named(text, in_quote)
+        if CENTRE in text:
+            named += [Mention(m.start(), m.end(), NATION, Region(CENTRE, "000000", NATION), CENTRE)
+                      for m in _CENTRE.finditer(text)]
+            named.sort(key=lambda m: m.start)
         taken = sorted((m.start, m.end) for m in named)
         generic = []
         for g in _GENERIC.finditer(text):
@@ -246,7 +253,7 @@ class RegionIndex:
         """Is mention i one item of a list (雨湖区、岳塘区、…) in an earlier sentence than `pos`? Such
         places are objects of what the sentence says, not the scope of later figures."""
         m, text = self.mentions[i], self._text
-        listed = (m.start and text[m.start - 1] == "、") or text[m.end:m.end + 1] == "、"
+        listed = (m.start and text[m.start - 1] == "、") or text[m.end:m.end + 1] in ("、", "等")
         return bool(listed) and any(c in text[m.end:pos] for c in "。!?\n")
 
     def subject_at(self, pos: int) -> Region | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from .dates import DATE_RE, DateRange, parse_range
 from .fastre import scanning
 from .metrics import Found
-from .regions import RegionIndex, Region
+from .regions import NATION, Region, RegionIndex
 from .sentences import Sentence
 
 _NOT_THE_ACT = r"(?!干部|办|组|工作|机构|人员|利剑|整改|成果|反馈|报告|情况|力量|监督|方式|质效|意见|制度|全覆盖|对象|范围|重点)"
@@ -95,7 +95,7 @@ def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text
     for mention, region in regions.mentions_in(start, end):
         if obj >= 0 and obj < mention.start - text_start < acts_at - text_start:
             continue
-        if COMMITTEE.match(text, mention.end - text_start):
+        if COMMITTEE.match(text, mention.end - text_start) or (region is not None and region.level == NATION):
             if region is not None:
                 return region, True
             literal = regions.literal_committee(mention)
