@@ -76,9 +76,9 @@ def extract(source: str | bytes, published: "str | date | None" = None, *, html:
     sentences = split_sentences(clean.text)
     regions = RegionIndex(clean.text)
     found_rounds = []
-    for sentence, found, planned in scan(sentences):
-        if not planned:
-            result.facts.extend(_fact(f, clean, source, regions) for f in found)
+    for sentence, found, plan_at in scan(sentences):
+        done = found if plan_at is None else [f for f in found if f.start < sentence.start + plan_at]
+        result.facts.extend(_fact(f, clean, source, regions) for f in done)
         found_rounds += rounds_in(sentence, found, regions, result.published)
 
     for r in merge_current(found_rounds, result.published):

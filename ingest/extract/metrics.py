@@ -106,7 +106,7 @@ RULES = [
     # 派出1个巡察组,对全县28个成员单位…: the object of an inspection group
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}", not_post=LOCATING,
          sent_pre=rf"\d个巡[察视](?:小)?组[,;]?对{C}{{0,60}}$"),
-    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视]?的?(?:单位|对象|党组织|地区)"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视]?的?(?:单位|对象|党组织|地区)(?!代表|书记|负责人|班子|成员)"),
     # 中央巡视的吉林、…6省及…4个单位; 向联动巡视的十五个城市; 涉及…10个省区市; 前4轮巡察的14个党组织
     Rule("units_inspected", ORG_UNITS, pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}",
          sent_pre=r"巡[察视]"),
@@ -118,7 +118,7 @@ RULES = [
     Rule("units_inspected", ORG_UNITS, pre="^$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?{ACT}", not_post=LOCATING,
          sent_pre="对|完成"),
     # 共巡察党组织149个
-    Rule("units_inspected", ORG_UNITS, pre=rf"巡[察视]了?(?:党组织|单位|部门|乡镇|村(?:\(社区\))?|企业){TAIL}"),
+    Rule("units_inspected", ORG_UNITS, pre=rf"巡[察视]了?[^\d,;:。]{{0,4}}?(?:党组织|单位|部门|乡镇|村(?:\(社区\))?|企业){TAIL}"),
     # …57个群团组织共268个党组织进行巡察: the total after a list
     Rule("units_inspected", ORG_UNITS, pre=r"(?:共|共计|合计|总计)$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?{ACT}",
          sent_pre="对"),
@@ -309,7 +309,8 @@ def _list_items(text: str, offset: int, quantities: list, metric_of: dict) -> li
 
 
 def scan(sentences: list[Sentence]):
-    """(sentence, figures, planned) for each sentence about 巡察.
+    """(sentence, figures, plan_at) for each sentence about 巡察; figures from sentence.start + plan_at on
+    are planned (plan_at is None where nothing is).
 
     A sentence without its own 巡察 word still counts when it continues a previous
     sentence of its paragraph that reported 巡察 figures (…发现问题120个。已整改100个。),
@@ -327,7 +328,9 @@ def scan(sentences: list[Sentence]):
         continues = prev is not None and (same_par or LOOKS_BACK.match(s.text))
         inspect = bool(INSPECTION.search(s.text)) or (
             continues and prev[1] and not OTHER_OVERSIGHT.search(s.text))
-        planned = (bool(PLAN.search(s.text)) or (same_par and prev[2] and not DONE.search(s.text))) and i > launched_until
+        plan = PLAN.search(s.text)
+        carried = same_par and prev[2] is not None and not DONE.search(s.text)
+        planned = None if i <= launched_until else 0 if carried else plan.start() if plan else None
         found = facts_in(s) if inspect else []
         if inspect:
             yield s, found, planned
