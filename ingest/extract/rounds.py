@@ -101,8 +101,9 @@ def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text
             literal = regions.literal_committee(mention)
             if literal:
                 return Region(literal, "", mention.level), True
-        elif mention.region is not None and not text.startswith("对", mention.start - text_start - 1):
-            named = named if named and mention.start > acts_at else region  # 合肥市县两级派出10个巡察组
+        elif mention.region is not None and mention.start < acts_at \
+                and not text.startswith("对", mention.start - text_start - 1):
+            named = region  # 合肥市县两级派出10个巡察组: the (last) region named before the act, without 委
     return (named, True) if named else (regions.subject_at(start), False)
 
 
@@ -138,8 +139,8 @@ def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, publ
         groups = next((f.quantity.value for f in inside if f.metric == "groups"), None)
         units = max((f.quantity.value for f in inside if f.metric == "units_inspected"), default=None)
         dates = parse_range(seg, published, bound_is_start=bool(_ENTERED_BY.search(seg)))
-        if dates is not None and _REPORTED.search(seg, 0, run.start()):
-            dates = None  # 8月26日,领导小组听取第二轮巡察情况汇报: the date of a meeting about the round
+        if dates is not None and _date_of_a_report(seg, run):
+            dates = None  # 8月26日,领导小组听取第二轮巡察情况汇报; 于1月4日分别向…反馈: not the start
         if dates is None and (quoted or groups is None and units is None):
             continue  # quoted speech (a report's figures) makes a round only with a date
         acts = [_clause_around(seg, m) for m in RUN.finditer(seg)]
@@ -157,6 +158,16 @@ def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, publ
             current=dates is None and bool(CURRENT.search(seg)),
         ))
     return found
+
+
+def _date_of_a_report(seg: str, run: re.Match) -> bool:
+    """Is the segment's date that of a report or feedback on the round rather than its start?"""
+    if _REPORTED.search(seg, 0, run.start()):
+        return True
+    date = DATE_RE.search(seg)
+    after = date.end() if date else len(seg)
+    report = _REPORTED.search(seg, after)
+    return bool(report) and report.start() - after < 80 and not RUN.search(seg, after, report.start())
 
 
 def _sets_the_scene(seg: str, run: re.Match) -> bool:
