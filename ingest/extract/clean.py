@@ -202,10 +202,14 @@ _GLOSS = (r"(?<=[\u3400-\u9fff])\((?:[a-zü\u00e0-\u01dc]{0,5}[aeiouüāáǎàē
 # Anti-scrape junk of forum pages: runs of one- to three-character ASCII scraps (`K8 S9 g+ x5`),
 # with digits in them, between sentences.
 _JUNK = r"(?<![!-~])(?:[!-~]{1,3} +){3,}[!-~]{1,3}(?![!-~])"
+_WHITE = frozenset(" \t\n\r\f\v\u2029\u3000\xa0")
 _JUNK_MIX = (re.compile(r"\d"), re.compile(r"[A-Za-z+*/\\&']"))  # junk has digits and letters or symbols
 _DROP_OR_SQUEEZE = scanning(rf"(?P<junk>{_JUNK})|(?P<gloss>{_GLOSS})|(?P<space>\s+)", r"!-~\s\u2029")
-_SQUEEZE = scanning(rf"(?P<junk>$^)|(?P<gloss>{_GLOSS})|(?P<space>\s+)", r"(\s\u2029")  # no junk alternative
-_MAYBE_JUNK = scanning(r" +(?=[!-~]{1,3} +[!-~]{1,3} +[!-~])", " ")  # cheap test: most texts have no junk
+_SQUEEZE = scanning(rf"(?P<junk>(?!))|{_GLOSS}|\s+", r"(\s\u2029")  # no junk alternative
+_SPACES = re.compile(r"\s+")  # most texts: no gloss either
+# Cheap tests (a literal first character is fast to search for): most texts have no junk, no gloss.
+_MAYBE_JUNK = re.compile(r" [!-~]{1,3} +[!-~]{1,3} +[!-~]")
+_MAYBE_GLOSS = re.compile(r"\([a-zü\u00e0-\u01dc]")
 _LINE_ENDS = frozenset("。!?;:…”’」』)")
 
 
@@ -240,19 +244,23 @@ def _squeeze_spaces(text: str, source: _Builder | None, cuts: list[tuple[int, in
     """Whitespace squeezed (see _is_hard_break), glosses, junk and the `cuts` spans dropped."""
     out = _Builder(source.map if source else None)
     paragraphs = _paragraph_layout(text)
-    scanner = _DROP_OR_SQUEEZE if _MAYBE_JUNK.search(text) else _SQUEEZE
+    scanner = _DROP_OR_SQUEEZE if _MAYBE_JUNK.search(text) else _SQUEEZE if _MAYBE_GLOSS.search(text) else _SPACES
     kept = [(a, b) for a, b in zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)]) if b > a]
     for a, b in kept:
         pos = a
         for m in scanner.finditer(text, a, b):
-            s, e = m.start(), m.end()
-            if m.group("junk") and not all(p.search(m.group(0)) for p in _JUNK_MIX):
-                continue  # Latin words or figures with spaces: kept as written
+            s, e = m.span()
+            run = m.group(0)
+            if run[0] not in _WHITE:
+                if m.group("junk") and not all(p.search(run) for p in _JUNK_MIX):
+                    continue  # Latin words or figures with spaces: kept as written
+                out.copy(text, pos, s)
+                pos = e
+                continue
             out.copy(text, pos, s)
             pos = e
-            if s == 0 or e == len(text) or s == a or not m.group("space"):
+            if s == 0 or e == len(text) or s == a:
                 continue
-            run = m.group(0)
             if "\n" in run or "\r" in run or _PARAGRAPH in run:
                 if e == b or _is_hard_break(text, s, e, paragraphs):  # a dropped line ends a paragraph
                     out.replace("\n", s, e)
@@ -374,7 +382,9 @@ def clean_text(text: str, is_html: bool | None = None) -> CleanText:
         is_html = looks_like_html(text)
     stripped = _strip_html(text) if is_html else None
     work = stripped.text() if stripped else text
-    work = _to_simplified(_FULL_WIDTH.sub(_half_width, _LOST.sub(LOST_CHAR, work)))
+    if "?" in work:
+        work = _LOST.sub(LOST_CHAR, work)
+    work = _to_simplified(_FULL_WIDTH.sub(_half_width, work))
     cuts, furniture = _furniture(work)
     out = _squeeze_spaces(work, stripped, cuts)
     return CleanText(out.text(), out.map, furniture)

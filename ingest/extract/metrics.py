@@ -67,6 +67,7 @@ class Rule:
     sent_pre: str | None = None
     not_pre: str | None = None
     not_post: str | None = None
+    needs: tuple = ()  # one of these words must be in the clause or after the number: a cheap test first
 
     def compiled(self):
         return tuple(re.compile(p) if p else None for p in (self.pre, self.post, self.sent_pre, self.not_pre, self.not_post))
@@ -93,7 +94,7 @@ RULES = [
     Rule("rounds", frozenset({"轮"}), pre=r"开展了?$", post=r"^对"),
     Rule("rounds", frozenset({"轮"}), pre=r"(?:共|累计|已)开展了?$", post=r"^$"),  # 某省委共开展9轮 (the excerpt ends)
     Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,5}}?巡[察视](?:工作)?(?:小)?组(?!长|组长|成员|工作人员)"),
-    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,30}}?任组长的巡[察视](?:小)?组"),
+    Rule("groups", frozenset({"个"}), post=rf"^{F}{{0,30}}?任组长的巡[察视](?:小)?组", needs=("任组长",)),
     Rule("groups", frozenset({"个"}), pre=rf"巡[察视]组{TAIL}"),
     # 共派出6个组 in a sentence about an inspection
     Rule("groups", frozenset({"个"}), pre=r"(?:派出|组建|成立)$", post=r"^组"),
@@ -136,20 +137,24 @@ RULES = [
     Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?(?:{RANK})?{WHO}{TAIL}"),
     Rule("cases_filed", CASES, post=rf"^{L}{{0,15}}?(?:予以|被|进行)?立案"),
     Rule("disciplinary_sanctions", PEOPLE,
-         pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理|党政纪及组织处理|开除党籍|开除公职){WHO}{TAIL}"),
-    Rule("disciplinary_sanctions", PEOPLE, post=rf"^{L}{{0,15}}?(?:给予|受到|予以){F}{{0,10}}处分"),
+         pre=rf"(?:处分|党政纪处理|党纪处理|政务处理|纪律处理|党政纪及组织处理|开除党籍|开除公职){WHO}{TAIL}",
+         needs=("处分", "处理", "开除")),
+    Rule("disciplinary_sanctions", PEOPLE, post=rf"^{L}{{0,15}}?(?:给予|受到|予以){F}{{0,10}}处分", needs=("处分",)),
     Rule("organizational_handling", PEOPLE,
          pre=rf"(?:组织处理|组织调整|免职|停职|降职|调离|调整{F}{{0,12}}(?:班子|职务|岗位)(?:成员)?){WHO}{TAIL}"),
-    Rule("organizational_handling", PEOPLE, post=rf"^{L}{{0,15}}?(?:给予|受到|予以)?{F}{{0,4}}组织(?:处理|调整)"),
+    Rule("organizational_handling", PEOPLE, post=rf"^{L}{{0,15}}?(?:给予|受到|予以)?{F}{{0,4}}组织(?:处理|调整)",
+         needs=("组织处理", "组织调整")),
     Rule("accountability", PEOPLE | {"家", "个"}, pre=rf"(?:问责|追责)(?:处理)?{WHO}{TAIL}"),
-    Rule("accountability", PEOPLE | {"家", "个"}, post=rf"^{L}{{0,15}}?(?:予以|被|受到)?{F}{{0,4}}(?:问责|追责)"),
+    Rule("accountability", PEOPLE | {"家", "个"}, post=rf"^{L}{{0,15}}?(?:予以|被|受到)?{F}{{0,4}}(?:问责|追责)",
+         needs=("问责", "追责")),
     # 发现…问题及线索7000余件: one figure of problems
-    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出){C}{{0,40}}?问题(?:及|和|与)(?:问题)?线索{TAIL}"),
+    Rule("issues_found", ITEMS, pre=rf"(?:发现|反馈|指出){C}{{0,40}}?问题(?:及|和|与)(?:问题)?线索{TAIL}", needs=("线索",)),
     Rule("leads_transferred", ITEMS, pre=rf"{TRANSFER}{C}{{0,30}}线索{TAIL}", not_pre=PROPOSED),
     Rule("leads_transferred", ITEMS, pre=TRANSFER, post=rf"^{F}{{0,8}}?线索", not_pre=PROPOSED),
     Rule("leads_transferred", ITEMS, post=rf"^{L}{{0,8}}?线索{F}{{0,16}}?{TRANSFER}"),
     # 问题线索266条,所有问题线索已向市纪委报告或移交
-    Rule("leads_transferred", ITEMS, pre=rf"线索{TAIL}", post=r"^[^\d。]{0,40}?(?:已|均已|全部)[^\d。]{0,20}?(?:移交|移送)"),
+    Rule("leads_transferred", ITEMS, pre=rf"线索{TAIL}", post=r"^[^\d。]{0,40}?(?:已|均已|全部)[^\d。]{0,20}?(?:移交|移送)",
+         needs=("移交", "移送")),
     # 反馈立行立改问题线索9条: fed back for an immediate fix, neither found nor handed over
     Rule("leads_found", ITEMS, pre=rf"线索{TAIL}", not_pre=rf"立行立改{F}{{0,4}}线索{TAIL}"),
     Rule("leads_found", ITEMS, post=rf"^{L}{{0,8}}?线索"),
@@ -214,6 +219,8 @@ class Found:
 def _classify(q: Quantity, pre: str, post: str, sent_pre: str):
     """(rule, matched span relative to the quantity) of the first rule that fits, else None."""
     for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _RULES_FOR_UNIT.get(q.unit, ()):
+        if rule.needs and not any(w in pre or w in post for w in rule.needs):
+            continue
         m_pre = p_pre.search(pre) if p_pre else None
         if p_pre and not m_pre:
             continue
@@ -320,17 +327,15 @@ def scan(sentences: list[Sentence]):
     巡察组已全部进驻) closely is the scope of a running round, not a plan.
     """
     prev = None  # (sentence, reported 巡察 figures, planned)
-    launched_until = -1  # a launch said here makes the next few sentences the round's scope, not a plan
     for i, s in enumerate(sentences):
-        if LAUNCHED.search(s.text):
-            launched_until = i + _LAUNCH_REACH
         same_par = prev is not None and prev[0].paragraph == s.paragraph
-        continues = prev is not None and (same_par or LOOKS_BACK.match(s.text))
         inspect = bool(INSPECTION.search(s.text)) or (
-            continues and prev[1] and not OTHER_OVERSIGHT.search(s.text))
+            prev is not None and prev[1] and (same_par or LOOKS_BACK.match(s.text)) and not OTHER_OVERSIGHT.search(s.text))
         plan = PLAN.search(s.text)
         carried = same_par and prev[2] is not None and not DONE.search(s.text)
-        planned = None if i <= launched_until else 0 if carried else plan.start() if plan else None
+        planned = 0 if carried else plan.start() if plan else None
+        if planned is not None and any(LAUNCHED.search(t.text) for t in sentences[max(0, i - _LAUNCH_REACH):i + 1]):
+            planned = None  # a launch said just before: the running round's scope
         found = facts_in(s) if inspect else []
         if inspect:
             yield s, found, planned
