@@ -68,6 +68,7 @@ class Rule:
     not_pre: str | None = None
     not_post: str | None = None
     needs: tuple = ()  # one of these words must be in the clause or after the number: a cheap test first
+    long_pre: bool = False  # the pattern needs the whole clause (a long list of names), not just its end
 
     def compiled(self):
         return tuple(re.compile(p) if p else None for p in (self.pre, self.post, self.sent_pre, self.not_pre, self.not_post))
@@ -99,7 +100,7 @@ RULES = [
     # 共派出6个组 in a sentence about an inspection
     Rule("groups", frozenset({"个"}), pre=r"(?:派出|组建|成立)$", post=r"^组"),
     # 对9个乡镇、173个村开展了巡察; 3个街道的15个村, 5个乡镇所属的15个村: the towns only locate the villages.
-    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}",
+    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}", long_pre=True,
          not_post=rf"{LOCATING}|{PEOPLE_OF_UNITS}|^{C}*?巡[察视]整改"),
     # 对A、B等10个单位开展常规巡察 with the list too long for one window
     Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,20}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}",
@@ -110,8 +111,8 @@ RULES = [
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视]?的?(?:单位|对象|党组织|地区)(?!代表|书记|负责人|班子|成员)"),
     # 中央巡视的吉林、…6省及…4个单位; 向联动巡视的十五个城市; 涉及…10个省区市; 前4轮巡察的14个党组织
     Rule("units_inspected", ORG_UNITS, pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}",
-         sent_pre=r"巡[察视]"),
-    Rule("units_inspected", frozenset({"省"}), pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", sent_pre=r"巡[察视]"),
+         sent_pre=r"巡[察视]", long_pre=True),
+    Rule("units_inspected", frozenset({"省"}), pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", sent_pre=r"巡[察视]", long_pre=True),
     # 巡视组分别向三十一个省…反馈了巡视情况
     Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]组[^\d,;。]{0,6}?向$", post=rf"^{F}{{0,12}}?{UNIT_NOUN}{C}*?反馈"),
     Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?[了的]?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}"),
@@ -189,7 +190,6 @@ _UNITS_OF = {}
 for _rule in RULES:
     _UNITS_OF.setdefault(_rule.metric, set()).update(_rule.units)
 
-_CLAUSE_START = re.compile(r"[,;:][^,;:]*$")
 # One item of a list of inspected units and the separator to the next: 191个党政机关、12个…,8个乡镇(社区),…共268个
 # Links between two items of a list: a unit noun and a separator (…、12个…), maybe a name and 等 after it
 # (…,内蒙古大学等14所高校); a separator and the next item's noun (233个、市属企事业单位56个); for people
@@ -204,6 +204,7 @@ _SLOGAN = re.compile(r"“[^“”]{1,12}”")  # a count inside a short quoted 
 _BREAKDOWN_REACH = 10  # 其中35个…: the part follows 其中 closely
 _NEXT_PART = re.compile(r"[、,][^\d,;:。!?]{0,12}$")
 PRE_WINDOW, POST_WINDOW, SENT_WINDOW = 110, 60, 150
+SHORT_PRE = 60  # what most rules look at before the number
 
 
 @dataclass(frozen=True)
@@ -216,9 +217,11 @@ class Found:
     end: int
 
 
-def _classify(q: Quantity, pre: str, post: str, sent_pre: str):
+def _classify(q: Quantity, long_pre: str, post: str, sent_pre: str):
     """(rule, matched span relative to the quantity) of the first rule that fits, else None."""
+    short_pre = long_pre[-SHORT_PRE:]
     for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _RULES_FOR_UNIT.get(q.unit, ()):
+        pre = long_pre if rule.long_pre else short_pre
         if rule.needs and not any(w in pre or w in post for w in rule.needs):
             continue
         m_pre = p_pre.search(pre) if p_pre else None
@@ -252,8 +255,9 @@ def facts_in(sentence: Sentence) -> list[Found]:
         if found and _IN_PARENS.fullmatch(text, found[-1].end - sentence.start, q.start):
             continue  # 处分42人(党内警告28人,…): the types inside a total are not figures of their own
         quantities.append(q)
-        clause = _CLAUSE_START.search(text, max(0, q.start - PRE_WINDOW), q.start)
-        pre = text[clause.start() + 1 if clause else max(0, q.start - PRE_WINDOW) : q.start]
+        window = max(0, q.start - PRE_WINDOW)
+        pre = text[max(window, text.rfind(",", window, q.start) + 1, text.rfind(";", window, q.start) + 1,
+                       text.rfind(":", window, q.start) + 1) : q.start]
         joined = prev_q is not None and (prev_q.end == q.start or _UNITS_THEN_PEOPLE.fullmatch(text, prev_q.end, q.start))
         if joined:
             pre = prev_pre  # 12件15人, 5个单位27人: the second count shares the first one's trigger
