@@ -254,7 +254,7 @@ class RegionIndex:
         places are objects of what the sentence says, not the scope of later figures."""
         m, text = self.mentions[i], self._text
         listed = (m.start and text[m.start - 1] == "、") or text[m.end:m.end + 1] in ("、", "等")
-        return bool(listed) and any(c in text[m.end:pos] for c in "。!?\n")
+        return bool(listed) and any(text.find(c, m.end, pos) >= 0 for c in "。!?\n")
 
     def subject_at(self, pos: int) -> Region | None:
         """The region that text at `pos` is about: nearest resolvable mention before it, else the main

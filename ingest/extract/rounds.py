@@ -20,15 +20,43 @@ from .regions import NATION, Region, RegionIndex
 from .sentences import Sentence
 
 _NOT_THE_ACT = r"(?!干部|办|组|工作|机构|人员|利剑|整改|成果|反馈|报告|情况|力量|监督|方式|质效|意见|制度|全覆盖|对象|范围|重点)"
-RUN = scanning(
+_RUN = scanning(
     r"(?<!部署)(?:开展|启动|进行|实施)[^,;:。]{0,25}?(?:巡[察视]|一体巡|[直体]巡|回头看)" + _NOT_THE_ACT
     + r"|巡[察视](?:小)?组[^,;:。]{0,20}?进驻|巡[察视]进驻"
-    + r"|(?:派出|组建|成立|安排)[^,;:。]{0,30}?巡[察视](?:小)?组"
-    + r"|(?:本|此|这)轮巡[察视][^,;:。]{0,10}?时间为"
     + r"|(?:第[一二三四五六七八九十\d]{1,3}|首|新一)轮[^,;:。]{0,10}?巡[察视]"
     + r"|巡[察视](?=\d|[一二三四五六七八九十]+[家个])",
-    "开启进实巡派组成安本此这第首新",
+    "开启进实巡第首新",
 )
+# Rarer ways to say a round is run, each looked for only where its key word is: 派出5个巡察组, 本轮巡察时间为
+_RUN_RARE = (
+    ("组", re.compile(r"(?:派出|组建|成立|安排)[^,;:。]{0,30}?巡[察视](?:小)?组")),
+    ("时间为", re.compile(r"(?:本|此|这)轮巡[察视][^,;:。]{0,10}?时间为")),
+)
+
+
+class _Run:
+    """A round is run: the first of the patterns above in text[pos:endpos]."""
+
+    @staticmethod
+    def finditer(text: str, pos: int = 0, endpos: int | None = None):
+        end = len(text) if endpos is None else endpos
+        found = list(_RUN.finditer(text, pos, end))
+        for key, pattern in _RUN_RARE:
+            if key in text:
+                found += pattern.finditer(text, pos, end)
+        return sorted(found, key=lambda m: m.start())
+
+    @staticmethod
+    def search(text: str, pos: int = 0, endpos: int | None = None):
+        end = len(text) if endpos is None else endpos
+        first = _RUN.search(text, pos, end)
+        for key, pattern in _RUN_RARE:
+            if key in text and (m := pattern.search(text, pos, first.start() if first else end)):
+                first = m
+        return first
+
+
+RUN = _Run
 TOTAL = re.compile(
     r"累计|共计(?!\d+天)|截止|先后|均已|目前已|已完成对|常态化|多轮次|分批|全年|(?<!部署)部署开展|^其中"
     r"|(?<!\d月)以来|\d月以来(?![^。]*(?:(?:派出|组建|成立)[^。]{0,20}?巡[察视](?:小)?组|进驻))"
