@@ -77,3 +77,32 @@ def test_running_totals_are_no_rounds():
 def test_dateline_of_a_news_agency_is_no_round_start():
     text = "某某社北京4月9日电/据报道,2023年6月,石泉县组建9个巡察组,对30个村开展集中巡察。"
     assert [r[2] for r in rounds(text)] == ["2023-06"]
+
+
+def test_a_part_that_names_no_committee_joins_the_round_before_it():
+    text = ("9月20日,石泉县委第五轮巡察正式启动,县委组建6个巡察组。"
+            "对县总工会、县妇联等8个部门进行常规巡察;对两个镇开展提级巡察。")
+    assert rounds(text, published="2021-10-01") == [("石泉县", "regular", "2021-09-20", None, 6, 8)]
+
+
+def test_meeting_and_feedback_dates_are_no_starts():
+    text = "8月26日,石泉县委巡察工作领导小组听取第二轮巡察情况汇报,3个巡察组对7家单位开展了巡察。"
+    assert [r[2] for r in rounds(text)] == [None]
+    text = "第四轮巡察派出的5个巡察组于2019年1月8日分别向8家单位反馈巡察意见。"
+    assert [r[2] for r in rounds(text)] == [None]
+
+
+def test_quoted_speech_makes_a_round_only_with_a_date():
+    text = "“我们于5月6日启动了县委第七轮巡察,本轮巡察将对30个村开展巡察。”石泉县委巡察办负责人说。"
+    assert [(r[0], r[2], r[5]) for r in rounds(text, published="2020-05-12")] == [("石泉县", "2020-05-06", 30)]
+
+
+def test_parts_totals_and_batches_are_no_rounds():
+    assert rounds("其中,4个市委巡察组分别对12个市直单位开展巡察。") == []
+    assert rounds("全年巡察120个单位,发现问题900个。") == []
+    assert rounds("组成9个巡察组,对全县80个村分批次开展巡察。") == []
+
+
+def test_central_committee_runs_central_rounds():
+    text = "2016年7月,中央第三巡视组进驻某省开展专项巡视。"
+    assert [(r[0], r[1], r[2]) for r in rounds(text)] == [("中央", "special", "2016-07")]
