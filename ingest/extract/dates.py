@@ -19,12 +19,13 @@ DATE_RE = re.compile(
     rf"(?P<bound>截至|截止到?|到)?(?P<from>自|从|于)?(?:(?P<m1>(?<!\d)\d{{1,2}})[-—~至到](?=\d{{1,2}}月))?"
     rf"(?P<a>{_ONE})(?:(?:至|到|—|~|-)(?P<b>{_ONE}))?(?P<since>起|以来)?"
 )
+_UNTIL = re.compile(rf",?(?:至|到)(?P<a>{_ONE})(?P<m1>)(?P<b>)")  # 自4月10日起,至6月底前: the end
 # A labelled date (时间:2017-04-25), a date with a clock time (2019.01.07 21:42) or one that opens a line.
-_UNTIL = re.compile(rf",?(?:至|到)(?P<a>{_ONE})(?P<m1>)(?P<b>)")
-_DATELINE = re.compile(
-    r"(?:(?:时间|日期|发布|发表|date)[^\d\n]{0,6}|^|\n)(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
-    r"|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=\s*\d{1,2}:\d{2})",
-    re.I,
+_YMD = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+_DATELINES = (
+    re.compile(rf"(?:时间|日期|发布|发表|date)[^\d\n]{{0,6}}{_YMD}", re.I),
+    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*\d{1,2}:\d{2}"),
+    re.compile(rf"{_YMD}日?"),  # used with match() at the start of a line
 )
 _PARTS = re.compile(r"(?:(\d{4}|去|今|前|明)年)?(?:(\d{1,2})月)?(?:(\d{1,2})日)?")
 _REL_YEAR = {"前": -2, "去": -1, "今": 0, "明": 1}
@@ -41,11 +42,15 @@ class DateRange:
 def find_dateline(*texts: str) -> str | None:
     """The article's own date from a header such as '时间:2017-04-25 23:54', looked for in the
     page furniture first, then in the head of the text."""
+    labelled, clocked, line_start = _DATELINES
     for text in texts:
-        for m in _DATELINE.finditer(text[:600]):
-            year, month, day = (g for g in m.groups() if g is not None)
+        head = text[:600]
+        starts = [0] + [i + 1 for i, c in enumerate(head) if c == "\n"]
+        found = [m for m in (labelled.search(head), clocked.search(head)) if m]
+        found += [m for m in (line_start.match(head, i) for i in starts) if m]
+        for m in sorted(found, key=lambda m: m.start()):
             try:
-                return date(int(year), int(month), int(day)).isoformat()
+                return date(*map(int, m.groups()[:3])).isoformat()
             except ValueError:
                 continue
     return None
