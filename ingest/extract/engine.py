@@ -5,6 +5,7 @@ from datetime import date
 from .clean import CleanText, clean_text
 from .dates import find_dateline
 from .decode import decode_bytes, looks_garbled
+from .fastre import scanning
 from .metrics import Found, scan
 from .regions import RegionIndex
 from .results import ExtractionError, Fact, Result, Round
@@ -25,7 +26,7 @@ def _published(value) -> str | None:
 
 # 对 (涉及, 包括, 进驻, 巡视的 …) that opens the object of an inspection (对某某生态园等12个单位开展…):
 # places named inside the object are the inspected units, not the subject of the figure.
-_OBJECT = re.compile(r"(?<![针相面核绝反应])对(?![照接于标象待比应话])|涉及|包括|巡[察视]的|进驻|分别向")
+_OBJECT = scanning(r"(?<![针相面核绝反应])对(?![照接于标象待比应话])|涉及|包括|巡[察视]的|进驻|分别向", "对涉包巡进分")
 _OBJECT_REACH = 80
 
 

@@ -294,6 +294,8 @@ def _list_items(text: str, offset: int, quantities: list, metric_of: dict) -> li
     last item or total (对191个党政机关、12个事业单位,57个群团组织共268个党组织进行巡察), later units
     after a classified first item (巡察市直部门233个、乡镇770个; 延伸巡察8个站所、32个村), and people
     listed by rank (立案审查厅级干部1225名、处级干部8684名; 对121名厅级和921名处级干部作出组织处理)."""
+    if len(quantities) < 2 or not metric_of:
+        return []
     out, changed = [], True
     pairs = list(zip(quantities, quantities[1:]))
     while changed:
