@@ -100,27 +100,32 @@ RULES = [
     # 共派出6个组 in a sentence about an inspection
     Rule("groups", frozenset({"个"}), pre=r"(?:派出|组建|成立)$", post=r"^组"),
     # 对9个乡镇、173个村开展了巡察; 3个街道的15个村, 5个乡镇所属的15个村: the towns only locate the villages.
-    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}", long_pre=True,
+    Rule("units_inspected", ORG_UNITS, pre=OBJECT, post=rf"^{F}{{0,40}}?{UNIT_NOUN}{C}*?{ACT}", long_pre=True, needs=("对",),
          not_post=rf"{LOCATING}|{PEOPLE_OF_UNITS}|^{C}*?巡[察视]整改"),
     # 对A、B等10个单位开展常规巡察 with the list too long for one window
-    Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,20}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}",
+    Rule("units_inspected", ORG_UNITS, pre=r"等$", post=rf"^{F}{{0,20}}?{UNIT_NOUN}{C}*?(?:开展|进行|实施){C}{{0,10}}?{ACT}", needs=("等",),
          not_post=LOCATING),
     # 派出1个巡察组,对全县28个成员单位…: the object of an inspection group
     Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}", not_post=LOCATING,
          sent_pre=rf"\d个巡[察视](?:小)?组[,;]?对{C}{{0,60}}$"),
-    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视]?的?(?:单位|对象|党组织|地区)(?!代表|书记|负责人|班子|成员)"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,2}}被巡[察视]?的?(?:单位|对象|党组织|地区)(?!代表|书记|负责人|班子|成员)",
+         needs=("被巡",)),
     # 中央巡视的吉林、…6省及…4个单位; 向联动巡视的十五个城市; 涉及…10个省区市; 前4轮巡察的14个党组织
     Rule("units_inspected", ORG_UNITS, pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}",
-         sent_pre=r"巡[察视]", long_pre=True),
-    Rule("units_inspected", frozenset({"省"}), pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", sent_pre=r"巡[察视]", long_pre=True),
+         sent_pre=r"巡[察视]", long_pre=True, needs=("巡察的", "巡视的", "涉及")),
+    Rule("units_inspected", frozenset({"省"}), pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", sent_pre=r"巡[察视]", long_pre=True,
+         needs=("巡察的", "巡视的", "涉及")),
     # 巡视组分别向三十一个省…反馈了巡视情况
-    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]组[^\d,;。]{0,6}?向$", post=rf"^{F}{{0,12}}?{UNIT_NOUN}{C}*?反馈"),
-    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?[了的]?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}"),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]组[^\d,;。]{0,6}?向$", post=rf"^{F}{{0,12}}?{UNIT_NOUN}{C}*?反馈",
+         needs=("反馈",)),
+    Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?[了的]?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}",
+         needs=("巡察", "巡视")),
     # 完成了对9个市直部门常规巡察,7个部门专项巡察,…: a clause that is one more item of the inspection
     Rule("units_inspected", ORG_UNITS, pre="^$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?{ACT}", not_post=LOCATING,
          sent_pre="对|完成"),
     # 共巡察党组织149个
-    Rule("units_inspected", ORG_UNITS, pre=rf"巡[察视]了?[^\d,;:。]{{0,4}}?(?:党组织|单位|部门|乡镇|村(?:\(社区\))?|企业){TAIL}"),
+    Rule("units_inspected", ORG_UNITS, pre=rf"巡[察视]了?[^\d,;:。]{{0,4}}?(?:党组织|单位|部门|乡镇|村(?:\(社区\))?|企业){TAIL}",
+         needs=("巡察", "巡视")),
     # …57个群团组织共268个党组织进行巡察: the total after a list
     Rule("units_inspected", ORG_UNITS, pre=r"(?:共|共计|合计|总计)$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?{ACT}",
          sent_pre="对"),
@@ -128,11 +133,13 @@ RULES = [
     Rule("units_inspected", ORG_UNITS,
          pre=r"巡[察视](?!组|办|机构|干部)[^\d,;。]{0,30}?(?:村|机构|单位|组织|部门|企业|学校|医院)[^\d,;。]{0,4}?(?:达|共计|共|合计|总计)$"),
     # 已完成190个村(社区)巡察全覆盖, 共完成589个单位巡察监督工作
-    Rule("units_inspected", ORG_UNITS, pre=r"(?:完成|实现)了?$",
+    Rule("units_inspected", ORG_UNITS, pre=r"(?:完成|实现)了?$", needs=("完成", "实现"),
          post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,10}}?巡[察视](?!组|办|干部|机构)"),
-    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}{{0,6}}?(?:为|作为|列为|确定为){C}{{0,8}}巡察对象",
+         needs=("对象",)),
     # 前三轮巡察把12个部门、4个乡镇作为对象
-    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{F}{{0,4}}?作为(?:巡[察视])?对象", sent_pre=r"巡[察视]把"),
+    Rule("units_inspected", ORG_UNITS, post=rf"^{F}{{0,6}}?{UNIT_NOUN}{F}{{0,4}}?作为(?:巡[察视])?对象", sent_pre=r"巡[察视]把",
+         needs=("对象",)),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, pre=rf"移送(?:司法|检察)(?:机关)?(?:处理)?{WHO}{TAIL}"),
     Rule("judicial_transfers", PEOPLE | {"件", "起"}, post=rf"^{L}{{0,12}}?(?:被|予以)?移送(?:司法|检察)"),
     Rule("cases_filed", CASES, pre=rf"立案(?:审查调查|审查|调查|查处)?(?:{RANK})?{WHO}{TAIL}"),
@@ -181,6 +188,26 @@ RULES = [
     Rule("regulations_revised", RULES_UNITS, pre=rf"{MAKE_RULES}{F}{{0,20}}?(?:制度|规则|规定|办法|机制|规章){TAIL}"),
     Rule("regulations_revised", RULES_UNITS, post=rf"^{F}{{0,8}}?(?:制度|规则|规章|规定|办法)", sent_pre=MAKE_RULES),
 ]
+# Words one of which every rule of a metric needs in the clause or after the number (a cheap test before
+# the patterns); rules may name their own.
+_METRIC_NEEDS = {
+    "funds_recovered": ("收缴", "追缴", "追回", "挽回", "清退", "退赔", "退还", "返还", "收回", "退缴", "追偿", "挽损"),
+    "rectification_rate": ("率",),
+    "follow_up_supervisions": ("回访", "督查", "督导"),
+    "groups": ("组",),
+    "judicial_transfers": ("移送",),
+    "cases_filed": ("立案",),
+    "disciplinary_sanctions": ("处分", "处理", "开除"),
+    "organizational_handling": ("组织", "免职", "停职", "降职", "调离", "调整"),
+    "accountability": ("问责", "追责"),
+    "leads_transferred": ("线索",),
+    "leads_found": ("线索",),
+    "issues_found": ("问题",),
+    "public_issues_resolved": ("解决", "办结", "化解", "推动", "问题", "诉求", "烦心事"),
+    "issues_rectified": ("整改", "销号", "立行立改", "即知即改"),
+    "recommendations": ("意见", "建议"),
+    "regulations_revised": ("制度", "规则", "规定", "办法", "机制", "规章"),
+}
 _COMPILED = [(rule, rule.compiled()) for rule in RULES]
 _RULES_FOR_UNIT: dict[str, list] = {}  # classifier -> the rules that take it, in order
 for _entry in _COMPILED:
@@ -222,7 +249,8 @@ def _classify(q: Quantity, long_pre: str, post: str, sent_pre: str):
     short_pre = long_pre[-SHORT_PRE:]
     for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _RULES_FOR_UNIT.get(q.unit, ()):
         pre = long_pre if rule.long_pre else short_pre
-        if rule.needs and not any(w in pre or w in post for w in rule.needs):
+        needs = rule.needs or _METRIC_NEEDS.get(rule.metric)
+        if needs and not any(w in pre or w in post for w in needs):
             continue
         m_pre = p_pre.search(pre) if p_pre else None
         if p_pre and not m_pre:

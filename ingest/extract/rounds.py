@@ -47,6 +47,10 @@ class _Run:
         return sorted(found, key=lambda m: m.start())
 
     @staticmethod
+    def anywhere(text: str) -> bool:
+        return bool(_RUN.search(text)) or any(key in text and pattern.search(text) for key, pattern in _RUN_RARE)
+
+    @staticmethod
     def search(text: str, pos: int = 0, endpos: int | None = None):
         end = len(text) if endpos is None else endpos
         first = _RUN.search(text, pos, end)
@@ -152,7 +156,7 @@ def _count_objects(segment: str) -> int | None:
 
 def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, published: str | None) -> list[FoundRound]:
     found = []
-    if not RUN.search(sentence.text):
+    if not RUN.anywhere(sentence.text):
         return found
     for a, b in _segments(sentence):
         seg = sentence.text[a:b]
