@@ -332,6 +332,20 @@ def _breaks(text: str, start: int = 0) -> list[int]:
 
 def _edge_lines(text: str):
     """(start, end) of the first and last _EDGE_LINES lines (end: just past the line's break)."""
+    if "\r" not in text and _PARAGRAPH not in text:  # the common case: only \n, found from each end
+        heads, pos = [], 0
+        while len(heads) < _EDGE_LINES and pos < len(text):
+            nl = text.find("\n", pos)
+            end = len(text) if nl < 0 else nl + 1
+            heads.append((pos, end))
+            pos = end
+        tails, end = [], len(text)
+        while len(tails) < _EDGE_LINES and end > pos:
+            nl = text.rfind("\n", pos, end - 1 if end > pos and text[end - 1] == "\n" else end)
+            start = max(pos, nl + 1)
+            tails.append((start, end))
+            end = start
+        return heads + tails[::-1]
     reach = 200 * _EDGE_LINES  # furniture lines are short
     if len(text) <= 2 * reach:
         starts = [0] + _breaks(text)
