@@ -86,3 +86,11 @@ def test_agency_dateline_at_the_head_of_a_paragraph_is_dropped():
     assert extract(text).rounds == []
     text = "本报讯(记者 甲乙 通讯员 丙丁)栗山县委巡察组发现问题12个。"
     assert clean_text(text).text.startswith("栗山县委")
+
+
+def test_furniture_is_looked_for_above_and_below_the_article_only():
+    body = [f"第{i}段讲巡察工作的做法和成效,内容完整。" for i in range(40)]
+    text = "\n".join(["首页 > 新闻 > 正文"] + body[:20] + ["来源:正文中引用的一行"] + body[20:] + ["责任编辑:某某"])
+    c = clean_text(text)
+    assert "首页" not in c.text and "责任编辑" not in c.text
+    assert "来源:正文中引用的一行" in c.text
