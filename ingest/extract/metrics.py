@@ -208,7 +208,12 @@ _METRIC_NEEDS = {
     "recommendations": ("意见", "建议"),
     "regulations_revised": ("制度", "规则", "规定", "办法", "机制", "规章"),
 }
-_COMPILED = [(rule, rule.compiled()) for rule in RULES]
+_NEEDS_RE: dict[tuple, re.Pattern] = {}
+for _rule in RULES:
+    _needs = _rule.needs or _METRIC_NEEDS.get(_rule.metric, ())
+    if _needs and _needs not in _NEEDS_RE:
+        _NEEDS_RE[_needs] = re.compile("|".join(map(re.escape, _needs)))
+_COMPILED = [(rule, rule.compiled() + (_NEEDS_RE.get(rule.needs or _METRIC_NEEDS.get(rule.metric, ())),)) for rule in RULES]
 _RULES_FOR_UNIT: dict[str, list] = {}  # classifier -> the rules that take it, in order
 for _entry in _COMPILED:
     for _unit in _entry[0].units:
@@ -247,11 +252,15 @@ class Found:
 def _classify(q: Quantity, long_pre: str, post: str, sent_pre: str):
     """(rule, matched span relative to the quantity) of the first rule that fits, else None."""
     short_pre = long_pre[-SHORT_PRE:]
-    for rule, (p_pre, p_post, p_sent, n_pre, n_post) in _RULES_FOR_UNIT.get(q.unit, ()):
+    window, has = f"{long_pre}\n{post}", {}  # has: needs pattern -> found in the window (asked once)
+    for rule, (p_pre, p_post, p_sent, n_pre, n_post, needs) in _RULES_FOR_UNIT.get(q.unit, ()):
+        if needs is not None:
+            found = has.get(needs)
+            if found is None:
+                found = has[needs] = needs.search(window) is not None
+            if not found:
+                continue
         pre = long_pre if rule.long_pre else short_pre
-        needs = rule.needs or _METRIC_NEEDS.get(rule.metric)
-        if needs and not any(w in pre or w in post for w in needs):
-            continue
         m_pre = p_pre.search(pre) if p_pre else None
         if p_pre and not m_pre:
             continue
