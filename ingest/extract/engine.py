@@ -33,7 +33,7 @@ _OBJECT_REACH = 80
 def _subject_position(text: str, pos: int) -> int:
     """Where to look back from for the subject of the figure at `pos`: before the 对 of its clause."""
     head = text[max(0, pos - _OBJECT_REACH):pos]
-    clause_start = max(head.rfind(c) for c in "。!?;\n") + 1
+    clause_start = max(map(head.rfind, "。!?;\n")) + 1
     last = None
     for m in _OBJECT.finditer(head, clause_start):
         last = m
