@@ -47,7 +47,7 @@ def _fact(found: Found, clean: CleanText, original: str, regions: RegionIndex) -
     subject = own or regions.subject_at(_subject_position(clean.text, found.start))
     q = found.quantity
     return Fact(found.metric, q.value, q.approx, q.unit, subject.name if subject else None,
-                subject.code if subject else None, start, end, original[start:end])
+                (subject.code or None) if subject else None, start, end, original[start:end])
 
 
 def extract(source: str | bytes, published: "str | date | None" = None, *, html: bool | None = None) -> Result:

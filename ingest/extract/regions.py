@@ -27,7 +27,7 @@ _QUOTED = scanning(r"“[^“”\n]{1,40}”|《[^《》\n]{1,80}》", "“《")
 @dataclass(frozen=True)
 class Region:
     name: str
-    code: str  # 6-digit administrative code
+    code: str  # 6-digit administrative code; "" for 中央 and for a committee the text never names
     level: int
 
 
@@ -148,7 +148,7 @@ class RegionIndex:
 
         named = self._named(text, in_quote)
         if CENTRE in text:
-            named += [Mention(m.start(), m.end(), NATION, Region(CENTRE, "000000", NATION), CENTRE)
+            named += [Mention(m.start(), m.end(), NATION, Region(CENTRE, "", NATION), CENTRE)  # no adcode
                       for m in _CENTRE.finditer(text)]
             named.sort(key=lambda m: m.start)
         taken = sorted((m.start, m.end) for m in named)
