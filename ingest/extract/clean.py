@@ -1,9 +1,12 @@
 """Normalise article text for matching while keeping a map back to the original.
 
-Steps: HTML to text, full-width to half-width, Traditional to Simplified (OpenCC),
-whitespace inside words and numbers removed (OCR line breaks), paragraph breaks kept
-as a single "\\n". Only the HTML and whitespace steps change lengths; the others are
-character for character, so one array (clean index -> original index) is enough.
+Steps: HTML to text; `?` standing for a lost character marked as 〓; full-width to
+half-width; Traditional to Simplified (OpenCC); pinyin glosses after characters
+(`調(diào)`) and forum anti-scrape junk dropped; whitespace inside words and numbers
+removed (OCR line breaks), paragraph breaks kept as a single "\\n"; page furniture
+(menus, breadcrumbs, editor and source lines, phone and licence numbers, datelines)
+dropped. The character-for-character steps keep lengths; the others build a map of
+runs (clean index -> original index), so every span still points into the original.
 """
 import html
 import re
@@ -11,6 +14,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .fastre import scanning
 
 # Full-width ASCII (！ to ～) and the ideographic space become their half-width forms.
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000\xa0]")
@@ -64,6 +69,7 @@ class CleanText:
 
     text: str
     offsets: OffsetMap
+    furniture: str = ""  # the page furniture that was dropped (it may hold the page's date)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the clean span [start, end)."""
@@ -186,34 +192,202 @@ def _to_simplified(text: str) -> str:
     return re.sub(r"[^\s,.!?;:，。、；：？！“”《》()（）]+", convert, text)
 
 
-def _is_hard_break(text: str, run_start: int, run_end: int) -> bool:
-    """A line break ends a paragraph after sentence-final punctuation or before an indent;
-    anywhere else it is an OCR/layout break inside a sentence or a word."""
+# An ASCII "?" inside a word stands for a character the page lost (a real question mark
+# ends a sentence: it is followed by a space, a closing quote or the end of the line).
+_LOST = scanning(r"(?<=[^\s])\?(?=[^\s?\"'”’」』)\]])", "?")
+LOST_CHAR = "〓"  # the typesetter's mark for a missing character; numbers touching it are not read
+# A pinyin gloss after a character: 調(diào), 6個(gè); also one cut off at the end of the text.
+_GLOSS = (r"(?<=[\u3400-\u9fff])\((?:[a-zü\u00e0-\u01dc]{0,5}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü\u00e0-\u01dc]{0,5}\)"
+          r"|[a-zü\u00e0-\u01dc]{1,6}$)")
+# Anti-scrape junk of forum pages: runs of one- to three-character ASCII scraps (`K8 S9 g+ x5`),
+# with digits in them, between sentences.
+_JUNK = r"(?<![!-~])(?:[!-~]{1,3} +){3,}[!-~]{1,3}(?![!-~])"
+_WHITE = frozenset(" \t\n\r\f\v\u2029\u3000\xa0")
+_JUNK_MIX = (re.compile(r"\d"), re.compile(r"[A-Za-z+*/\\&']"))  # junk has digits and letters or symbols
+_DROP_OR_SQUEEZE = scanning(rf"(?P<junk>{_JUNK})|(?P<gloss>{_GLOSS})|(?P<space>\s+)", r"!-~\s\u2029")
+_SQUEEZE = scanning(rf"(?P<junk>(?!))|{_GLOSS}|\s+", r"(\s\u2029")  # no junk alternative
+_SPACES = re.compile(r"\s+")  # most texts: no gloss either
+# Cheap tests (a literal first character is fast to search for): most texts have no junk, no gloss.
+_MAYBE_JUNK = re.compile(r" [!-~]{1,3} +[!-~]{1,3} +[!-~]")
+_MAYBE_GLOSS = re.compile(r"\([a-zü\u00e0-\u01dc]")
+_LINE_ENDS = frozenset("。!?;:…”’」』)")
+
+
+def _paragraph_layout(text: str) -> bool:
+    """Web pages end their paragraphs with punctuation, so a line that does not is a title or page
+    furniture; scanned columns break lines anywhere. Judged by the share of text in lines that end a
+    sentence, and at least three such paragraphs (an unfinished last line is left out: excerpts are cut in
+    the middle of a sentence)."""
+    lines = [line.strip() for line in text.replace("\r", "\n").replace(_PARAGRAPH, "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if lines and lines[-1][-1] not in _LINE_ENDS:
+        lines.pop()
+    ended = [line for line in lines if line[-1] in _LINE_ENDS]
+    return len(ended) >= 3 and sum(map(len, ended)) > sum(map(len, lines)) / 2
+
+
+def _is_hard_break(text: str, run_start: int, run_end: int, paragraphs: bool) -> bool:
+    """A line break ends a paragraph after sentence-final punctuation or before an indent, and in
+    a page of paragraphs also after a title line; anywhere else (and always between two digits)
+    it is an OCR/layout break inside a sentence or a word."""
     if text[run_end - 1] in " \t" or _PARAGRAPH in text[run_start:run_end]:
         return True
     prev = text[run_start - 1]
     if prev in _CLOSERS and run_start >= 2:
         prev = text[run_start - 2]
-    return prev in _SENTENCE_END
+    if prev in _SENTENCE_END:
+        return True
+    return paragraphs and not (prev.isdigit() and text[run_end].isdigit())
 
 
-def _squeeze_spaces(text: str, source: _Builder | None) -> _Builder:
+def _squeeze_spaces(text: str, source: _Builder | None, cuts: list[tuple[int, int]]) -> _Builder:
+    """Whitespace squeezed (see _is_hard_break), glosses, junk and the `cuts` spans dropped."""
     out = _Builder(source.map if source else None)
-    pos = 0
-    for m in _SPACE_RUN.finditer(text):
-        s, e = m.start(), m.end()
-        out.copy(text, pos, s)
-        pos = e
-        if s == 0 or e == len(text):
-            continue
-        run = m.group(0)
-        if "\n" in run or "\r" in run or _PARAGRAPH in run:
-            if _is_hard_break(text, s, e):
-                out.replace("\n", s, e)
-        elif _ASCII_WORD.match(text[s - 1]) and _ASCII_WORD.match(text[e]):
-            out.replace(" ", s, e)  # between Latin words or two numbers a space is a space
-    out.copy(text, pos, len(text))
+    paragraphs = _paragraph_layout(text)
+    scanner = _DROP_OR_SQUEEZE if _MAYBE_JUNK.search(text) else _SQUEEZE if _MAYBE_GLOSS.search(text) else _SPACES
+    kept = [(a, b) for a, b in zip([0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(text)]) if b > a]
+    for a, b in kept:
+        pos = a
+        for m in scanner.finditer(text, a, b):
+            s, e = m.span()
+            run = m.group(0)
+            if run[0] not in _WHITE:
+                if m.group("junk") and not all(p.search(run) for p in _JUNK_MIX):
+                    continue  # Latin words or figures with spaces: kept as written
+                out.copy(text, pos, s)
+                pos = e
+                continue
+            out.copy(text, pos, s)
+            pos = e
+            if s == 0 or e == len(text) or s == a:
+                continue
+            if "\n" in run or "\r" in run or _PARAGRAPH in run:
+                if e == b or _is_hard_break(text, s, e, paragraphs):  # a dropped line ends a paragraph
+                    out.replace("\n", s, e)
+            elif e < b and _ASCII_WORD.match(text[s - 1]) and _ASCII_WORD.match(text[e]):
+                out.replace(" ", s, e)  # between Latin words or two numbers a space is a space
+        out.copy(text, pos, b)
     return out
+
+
+# A furniture line opens with a label (来源:, 责任编辑, 上一篇 …) or a date, names the page's place in the
+# site (当前位置, breadcrumbs with > or »), its licence (ICP, 公网安备) or its publisher (…主办).
+_LABELS = ("首页|上一篇|下一篇|责任编辑|版权所有|copyright|©|投稿|扫一扫|返回|分享到|打印|相关文章|相关阅读|相关新闻|相关链接"
+           "|编辑|来源|作者|记者|手机|电话|联系电话|联系方式|举报电话|传真|邮编|邮政编码|地址|电子邮箱|e-?mail|点击|浏览|字号|字体"
+           "|发布时间|发布日期|时间|日期|date")
+_FURNITURE_START = re.compile(
+    rf"[(【\[]?(?:首页|上一篇|下一篇|责任编辑|版权所有|copyright|©|投稿|扫一扫|返回|分享到|打印|相关(?:文章|阅读|新闻|链接)"
+    rf"|(?:{_LABELS})(?:[\s:|\]】)>/]|$))|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}\b",
+    re.I,
+)
+_PLACE_WORDS = ("当前位置", "您的位置", "所在位置", "ICP", "icp", "公网安备", "网站标识码")
+_PUBLISHER_ENDS = ("主办", "承办", "主管")
+_EDGE_LINES = 15  # furniture sits above and below the article: only that many lines at each end are looked at
+_LINE_BREAK = re.compile(r"[\n\r\u2029]")
+
+
+def _is_furniture(line: str) -> bool:
+    if not line or len(line) > _FURNITURE_MAX or "。" in line:
+        return False
+    return bool(
+        _FURNITURE_START.match(line)
+        or any(w in line[:50] for w in _PLACE_WORDS)
+        or (len(line) <= 60 and line.endswith(_PUBLISHER_ENDS))
+        or line.count(">") + line.count("»") + line.count("→") >= 2
+    )
+
+
+_FURNITURE_MAX = 120  # a furniture line is short; a paragraph that happens to start with 时间 is not
+# A news agency's dateline at the start of a paragraph: 某某社北京4月9日电/, 本报讯(记者 …), 某某网讯 通讯员…报道:
+_DATELINE_LEAD = re.compile(
+    r"[ \t]*(?P<lead>(?:[^\s,。:]{0,16}?\d{1,2}月\d{1,2}日(?:电|讯)|本报讯|[^\s,。:]{1,10}网讯)"
+    r"(?:\s*\([^()]{0,40}\))?(?:\s*通讯员[^\s,。:]{0,8}报道)?\s*[/:]?)"
+)
+_AGENCY_MARK = re.compile(r"(?:\d日|本报|\S网)$")
+
+
+def _agency_marks(text: str):
+    """Positions of 讯/电 that end a dateline head (…4月9日电, 本报讯, …网讯)."""
+    for c in "讯电":
+        pos = text.find(c)
+        while pos >= 0:
+            if _AGENCY_MARK.search(text, max(0, pos - 2), pos):
+                yield pos
+            pos = text.find(c, pos + 1)
+_EDITOR = re.compile(r"\((?:责任编辑|编辑)[^()\n]{0,20}\)")
+
+
+
+
+def _breaks(text: str, start: int = 0) -> list[int]:
+    """Positions just after each line break from `start` (str.find is many times faster than a regex)."""
+    out = []
+    for c in "\n\r\u2029":
+        pos = text.find(c, start)
+        while pos >= 0:
+            out.append(pos + 1)
+            pos = text.find(c, pos + 1)
+    return sorted(out)
+
+
+def _edge_lines(text: str):
+    """(start, end) of the first and last _EDGE_LINES lines (end: just past the line's break)."""
+    if "\r" not in text and _PARAGRAPH not in text:  # the common case: only \n, found from each end
+        heads, pos = [], 0
+        while len(heads) < _EDGE_LINES and pos < len(text):
+            nl = text.find("\n", pos)
+            end = len(text) if nl < 0 else nl + 1
+            heads.append((pos, end))
+            pos = end
+        tails, end = [], len(text)
+        while len(tails) < _EDGE_LINES and end > pos:
+            nl = text.rfind("\n", pos, end - 1 if end > pos and text[end - 1] == "\n" else end)
+            start = max(pos, nl + 1)
+            tails.append((start, end))
+            end = start
+        return heads + tails[::-1]
+    reach = 200 * _EDGE_LINES  # furniture lines are short
+    if len(text) <= 2 * reach:
+        starts = [0] + _breaks(text)
+    else:
+        tail_from = len(text) - reach
+        head = [0] + _breaks(text[:reach])
+        tail = [tail_from + b for b in _breaks(text[tail_from:])]
+        starts = head[:_EDGE_LINES] + ([head[_EDGE_LINES]] if len(head) > _EDGE_LINES else []) + tail[1:]
+        # the first tail line may start before tail_from: only whole lines are looked at
+    spans = [(a, b) for a, b in zip(starts, starts[1:] + [len(text)]) if b > a]
+    return spans if len(spans) <= 2 * _EDGE_LINES else spans[:_EDGE_LINES] + spans[-_EDGE_LINES:]
+
+
+def _line_start(text: str, pos: int) -> int:
+    return max(text.rfind(c, 0, pos) for c in "\n\r\u2029") + 1
+
+
+def _furniture(text: str) -> tuple[list[tuple[int, int]], str]:
+    """Spans of page furniture to drop (whole lines above and below the article, dateline heads of
+    paragraphs, editor notes), and the dropped text (which still holds the page's date)."""
+    cuts, dropped = [], []
+    for start, end in _edge_lines(text):
+        line = text[start:end].strip()
+        if _is_furniture(line):
+            dropped.append(line)
+            cuts.append((start, end))
+    for end in _agency_marks(text):  # 讯 or 电 of a dateline: does it open its line?
+        start = _line_start(text, end)
+        if not any(a == start for a, _ in cuts):
+            lead = _DATELINE_LEAD.match(text, start, end + 60)
+            if lead and lead.end() > lead.start("lead"):
+                dropped.append(lead.group("lead"))
+                cuts.append((start, lead.end()))
+    if "编辑" in text:
+        cuts += [m.span() for m in _EDITOR.finditer(text)]
+    merged = []
+    for a, b in sorted(cuts):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged, "\n".join(dropped)
 
 
 def clean_text(text: str, is_html: bool | None = None) -> CleanText:
@@ -222,6 +396,9 @@ def clean_text(text: str, is_html: bool | None = None) -> CleanText:
         is_html = looks_like_html(text)
     stripped = _strip_html(text) if is_html else None
     work = stripped.text() if stripped else text
+    if "?" in work:
+        work = _LOST.sub(LOST_CHAR, work)
     work = _to_simplified(_FULL_WIDTH.sub(_half_width, work))
-    out = _squeeze_spaces(work, stripped)
-    return CleanText(out.text(), out.map)
+    cuts, furniture = _furniture(work)
+    out = _squeeze_spaces(work, stripped, cuts)
+    return CleanText(out.text(), out.map, furniture)

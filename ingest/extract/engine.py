@@ -1,9 +1,11 @@
 """extract(): text, bytes or HTML in, facts and rounds with offsets into the original out."""
+import re
 from datetime import date
 
 from .clean import CleanText, clean_text
 from .dates import find_dateline
 from .decode import decode_bytes, looks_garbled
+from .fastre import scanning
 from .metrics import Found, scan
 from .regions import RegionIndex
 from .results import ExtractionError, Fact, Result, Round
@@ -22,12 +24,30 @@ def _published(value) -> str | None:
         raise ExtractionError(f"published date is not YYYY-MM-DD: {value!r}") from exc
 
 
+# 对 (涉及, 包括, 进驻, 巡视的 …) that opens the object of an inspection (对某某生态园等12个单位开展…):
+# places named inside the object are the inspected units, not the subject of the figure.
+_OBJECT = scanning(r"(?<![针相面核绝反应])对(?![照接于标象待比应话])|涉及|包括|巡[察视]的|进驻|分别向", "对涉包巡进分")
+_OBJECT_REACH = 80
+
+
+def _subject_position(text: str, pos: int) -> int:
+    """Where to look back from for the subject of the figure at `pos`: before the 对 of its clause."""
+    head = text[max(0, pos - _OBJECT_REACH):pos]
+    clause_start = max(map(head.rfind, "。!?;\n")) + 1
+    last = None
+    for m in _OBJECT.finditer(head, clause_start):
+        last = m
+    return pos - len(head) + last.start() if last else pos
+
+
 def _fact(found: Found, clean: CleanText, original: str, regions: RegionIndex) -> Fact:
     start, end = clean.span(found.start, found.end)
-    subject = regions.subject_at(found.start)
+    # A committee inside the figure's own words (6个市委巡察组) is its subject.
+    own = next((r for m, r in regions.mentions_in(found.start, found.end) if r is not None and m.region is None), None)
+    subject = own or regions.subject_at(_subject_position(clean.text, found.start))
     q = found.quantity
     return Fact(found.metric, q.value, q.approx, q.unit, subject.name if subject else None,
-                subject.code if subject else None, start, end, original[start:end])
+                (subject.code or None) if subject else None, start, end, original[start:end])
 
 
 def extract(source: str | bytes, published: "str | date | None" = None, *, html: bool | None = None) -> Result:
@@ -52,21 +72,21 @@ def extract(source: str | bytes, published: "str | date | None" = None, *, html:
         result.garbled = True
         result.warnings.append("garbled text (mojibake): nothing extracted")
         return result
-    result.published = result.published or find_dateline(clean.text)
+    result.published = result.published or find_dateline(clean.furniture, clean.text)
 
     sentences = split_sentences(clean.text)
     regions = RegionIndex(clean.text)
     found_rounds = []
-    for sentence, found, planned in scan(sentences):
-        if not planned:
-            result.facts.extend(_fact(f, clean, source, regions) for f in found)
+    for sentence, found, plan_at in scan(sentences):
+        done = found if plan_at is None else [f for f in found if f.start < sentence.start + plan_at]
+        result.facts.extend(_fact(f, clean, source, regions) for f in done)
         found_rounds += rounds_in(sentence, found, regions, result.published)
 
     for r in merge_current(found_rounds, result.published):
         start, end = clean.span(r.start, r.end)
         result.rounds.append(Round(
             organizer=r.organizer.name if r.organizer else None,
-            organizer_code=r.organizer.code if r.organizer else None,
+            organizer_code=(r.organizer.code or None) if r.organizer else None,
             kind=r.kind,
             start=r.dates.start if r.dates else None,
             end=r.dates.end if r.dates else None,

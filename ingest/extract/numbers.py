@@ -1,5 +1,5 @@
 """Quantities in Chinese text: Arabic or Chinese numerals, 万/亿, decimals, percentages,
-hedges (余, 多, 近, 约, 以上, 超过, 上万) and the classifier that follows."""
+hedges (余, 多, 近, 约, 至少, 以上, 超过, 上万) and the classifier that follows."""
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,7 +10,7 @@ from .fastre import scanning
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 # Classifiers the metric patterns use; longer ones first so 轮次 wins over 轮.
-UNITS = ("轮次", "人次", "批次", "个", "件", "条", "项", "家", "名", "人", "起", "份", "次", "轮", "批", "所", "处", "套", "部", "户", "元", "%")
+UNITS = ("轮次", "人次", "批次", "个", "件", "条", "项", "家", "名", "位", "人", "起", "份", "次", "轮", "批", "所", "处", "套", "部", "户", "省", "元", "%")
 
 QUANTITY_RE = scanning(
     r"(?P<lead>将近|大约|超过|近|约|逾|超|上(?=[百千万亿]))?"
@@ -21,7 +21,8 @@ QUANTITY_RE = scanning(
     r"(?P<tail>以上|左右|多)?",
     rf"\d将大超近约逾上百{_CN_DIGITS}",
 )
-_NOT_A_COUNT = frozenset("第数几每首若")  # ordinals and vague amounts: 第三轮, 数十个, 每轮
+_IDIOM_AFTER_ONE = frozenset("不也都")
+_NOT_A_COUNT = frozenset("第数几每首若〓")  # ordinals, vague amounts (第三轮, 数十个, 每轮), a lost digit before
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def parse_numeral(text: str) -> int | float | None:
     return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
-def quantity_at(m: re.Match, offset: int = 0) -> Quantity | None:
+def quantity_at(m: re.Match, offset: int = 0, at_least: bool = False) -> Quantity | None:
     """The Quantity of one QUANTITY_RE match, or None where it is not a counted amount."""
     num, lead = m.group("num"), m.group("lead")
     unit = "%" if m.group("pct") else m.group("unit")
@@ -54,7 +55,7 @@ def quantity_at(m: re.Match, offset: int = 0) -> Quantity | None:
     value = parse_numeral(num)
     if value is None:
         return None
-    approx = bool(lead or m.group("hedge") or m.group("tail"))
+    approx = bool(lead or m.group("hedge") or m.group("tail") or at_least)
     return Quantity(value, approx, unit, m.start() + offset, m.end() + offset)
 
 
@@ -63,6 +64,9 @@ def find_quantities(text: str, offset: int = 0):
     for m in QUANTITY_RE.finditer(text):
         if m.start() and text[m.start() - 1] in _NOT_A_COUNT:
             continue
-        q = quantity_at(m, offset)
+        if m.group("num") == "一" and text[m.end():m.end() + 1] in _IDIOM_AFTER_ONE:
+            continue  # 一个不落, 一个也不能少: "every single one"
+        # 至少15个 (looked for behind the number: a 至 in the first-character set slows the scan)
+        q = quantity_at(m, offset, at_least=m.start() >= 2 and text[m.start() - 2:m.start()] == "至少")
         if q is not None:
             yield q

@@ -3,7 +3,7 @@ import re
 from dataclasses import dataclass
 
 MAX_SENTENCE = 600  # longer runs without a full stop are cut at a comma, so work per sentence stays bounded
-_SENTENCE = re.compile(r"[^。!?\n]+(?:[。!?…]+[”’」』)]?)?")
+_SENTENCE = re.compile(r"[^。!?\n…]+(?:[。!?…]+[”’」』)]?)?")  # an ellipsis …… ends a sentence too
 _CLAUSE_END = re.compile(r"[,;:]")
 
 
