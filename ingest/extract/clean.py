@@ -205,7 +205,7 @@ _JUNK = r"(?<![!-~])(?:[!-~]{1,3} +){3,}[!-~]{1,3}(?![!-~])"
 _WHITE = frozenset(" \t\n\r\f\v\u2029\u3000\xa0")
 _JUNK_MIX = (re.compile(r"\d"), re.compile(r"[A-Za-z+*/\\&']"))  # junk has digits and letters or symbols
 _DROP_OR_SQUEEZE = scanning(rf"(?P<junk>{_JUNK})|(?P<gloss>{_GLOSS})|(?P<space>\s+)", r"!-~\s\u2029")
-_SQUEEZE = scanning(rf"(?P<junk>(?!))|{_GLOSS}|\s+", r"(\s\u2029")  # no junk alternative
+_SQUEEZE = scanning(rf"{_GLOSS}|\s+", r"(\s\u2029")  # no junk alternative
 _SPACES = re.compile(r"\s+")  # most texts: no gloss either
 # Cheap tests (a literal first character is fast to search for): most texts have no junk, no gloss.
 _MAYBE_JUNK = re.compile(r" [!-~]{1,3} +[!-~]{1,3} +[!-~]")
@@ -252,7 +252,7 @@ def _squeeze_spaces(text: str, source: _Builder | None, cuts: list[tuple[int, in
             s, e = m.span()
             run = m.group(0)
             if run[0] not in _WHITE:
-                if m.group("junk") and not all(p.search(run) for p in _JUNK_MIX):
+                if m.lastgroup == "junk" and not all(p.search(run) for p in _JUNK_MIX):
                     continue  # Latin words or figures with spaces: kept as written
                 out.copy(text, pos, s)
                 pos = e

@@ -71,7 +71,7 @@ def _jio_parse(span: str, base: tuple[int, int, int]):
 
 def _format(stated: str, iso: str, year_known: bool) -> str | None:
     """Cut jionlp's timestamp `iso` to the precision `stated` has."""
-    year, month, day = _PARTS.match(stated).groups()
+    _, month, day = _PARTS.match(stated).groups()
     if month is None:
         return iso[:4] if year_known else None
     prefix = iso[:4] if year_known else "-"

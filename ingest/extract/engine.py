@@ -1,5 +1,4 @@
 """extract(): text, bytes or HTML in, facts and rounds with offsets into the original out."""
-import re
 from datetime import date
 
 from .clean import CleanText, clean_text

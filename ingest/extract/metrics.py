@@ -9,6 +9,7 @@ Only sentences about 巡察/巡视 count, and plans (计划, 将…) are not fac
 """
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .fastre import scanning
 from .numbers import Quantity, find_quantities
@@ -26,6 +27,8 @@ LOCATING = r"^[^\d及和党]{0,10}?(?:所属|所辖)?的(?:至少|近|约)?\d"
 PEOPLE_OF_UNITS = r"^[^\d,;:。]{0,12}?的[^\d,;:。]{0,8}?(?:书记|干部|负责人|成员|人员|代表)"
 # 巡察 as the act carried out on the units (not 巡察整改督查, 巡察办, 巡察干部 …)
 ACT = r"(?:巡[察视](?!整改|办|组|机构|干部|工作领导|成果|业务|培训)|一体巡|[直体]巡|巡[村乡]|政治体检|回头看)"
+# …巡察的11个乡镇党委开展回访: units an earlier round inspected, now the object of a follow-up visit
+VISITED_AGAIN = rf"^{F}{{0,14}}?{UNIT_NOUN}{C}*?回访"
 # The object of the act: a clause that opens with 对 (对A、B等12个单位…), up to a long list of names.
 OBJECT = rf"对{C}{{0,100}}$"
 TRANSFER = r"(?:移交|移送|交办|转交|转办)"
@@ -112,14 +115,15 @@ RULES = [
          needs=("被巡",)),
     # 中央巡视的吉林、…6省及…4个单位; 向联动巡视的十五个城市; 涉及…10个省区市; 前4轮巡察的14个党组织
     Rule("units_inspected", ORG_UNITS, pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}",
-         sent_pre=r"巡[察视]", long_pre=True, needs=("巡察的", "巡视的", "涉及")),
+         not_post=VISITED_AGAIN, sent_pre=r"巡[察视]", long_pre=True,
+         needs=("巡察的", "巡视的", "涉及")),
     Rule("units_inspected", frozenset({"省"}), pre=rf"(?:巡[察视]的|涉及){C}{{0,80}}$", sent_pre=r"巡[察视]", long_pre=True,
          needs=("巡察的", "巡视的", "涉及")),
     # 巡视组分别向三十一个省…反馈了巡视情况
     Rule("units_inspected", ORG_UNITS, pre=r"巡[察视]组[^\d,;。]{0,6}?向$", post=rf"^{F}{{0,12}}?{UNIT_NOUN}{C}*?反馈",
          needs=("反馈",)),
     Rule("units_inspected", ORG_UNITS, pre=r"巡[察视](?:和\w{1,3})?[了的]?$", post=rf"^{F}{{0,14}}?{UNIT_NOUN}",
-         needs=("巡察", "巡视")),
+         not_post=VISITED_AGAIN, needs=("巡察", "巡视")),
     # 完成了对9个市直部门常规巡察,7个部门专项巡察,…: a clause that is one more item of the inspection
     Rule("units_inspected", ORG_UNITS, pre="^$", post=rf"^{F}{{0,6}}?{UNIT_NOUN}{C}*?{ACT}", not_post=LOCATING,
          sent_pre="对|完成"),
@@ -334,7 +338,7 @@ def _list_items(text: str, offset: int, quantities: list, metric_of: dict) -> li
     if len(quantities) < 2 or not metric_of:
         return []
     out, changed = [], True
-    pairs = list(zip(quantities, quantities[1:]))
+    pairs = list(pairwise(quantities))
     while changed:
         changed = False
         for a, b in pairs:

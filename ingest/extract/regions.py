@@ -238,7 +238,7 @@ class RegionIndex:
     def literal_committee(self, mention: Mention) -> str | None:
         """省委/市委/县委 for a committee whose region the text never names, else None."""
         i = bisect_right(self._starts, mention.start) - 1
-        if mention.region is None and 0 <= i and self.mentions[i] is mention and self._resolved[i] is None:
+        if mention.region is None and i >= 0 and self.mentions[i] is mention and self._resolved[i] is None:
             return mention.text[-1] + "委"
         return None
 

@@ -12,6 +12,7 @@ current round (新一轮…已进驻) joins the round under way on the published
 """
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from .dates import DATE_RE, DateRange, parse_range
 from .fastre import scanning
@@ -116,7 +117,7 @@ def _segments(sentence: Sentence):
                 sentence.text[m.start() - 1] == ";" and _NEXT_COMMITTEE.match(sentence.text, m.start()))):
             cuts.append(m.start())
     cuts.append(len(sentence.text))
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
 
 
 def _organizer(regions: RegionIndex, start: int, end: int, text_start: int, text: str, acts_at: int) -> tuple[Region | None, bool]:
@@ -173,7 +174,7 @@ def rounds_in(sentence: Sentence, facts: list[Found], regions: RegionIndex, publ
         dates = parse_range(seg, published, bound_is_start=bool(_ENTERED_BY.search(seg)))
         if dates is not None and _date_of_a_report(seg, run):
             dates = None  # 8月26日,领导小组听取第二轮巡察情况汇报; 于1月4日分别向…反馈: not the start
-        if dates is None and (quoted or groups is None and units is None):
+        if dates is None and (quoted or (groups is None and units is None)):
             continue  # quoted speech (a report's figures) makes a round only with a date
         acts = [_clause_around(seg, m) for m in RUN.finditer(seg)]
         kind = next((name for act in acts for name, pattern in KINDS if pattern.search(act)), None)
@@ -244,7 +245,7 @@ def merge_current(rounds: list[FoundRound], published: str | None) -> list[Found
     # round told just before it.
     parts = []
     for r in rounds:
-        if parts and (r.organizer is None or not r.named and r.start - parts[-1].end < _PART_REACH):
+        if parts and (r.organizer is None or (not r.named and r.start - parts[-1].end < _PART_REACH)):
             r = replace(r, organizer=parts[-1].organizer)
             if r.dates is None:
                 parts[-1] = _join(parts[-1], r)
@@ -261,7 +262,7 @@ def merge_current(rounds: list[FoundRound], published: str | None) -> list[Found
             out[same] = replace(_join(out[same], r), kind=out[same].kind if out[same].kind == r.kind else None,
                                 units=None if out[same].units != r.units else out[same].units)
     for r in list(out):
-        if r.dates is not None or r.groups is None and r.units is None:
+        if r.dates is not None or (r.groups is None and r.units is None):
             continue
         dated = [o for o in out if o.dates is not None and o.organizer == r.organizer]
         agreeing = [o for o in dated if _fits(o, r) and (

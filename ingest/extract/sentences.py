@@ -30,10 +30,9 @@ def _pieces(text: str, start: int):
 
 def split_sentences(text: str) -> list[Sentence]:
     out = []
-    paragraph, pos = 0, 0
-    for line in text.split("\n"):
+    pos = 0
+    for paragraph, line in enumerate(text.split("\n")):
         for m in _SENTENCE.finditer(line):
             out.extend(Sentence(s, piece, paragraph) for s, piece in _pieces(m.group(0), pos + m.start()))
         pos += len(line) + 1
-        paragraph += 1
     return out

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.corpus import gold_dir as corpus_gold_dir, scorer_path, seed_paths
+from ingest.corpus import gold_dir as corpus_gold_dir
+from ingest.corpus import scorer_path, seed_paths
 from tests.articles import TEXT_PATHS, article_text
 
 

@@ -1,5 +1,6 @@
 import cn2an
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ingest.extract.numbers import find_quantities, parse_numeral
 

@@ -49,6 +49,8 @@ def test_units_inspected_patterns(text, expected):
     "目前,11个设区市均成立了巡察机构。",
     "县委巡察办对120个村的党组织书记开展巡察业务培训。",
     "巡察对象涉及3439个村民小组、93万人口。",
+    # units an earlier round inspected, visited again: a follow-up, not an inspection
+    "县委巡察办对前一轮巡察的14个村党组织开展回访。",
 ])
 def test_units_inspected_traps(text):
     assert units(text) == []

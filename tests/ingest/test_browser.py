@@ -10,8 +10,8 @@ from accounts.roles import Role
 from ingest import services
 from ingest.choices import ArticleStatus
 from ingest.models import Article, ReportedFigure
-from tests.factories import make_user
 from tests.articles import XIANAN_ARTICLE
+from tests.factories import make_user
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

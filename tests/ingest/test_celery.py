@@ -11,8 +11,8 @@ from config.celery import app
 from ingest.choices import ArticleStatus
 from ingest.extract import extract
 from ingest.models import Article
-from tests.factories import make_user
 from tests.articles import ARTICLE_PATHS
+from tests.factories import make_user
 
 pytestmark = [
     pytest.mark.celery_worker,

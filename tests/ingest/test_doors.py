@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from ingest.choices import ArticleStatus
 from ingest.models import Article, ExtractedFact
-from tests.factories import make_organization, make_user
 from tests.articles import TONGCHENG_ARTICLE, XIANAN_ARTICLE, article_text, docx_bytes, pdf_bytes
+from tests.factories import make_organization, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_api_create_by_upload_and_by_text(client, admin_user, django_capture_on_
 @pytest.mark.parametrize("data, field, message", [
     ({"file": ("空.txt", b"")}, "file", "文件为空"),
     ({"file": ("坏.docx", b"PK\x03\x04junk")}, "file", "Word 文件已损坏"),
-    ({"file": ("乱码.txt", "咸安区委巡察组发现问题12个，整改10个。".encode("utf-8").decode("latin-1").encode("utf-8") * 30)},
+    ({"file": ("乱码.txt", "咸安区委巡察组发现问题12个，整改10个。".encode().decode("latin-1").encode("utf-8") * 30)},
      "file", "乱码"),
     ({"text": "   "}, "text", ""),
     ({}, "non_field_errors", "二者选一"),

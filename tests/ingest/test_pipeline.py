@@ -6,14 +6,14 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.roles import Role
 from ingest import services
 from ingest.choices import ArticleStatus, ReviewState
+from ingest.corpus import seed_paths
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
-from tests.factories import make_user
-from accounts.roles import Role
-from ingest.corpus import seed_paths
 from tests.articles import ARTICLE_PATHS, ARTICLES, XIANAN_ARTICLE, article_text, docx_bytes, pdf_bytes
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from ingest.selectors import reported_vs_tracked
 from inspection.models import InspectionRound, Lead
 from rectification.models import RateSnapshot
 from rectification.rates import rates_mark_latest
-from tests.factories import make_finding, make_inspection, make_organization, make_round, make_user
 from tests.articles import XIANNING_ARTICLE
+from tests.factories import make_finding, make_inspection, make_organization, make_round, make_user
 
 pytestmark = pytest.mark.django_db
 
