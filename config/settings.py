@@ -84,6 +84,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "60")),
+        # A connection PostgreSQL dropped (restart, failover, pg_terminate_backend) is replaced before the
+        # request uses it, instead of answering one 500 per process.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -131,6 +134,8 @@ CSRF_COOKIE_HTTPONLY = True
 # HTTPS: on by default in production. A local gunicorn benchmark over plain HTTP sets
 # SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0; behind a TLS proxy set SECURE_PROXY_SSL_HEADER=1.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The container health check asks over plain HTTP from inside; it must get the answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -188,6 +193,23 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every Redis client gives up on a Redis that does not answer: a hung Redis costs a request at most a
+# couple of seconds and a clear answer, never a gunicorn worker killed at its timeout.
+REDIS_CONNECT_TIMEOUT = float(env_str("REDIS_CONNECT_TIMEOUT", "1"))
+REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "2"))
+# The broker's socket timeout must outlast its blocking reads (BRPOP waits 1 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 5),
+    "health_check_interval": 25,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis rather than exiting
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
+CELERY_RESULT_EXPIRES = 24 * 3600
 # Cache: Redis when REDIS_URL is set, shared by every web process and worker (rates answers of the API,
 # see rectification.selectors.snapshot_version). Without Redis nothing is cached: processes that each kept
 # their own copy would not see each other's recomputes.

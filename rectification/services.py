@@ -329,7 +329,9 @@ class RatesPending:
 
 @functools.lru_cache(maxsize=4)
 def _redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)  # one connection pool per process
+    # One connection pool per process; a Redis that hangs fails the call in seconds instead of blocking it.
+    return redis.Redis.from_url(url, socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+                                socket_timeout=settings.REDIS_SOCKET_TIMEOUT)
 
 
 rates_pending = RatesPending()
