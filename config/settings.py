@@ -297,3 +297,7 @@ SPECTACULAR_SETTINGS = {
 
 # Ingest: the largest article file accepted (any door), in bytes.
 INGEST_MAX_BYTES = int(env_str("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))
+# ... the longest article text (characters; longer files are refused), and the most figures and rounds kept
+# from one article (beyond it the rest are dropped, the article says so and its uploader sees it).
+INGEST_MAX_CHARS = int(env_str("INGEST_MAX_CHARS", "200000"))
+INGEST_MAX_FACTS = int(env_str("INGEST_MAX_FACTS", "1000"))

@@ -59,7 +59,7 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
     (`tasks.article_parse`, or `article_extract` in-process).
     """
     try:
-        document = read_document(name, data, max_bytes=settings.INGEST_MAX_BYTES)
+        document = read_document(name, data, max_bytes=settings.INGEST_MAX_BYTES, max_chars=settings.INGEST_MAX_CHARS)
     except DocumentError as exc:
         return Submitted(name, error=str(exc))
     digest = content_hash(document.text)
@@ -181,15 +181,16 @@ def article_extract(article_id: int) -> Article:
             result = extract(article.text, article.published)
             if result.garbled:
                 raise DocumentError("文件内容是乱码（编码错误的文字），未抽取任何数据。")
-            codes = [f.subject_code for f in result.facts] + [r.organizer_code for r in result.rounds]
+            facts, rounds = result.facts[:settings.INGEST_MAX_FACTS], result.rounds[:settings.INGEST_MAX_FACTS]
+            codes = [f.subject_code for f in facts] + [r.organizer_code for r in rounds]
             regions = _regions_by_code(codes)
-            _write_facts(article, result.facts, regions)
-            _write_rounds(article, result.rounds, regions)
+            _write_facts(article, facts, regions)
+            _write_rounds(article, rounds, regions)
             article.region = article_region(article.region, Counter(c for c in codes if c), regions)
             if article.published is None and result.published:
                 article.published = date.fromisoformat(result.published)
             article.status = ArticleStatus.REVIEWED if _all_reviewed(article) else ArticleStatus.PARSED
-            article.error, article.parsed_at = "", timezone.now()
+            article.error, article.parsed_at = _capped_notice(result), timezone.now()
             article.extractor_runs += 1
             article.save()
     except Exception as exc:  # noqa: BLE001 - one article's failure is recorded on it and stops nothing else
@@ -198,6 +199,15 @@ def article_extract(article_id: int) -> Article:
         message = str(exc) if isinstance(exc, DocumentError) else f"解析出错：{type(exc).__name__}: {exc}"
         Article.objects.filter(pk=article_id).update(status=ArticleStatus.FAILED, error=message[:2000])
     return Article.objects.get(pk=article_id)
+
+
+def _capped_notice(result) -> str:
+    """What the article page, the list and the API say when an article had more figures than are kept."""
+    found, limit = max(len(result.facts), len(result.rounds)), settings.INGEST_MAX_FACTS
+    if found <= limit:
+        return ""
+    return (f"抽取到 {found:,} 个数据，超过每篇文章 {limit:,} 个的上限，只保留了前 {limit:,} 个；"
+            "这可能不是一篇新闻报道，请核对原文或拆分后重新上传。")
 
 
 def _all_reviewed(article) -> bool:

@@ -1,5 +1,6 @@
 """Corpus files and their .docx/.pdf/GBK variants (built in tmp_path, never copied into the repo)."""
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,4 +69,28 @@ def pdf_bytes(text: str) -> bytes:
     page[NameObject("/Contents")] = writer._add_object(stream)
     buffer = io.BytesIO()
     writer.write(buffer)
+    return buffer.getvalue()
+
+
+def docx_bomb(inflated: int, *, entries: int = 0) -> bytes:
+    """A small .docx whose document.xml inflates to `inflated` bytes (a valid body padded with a comment),
+    with `entries` extra empty parts: the shape of a zip bomb."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes("巡察组发现问题12个。")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                bomb.writestr(item, source.read(item))
+                continue
+            body = source.read(item)
+            head, tail = body.split(b"<w:body>", 1)
+            with bomb.open(item.filename, "w", force_zip64=True) as part:
+                part.write(head + b"<w:body><!--")
+                chunk, left = b" " * (1 << 20), inflated - len(body)
+                while left > 0:
+                    part.write(chunk[:left])
+                    left -= len(chunk)
+                part.write(b"-->" + tail)
+        for number in range(entries):
+            bomb.writestr(f"customXml/item{number}.xml", b"")
     return buffer.getvalue()
