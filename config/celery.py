@@ -1,9 +1,39 @@
+import logging
 import os
+import resource
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("xuncha")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, **options) -> bool:
+    """Send `task` once, without the publisher's retries; False (logged) when the broker cannot take it.
+
+    For work whose need is already recorded durably (an article 排队中, an import 排队中, pending rate scopes
+    in PostgreSQL): a broker that is down or hung costs the request a bounded wait and no error, and the
+    sweep (`config.tasks.work_sweep`) sends it again once the broker is back."""
+    try:
+        task.apply_async(args=args, retry=False, **options)
+    except Exception as exc:  # noqa: BLE001 - kombu, redis-py and socket errors alike: the sweep resends
+        logger.warning("broker unavailable, %s%r left for the sweep: %s", task.name, args, exc)
+        return False
+    return True
+
+
+@worker_process_init.connect
+def _limit_child_memory(**_):
+    """A pool child may allocate at most WORKER_MEMORY_LIMIT_MB: a hostile file that slips past the size checks
+    ends in a MemoryError inside its task (recorded on the article or import) rather than in the OOM killer."""
+    from django.conf import settings
+
+    limit = settings.WORKER_MEMORY_LIMIT_MB * 1048576
+    if limit:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))

@@ -191,8 +191,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Every job is idempotent: a message is acknowledged when its task ends, and one whose pool child died (killed,
+# out of memory) goes back to the queue. A job that keeps killing its child is stopped by its own attempt
+# count (articles, imports) and by the reaper (`config.tasks.work_reap`).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits for every task (a task may set its own): the soft one raises inside the task, which records
+# why it stopped; the hard one kills the child.
+CELERY_TASK_SOFT_TIME_LIMIT = int(env_str("CELERY_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# Memory: a child is replaced after a task leaves it above this (KiB), and may never allocate more than
+# WORKER_MEMORY_LIMIT_MB (config.celery._limit_child_memory; 0 = no limit).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env_str("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(1024 * 1024)))
+WORKER_MEMORY_LIMIT_MB = int(env_str("WORKER_MEMORY_LIMIT_MB", "3072"))
 # Every Redis client gives up on a Redis that does not answer: a hung Redis costs a request at most a
 # couple of seconds and a clear answer, never a gunicorn worker killed at its timeout.
 REDIS_CONNECT_TIMEOUT = float(env_str("REDIS_CONNECT_TIMEOUT", "1"))
@@ -206,6 +218,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis rather than exiting
+CELERY_WORKER_CONSUMER = "config.worker:BrokerLossConsumer"  # survives a broker blip (see config/worker.py)
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
@@ -228,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "tasks-mark-overdue-hourly": {"task": "rectification.tasks.tasks_mark_overdue", "schedule": crontab(minute=5)},
     "warnings-refresh-hourly": {"task": "rectification.tasks.warnings_refresh", "schedule": crontab(minute=15)},
+    # Work a change still owes (rate scopes, articles, imports): sent again after an outage, or failed with
+    # the reason once stuck past its limit.
+    "rates-sweep": {"task": "rectification.tasks.rates_sweep", "schedule": 60.0},
+    "articles-sweep": {"task": "ingest.tasks.articles_sweep", "schedule": 60.0},
+    "ledger-imports-sweep": {"task": "ledger.tasks.imports_sweep", "schedule": 60.0},
 }
 
 # 整改时限: the usual window after feedback, in months.
@@ -301,3 +319,7 @@ INGEST_MAX_BYTES = int(env_str("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))
 # from one article (beyond it the rest are dropped, the article says so and its uploader sees it).
 INGEST_MAX_CHARS = int(env_str("INGEST_MAX_CHARS", "200000"))
 INGEST_MAX_FACTS = int(env_str("INGEST_MAX_FACTS", "1000"))
+# Queued articles (and large ledger imports) are handed to the broker again after this many seconds while
+# still waiting (a broker outage, a lost message), and fail with a reason when still queued after the limit.
+INGEST_RESEND_SECONDS = LEDGER_RESEND_SECONDS = int(env_str("JOB_RESEND_SECONDS", "120"))
+INGEST_QUEUE_LIMIT_SECONDS = LEDGER_QUEUE_LIMIT_SECONDS = int(env_str("JOB_QUEUE_LIMIT_SECONDS", str(6 * 3600)))

@@ -60,7 +60,23 @@ def article_detail(request, pk):
         "comparisons": selectors.reported_vs_tracked(figures, request.user),
         "may_review": services.may_review(request.user),
         "fact_form": FactReviewForm(), "round_form": RoundReviewForm(),
+        "may_retry": services.may_upload(request.user) and article.status in services.RETRYABLE,
     })
+
+
+@login_required
+@require_POST
+def article_retry(request, pk):
+    """重新解析: a failed or stuck article goes back to the queue."""
+    article = get_object_in_scope_or_404(Article.objects.defer("text"), request.user, pk=pk)
+    try:
+        services.article_retry(article=article, user=request.user)
+        messages.success(request, "已重新排队，正在解析。")
+    except DomainError as exc:
+        if exc.is_permission_denied:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("ingest:article_detail", pk=article.pk)
 
 
 def _review(request, item, form, run):

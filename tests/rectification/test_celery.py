@@ -34,6 +34,7 @@ def rates_worker(settings, world, worker):
     """The worker, started after the world was built; what building it touched is dropped."""
     settings.RATES_DEBOUNCE_SECONDS = 2
     services.rates_pending.take()
+    services.rates_pending.clear_scheduled()
 
 
 def wait_for(calls, count, *, timeout=60):
