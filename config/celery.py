@@ -12,16 +12,19 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 logger = logging.getLogger(__name__)
+ONE_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 
 
 def enqueue(task, *args, **options) -> bool:
-    """Send `task` once, without the publisher's retries; False (logged) when the broker cannot take it.
+    """Send `task`, retrying once at most; False (logged) when the broker cannot take it.
 
     For work whose need is already recorded durably (an article 排队中, an import 排队中, pending rate scopes
     in PostgreSQL): a broker that is down or hung costs the request a bounded wait and no error, and the
     sweep (`config.tasks.work_sweep`) sends it again once the broker is back."""
     try:
-        task.apply_async(args=args, retry=False, **options)
+        # One retry at once: a pooled connection to a Redis that restarted fails once, then reconnects. No result:
+        # nobody waits for these, and a result backend would be one more Redis round trip.
+        task.apply_async(args=args, ignore_result=True, retry=True, retry_policy=ONE_RETRY, **options)
     except Exception as exc:  # noqa: BLE001 - kombu, redis-py and socket errors alike: the sweep resends
         logger.warning("broker unavailable, %s%r left for the sweep: %s", task.name, args, exc)
         return False
