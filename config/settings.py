@@ -212,7 +212,7 @@ REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "2"))
 # The broker's socket timeout must outlast its blocking reads (BRPOP waits 1 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 5),
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 2),
     "health_check_interval": 25,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
