@@ -57,3 +57,29 @@ def test_figures_past_the_limit_are_dropped_and_the_article_says_so(settings, re
     article = article_extract(article.pk)
     assert article.status == ArticleStatus.PARSED and article.facts.count() == 5
     assert "超过每篇文章 5 个的上限" in article.error
+
+
+@pytest.mark.django_db
+def test_the_largest_article_accepted_still_renders_its_review_page_and_api_answer(client, settings, regions):
+    """What the limits allow at most (INGEST_MAX_CHARS of text, INGEST_MAX_FACTS figures) stays one bounded answer."""
+    from accounts.roles import Role
+    from api.services import token_issue
+    from ingest.models import Article, ExtractedFact
+    from tests.factories import make_user
+
+    xianan = regions.get(code="421202")
+    sentence = "咸安区委巡察组发现问题12个。"  # 15 characters, the figure at 8–11
+    text = sentence * (settings.INGEST_MAX_CHARS // len(sentence))
+    article = Article.objects.create(title="最长的文章", text=text, content_hash="longest", region=xianan, status="parsed")
+    ExtractedFact.objects.bulk_create(
+        ExtractedFact(article=article, metric="issues_found", value=12, unit="个", start_offset=n * 15 + 8,
+                      end_offset=n * 15 + 11, quote=sentence) for n in range(settings.INGEST_MAX_FACTS))
+    admin = make_user("longest-admin", role=Role.REGION_ADMIN, region=xianan)
+    client.force_login(admin)
+    page = client.get(f"/ingest/articles/{article.pk}/")
+    assert page.status_code == 200 and len(page.content) < 4 * 1048576
+    _, key = token_issue(user=admin, name="最长")
+    answer = client.get(f"/api/v1/articles/{article.pk}/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert answer.status_code == 200 and len(answer.json()["facts"]) == settings.INGEST_MAX_FACTS
+    print(f"\nlargest article: review page {len(page.content) / 1048576:.1f} MB, API answer {len(answer.content) / 1048576:.1f} MB")
+    assert len(answer.content) < 2 * 1048576
