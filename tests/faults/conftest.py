@@ -150,8 +150,7 @@ def broker(redis_server, settings, monkeypatch):
 
     settings.REDIS_URL = redis_server.url
     settings.RATES_DEBOUNCE_SECONDS = 1
-    app.pool.force_close_all()
-    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app, "_pool", None)  # the usual pool is put back, open, afterwards
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
     monkeypatch.setitem(app.conf, "broker_url", redis_server.url)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
