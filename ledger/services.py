@@ -155,8 +155,9 @@ def ledger_import_run_queued(record_id: int) -> LedgerImport | None:
         return None
     record = LedgerImport.objects.get(pk=record_id)
     if record.attempts > RUN_ATTEMPTS:
-        return _fail_stuck(LedgerImport.objects.filter(pk=record_id),
-                           f"导入已中断 {RUN_ATTEMPTS} 次（工作进程在导入时退出），已停止，未写入任何数据。")
+        _fail_stuck(LedgerImport.objects.filter(pk=record_id),
+                    f"导入已中断 {RUN_ATTEMPTS} 次（工作进程在导入时退出），已停止，未写入任何数据。")
+        return LedgerImport.objects.get(pk=record_id)
     return ledger_import_run(ledger_import=record)
 
 

@@ -34,7 +34,7 @@ def test_a_stored_import_is_claimed_and_run_once(inspection):
 
 def test_an_import_that_keeps_killing_its_worker_fails_and_keeps_its_file(inspection):
     record = stored(inspection, status=ImportStatus.RUNNING, attempts=services.RUN_ATTEMPTS)
-    assert services.ledger_import_run_queued(record.pk) == 1
+    assert services.ledger_import_run_queued(record.pk).status == ImportStatus.FAILED
     record.refresh_from_db()
     assert record.status == ImportStatus.FAILED and "中断 3 次" in record.errors[0]["message"]
     assert record.content is not None and not inspection.findings.exists()
