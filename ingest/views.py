@@ -31,7 +31,8 @@ def article_list(request):
                 elif submitted.created:
                     messages.success(request, f"{submitted.name}：已上传，正在解析。")
                 else:
-                    messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储。")
+                    messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储"
+                                           f"（该文章{submitted.article.get_status_display()}，解析失败的可在文章页重新解析）。")
             return redirect("ingest:article_list")
     filterset = ArticleFilterSet(request.GET or None, queryset=Article.objects.visible_to(request.user))
     articles = filterset.qs.select_related("region", "uploaded_by").defer("text")[:100]
