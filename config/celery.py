@@ -20,7 +20,7 @@ def enqueue(task, *args, **options) -> bool:
 
     For work whose need is already recorded durably (an article 排队中, an import 排队中, pending rate scopes
     in PostgreSQL): a broker that is down or hung costs the request a bounded wait and no error, and the
-    sweep (`config.tasks.work_sweep`) sends it again once the broker is back."""
+    app's sweep (`rates_sweep`, `articles_sweep`, `imports_sweep`, every minute) sends it again once it is back."""
     try:
         # One retry at once: a pooled connection to a Redis that restarted fails once, then reconnects. No result:
         # nobody waits for these, and a result backend would be one more Redis round trip.

@@ -193,7 +193,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Every job is idempotent: a message is acknowledged when its task ends, and one whose pool child died (killed,
 # out of memory) goes back to the queue. A job that keeps killing its child is stopped by its own attempt
-# count (articles, imports) and by the reaper (`config.tasks.work_reap`).
+# count (articles, imports) and by the sweeps that fail stuck work (`ingest.tasks.articles_sweep`,
+# `ledger.tasks.imports_sweep`).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
