@@ -1,5 +1,7 @@
 """Pagination: cursors for the long lists (deep pages cost what the first does), page numbers for short ones."""
-from rest_framework import pagination
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, pagination
 
 
 class ApiCursorPagination(pagination.CursorPagination):
@@ -15,6 +17,24 @@ class ApiCursorPagination(pagination.CursorPagination):
     cursor_query_description = "分页游标（取自上一页响应的 next / previous 链接）"
     page_size_query_description = "每页条数（最多 500）"
     invalid_cursor_message = "分页游标无效。"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """A cursor this API did not write (forged, cut, of another ordering) is a 400 in the API's error
+        shape, never a query that fails: its position must be a value the ordering field can hold."""
+        try:
+            cursor = super().decode_cursor(request)
+            if cursor is not None and cursor.position is not None:
+                if "\x00" in cursor.position:  # PostgreSQL refuses NUL in text
+                    raise ValueError(cursor.position)
+                field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
+                field.run_validators(field.to_python(cursor.position))  # bigint range, max_length
+            return cursor
+        except (exceptions.NotFound, FieldDoesNotExist, DjangoValidationError, TypeError, ValueError, OverflowError):
+            raise exceptions.ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
 
 
 class ApiPageNumberPagination(pagination.PageNumberPagination):

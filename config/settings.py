@@ -84,6 +84,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "60")),
+        # A connection PostgreSQL dropped (restart, failover, pg_terminate_backend) is replaced before the
+        # request uses it, instead of answering one 500 per process.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -131,6 +134,8 @@ CSRF_COOKIE_HTTPONLY = True
 # HTTPS: on by default in production. A local gunicorn benchmark over plain HTTP sets
 # SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0; behind a TLS proxy set SECURE_PROXY_SSL_HEADER=1.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The container health check asks over plain HTTP from inside; it must get the answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -186,8 +191,39 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Every job is idempotent: a message is acknowledged when its task ends, and one whose pool child died (killed,
+# out of memory) goes back to the queue. A job that keeps killing its child is stopped by its own attempt
+# count (articles, imports) and by the sweeps that fail stuck work (`ingest.tasks.articles_sweep`,
+# `ledger.tasks.imports_sweep`).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits for every task (a task may set its own): the soft one raises inside the task, which records
+# why it stopped; the hard one kills the child.
+CELERY_TASK_SOFT_TIME_LIMIT = int(env_str("CELERY_TASK_SOFT_TIME_LIMIT", "600"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# Memory: a child is replaced after a task leaves it above this (KiB), and may never allocate more than
+# WORKER_MEMORY_LIMIT_MB (config.celery._limit_child_memory; 0 = no limit).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env_str("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(1024 * 1024)))
+WORKER_MEMORY_LIMIT_MB = int(env_str("WORKER_MEMORY_LIMIT_MB", "3072"))
+# Every Redis client gives up on a Redis that does not answer: a hung Redis costs a request at most a
+# couple of seconds and a clear answer, never a gunicorn worker killed at its timeout.
+REDIS_CONNECT_TIMEOUT = float(env_str("REDIS_CONNECT_TIMEOUT", "1"))
+REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "2"))
+# The broker's socket timeout must outlast its blocking reads (BRPOP waits 1 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 2),
+    "health_check_interval": 25,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis rather than exiting
+CELERY_WORKER_CONSUMER = "config.worker:BrokerLossConsumer"  # survives a broker blip (see config/worker.py)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
+CELERY_RESULT_EXPIRES = 24 * 3600
 # Cache: Redis when REDIS_URL is set, shared by every web process and worker (rates answers of the API,
 # see rectification.rates.snapshot_version). Without Redis nothing is cached: processes that each kept
 # their own copy would not see each other's recomputes.
@@ -205,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10, hour=0),
     },
     "warnings-refresh-hourly": {"task": "rectification.tasks.warnings_refresh", "schedule": crontab(minute=15)},
+    # Work a change still owes (rate scopes, articles, imports): sent again after an outage, or failed with
+    # the reason once stuck past its limit.
+    "rates-sweep": {"task": "rectification.tasks.rates_sweep", "schedule": 60.0},
+    "articles-sweep": {"task": "ingest.tasks.articles_sweep", "schedule": 60.0},
+    "ledger-imports-sweep": {"task": "ledger.tasks.imports_sweep", "schedule": 60.0},
 }
 
 # 整改时限: the usual window after feedback, in months.
@@ -274,3 +315,11 @@ SPECTACULAR_SETTINGS = {
 
 # Ingest: the largest article file accepted (any door), in bytes.
 INGEST_MAX_BYTES = int(env_str("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))
+# ... the longest article text (characters; longer files are refused), and the most figures and rounds kept
+# from one article (beyond it the rest are dropped, the article says so and its uploader sees it).
+INGEST_MAX_CHARS = int(env_str("INGEST_MAX_CHARS", "200000"))
+INGEST_MAX_FACTS = int(env_str("INGEST_MAX_FACTS", "1000"))
+# Queued articles (and large ledger imports) are handed to the broker again after this many seconds while
+# still waiting (a broker outage, a lost message), and fail with a reason when still queued after the limit.
+INGEST_RESEND_SECONDS = LEDGER_RESEND_SECONDS = int(env_str("JOB_RESEND_SECONDS", "120"))
+INGEST_QUEUE_LIMIT_SECONDS = LEDGER_QUEUE_LIMIT_SECONDS = int(env_str("JOB_QUEUE_LIMIT_SECONDS", str(6 * 3600)))

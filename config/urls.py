@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
 
+handler404 = "core.exceptions.not_found"
+
 admin.site.site_header = "巡察整改跟踪系统"
 admin.site.site_title = "巡察整改跟踪"
 admin.site.index_title = "数据管理"

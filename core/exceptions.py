@@ -12,8 +12,9 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import translation
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -56,6 +57,14 @@ def _constraint_messages() -> dict[str, str]:
 def error_response(code: str, message: str, status_code: int, fields=None, headers=None) -> Response:
     return Response({"error": {"code": code, "message": message, "fields": fields or {}}},
                     status=status_code, headers=headers)
+
+
+def not_found(request, exception=None):
+    """The site's 404 (`handler404`): a path under /api/ that no endpoint matches answers in the API's shape."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": MESSAGES["not_found"], "fields": {}}}
+        return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
 
 
 def api_exception_handler(exc, context):

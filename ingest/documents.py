@@ -12,11 +12,18 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from core.archives import ArchiveLimits, ArchiveTooLarge, archive_check
 from ingest.extract import ExtractionError
 from ingest.extract.clean import clean_text
 from ingest.extract.decode import decode_bytes, looks_garbled
 
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+# Hostile files: a .docx unpacks to at most this much (its XML parts, which python-docx parses whole, to far
+# less; pictures do not count there), a PDF has at most this many pages. An article's text length has its own
+# limit (`max_chars` of read_document).
+DOCX_LIMITS = ArchiveLimits(max_entries=2000, max_total=200 * 1048576, max_parsed=16 * 1048576)
+PDF_MAX_PAGES = 500
+ARTICLE_MAX_CHARS = 200_000  # a long report is ~30,000 characters; settings.INGEST_MAX_CHARS overrides
 
 
 class DocumentError(ValueError):
@@ -76,7 +83,11 @@ def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here so plain-text ingest does not load lxml
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive_check(archive, DOCX_LIMITS, parsed_whole=lambda name: name.endswith((".xml", ".rels")))
         document = docx.Document(io.BytesIO(data))
+    except ArchiveTooLarge as exc:
+        raise DocumentError(str(exc)) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError("Word 文件已损坏或不是 .docx 格式，无法读取。") from exc
     except Exception as exc:  # lxml and python-docx raise their own types for broken parts
@@ -84,12 +95,21 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(p.text for p in document.paragraphs)
 
 
-def _pdf_text(data: bytes) -> str:
+def _pdf_text(data: bytes, max_chars: int) -> str:
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > PDF_MAX_PAGES:
+            raise DocumentError(f"PDF 页数过多（{len(reader.pages):,} 页，上限 {PDF_MAX_PAGES} 页），请拆分后上传。")
+        pages, length = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1]) + 1
+            if length > max_chars:  # stop reading: the text is refused anyway
+                raise DocumentError(too_long(length, max_chars, at_least=True))
+    except DocumentError:
+        raise
     except Exception as exc:  # PdfReadError and the many other types pypdf raises for broken streams
         raise DocumentError("PDF 文件已损坏，无法读取。") from exc
     text = "\n".join(pages)
@@ -109,14 +129,20 @@ def too_large(size: int, limit: int) -> str:
     return f"文件过大（{human_size(size)}），上限为 {human_size(limit)}。"
 
 
+def too_long(length: int, limit: int, at_least: bool = False) -> str:
+    return (f"文章过长（{'超过 ' if at_least else ''}{length:,} 字，上限为 {limit:,} 字），"
+            "可能不是一篇新闻报道；请拆分后上传。")
+
+
 def human_size(size: int) -> str:
     if size >= 1048576:
         return f"{size / 1048576:.1f} MB".replace(".0 MB", " MB")
     return f"{size / 1024:.1f} KB".replace(".0 KB", " KB") if size >= 1024 else f"{size} 字节"
 
 
-def read_document(name: str, data: bytes, *, max_bytes: int) -> Document:
-    """The text of one uploaded or local file; DocumentError for anything that is not an article."""
+def read_document(name: str, data: bytes, *, max_bytes: int, max_chars: int = ARTICLE_MAX_CHARS) -> Document:
+    """The text of one uploaded or local file; DocumentError for anything that is not an article, or that
+    is longer than `max_chars` characters."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in SUFFIXES:
         raise DocumentError(f"不支持的文件类型“{suffix or '无扩展名'}”，只接受 .txt、.html、.docx、.pdf。")
@@ -128,7 +154,7 @@ def read_document(name: str, data: bytes, *, max_bytes: int) -> Document:
     if suffix == ".docx":
         text, encoding = _docx_text(data), "docx"
     elif suffix == ".pdf":
-        text, encoding = _pdf_text(data), "pdf"
+        text, encoding = _pdf_text(data, max_chars), "pdf"
     else:
         try:
             text, encoding = decode_bytes(data)
@@ -138,6 +164,8 @@ def read_document(name: str, data: bytes, *, max_bytes: int) -> Document:
             text, title = html_to_text(text)
     if not text.strip():
         raise DocumentError("文件中没有文字。")
+    if len(text) > max_chars:
+        raise DocumentError(too_long(len(text), max_chars))
     # Judged as the engine judges it, on the cleaned (Simplified) text: Traditional characters are not mojibake.
     if looks_garbled(clean_text(text, False).text):
         raise DocumentError("文件内容是乱码（编码错误的文字），请用正确的编码重新保存后上传。")

@@ -44,6 +44,11 @@ class Article(models.Model):
     extractor_runs = models.PositiveIntegerField("抽取次数", default=0)
     parsed_at = models.DateTimeField("解析时间", null=True, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # The parse job's bookkeeping (`services.article_parse_queued`, `articles_sweep`): when it was last handed
+    # to the broker, when a worker last started it, how many times one did.
+    queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
+    parse_started_at = models.DateTimeField("最近开始解析时间", null=True, blank=True)
+    parse_attempts = models.PositiveSmallIntegerField("解析尝试次数", default=0)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -8,11 +8,13 @@ storing nothing), stores the article once per normalised content hash, and the p
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -62,7 +64,7 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
     (`tasks.article_parse`, or `article_extract` in-process).
     """
     try:
-        document = read_document(name, data, max_bytes=settings.INGEST_MAX_BYTES)
+        document = read_document(name, data, max_bytes=settings.INGEST_MAX_BYTES, max_chars=settings.INGEST_MAX_CHARS)
     except DocumentError as exc:
         return Submitted(name, error=str(exc))
     digest = content_hash(document.text)
@@ -86,16 +88,89 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
 def article_submit_upload(file, *, user, **fields) -> Submitted:
     """`article_submit` for an uploaded file (page and API); a new article is parsed by a Celery task
     once the transaction commits, so the request returns at once."""
-    from ingest.tasks import article_parse  # tasks imports this module
-
     limit = settings.INGEST_MAX_BYTES
     if file.size is not None and file.size > limit:  # refused before a byte is read
         return Submitted(file.name, error=too_large(file.size, limit))
     submitted = article_submit(name=file.name, data=file.read(limit + 1), user=user, **fields)
     if submitted.created:
-        article_id = submitted.article.pk
-        transaction.on_commit(lambda: article_parse.delay(article_id))
+        article_queue(submitted.article.pk)
     return submitted
+
+
+def article_queue(article_id: int) -> None:
+    """Have a worker parse the article once the transaction commits. Its status 排队中 is the durable record of
+    the job: when the broker cannot take it now, `articles_sweep` sends it again later."""
+    from config.celery import enqueue
+    from ingest.tasks import article_parse  # tasks imports this module
+
+    def send():
+        Article.objects.filter(pk=article_id).update(queued_at=timezone.now())
+        enqueue(article_parse, article_id)
+
+    transaction.on_commit(send)
+
+
+def article_retry(*, article: Article, user) -> None:
+    """Parse a failed or stuck article again (its page): back to 排队中 with a fresh count of attempts."""
+    if not may_upload(user):
+        raise DomainError("只有巡察办管理员、巡察组成员和 API 客户端可以重新解析文章。", code=DomainError.PERMISSION_DENIED)
+    with transaction.atomic():
+        updated = Article.objects.filter(pk=article.pk, status__in=RETRYABLE).update(
+            status=ArticleStatus.QUEUED, error="", parse_attempts=0)
+        if not updated:
+            raise DomainError("只有解析失败或排队中的文章可以重新解析。")
+        article_queue(article.pk)
+
+
+# The article's worker job: how often it may start, and when it counts as stuck.
+RETRYABLE = (ArticleStatus.FAILED, ArticleStatus.QUEUED)  # a parsing article is the reaper's once stuck
+PARSE_ATTEMPTS = 3
+
+
+def article_parse_queued(article_id: int) -> Article | None:
+    """The worker's entry (`tasks.article_parse`): claim a queued article and parse it. The same message may
+    come twice (the sweep resent it; a dead worker's message came back): an article no longer queued or
+    parsing is left alone, and one whose parse has started PARSE_ATTEMPTS times (it keeps killing its worker)
+    is marked failed instead."""
+    claimed = Article.objects.filter(pk=article_id, status__in=(ArticleStatus.QUEUED, ArticleStatus.PARSING)).update(
+        status=ArticleStatus.PARSING, parse_started_at=timezone.now(), parse_attempts=F("parse_attempts") + 1)
+    if not claimed:
+        return None
+    if Article.objects.filter(pk=article_id, parse_attempts__gt=PARSE_ATTEMPTS).update(
+            status=ArticleStatus.FAILED, error=f"解析已中断 {PARSE_ATTEMPTS} 次（工作进程在解析时退出），已停止；"
+                                               "请检查文件后在文章页点击“重新解析”。"):
+        return Article.objects.get(pk=article_id)
+    return article_extract(article_id)
+
+
+def articles_sweep(now=None) -> dict:
+    """The beat job's work: send again what waits for a worker, fail what is stuck past its limits.
+
+    Queued articles last sent `INGEST_RESEND_SECONDS` ago go to the broker again (an outage, a lost message);
+    an article queued longer than `INGEST_QUEUE_LIMIT_SECONDS`, or parsing longer than its task's hard time
+    limit, is marked failed with the reason (a retry on its page starts it again)."""
+    from config.celery import enqueue
+    from ingest.tasks import article_parse
+
+    now = now or timezone.now()
+    parse_limit = article_parse.time_limit + 60
+    stuck_parsing = Article.objects.filter(status=ArticleStatus.PARSING,
+                                           parse_started_at__lt=now - timedelta(seconds=parse_limit)).update(
+        status=ArticleStatus.FAILED, error=f"解析中断：超过 {parse_limit} 秒未完成（工作进程退出或超时）。可在文章页点击“重新解析”。")
+    queue_limit = settings.INGEST_QUEUE_LIMIT_SECONDS
+    stuck_queued = Article.objects.filter(status=ArticleStatus.QUEUED,
+                                          created_at__lt=now - timedelta(seconds=queue_limit)).update(
+        status=ArticleStatus.FAILED, error=f"排队超过 {queue_limit // 3600} 小时仍未解析（后台任务不可用）。可在文章页点击“重新解析”。")
+    due = list(Article.objects.filter(status=ArticleStatus.QUEUED).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.INGEST_RESEND_SECONDS)))
+        .order_by("pk").values_list("pk", flat=True)[:1000])
+    sent = 0
+    for article_id in due:
+        if not enqueue(article_parse, article_id):
+            break
+        sent += 1
+        Article.objects.filter(pk=article_id).update(queued_at=now)
+    return {"resent": sent, "failed_parsing": stuck_parsing, "failed_queued": stuck_queued}
 
 
 def article_submit_upload_text(name: str, text: str, *, user, **fields) -> Submitted:
@@ -184,23 +259,39 @@ def article_extract(article_id: int) -> Article:
             result = extract(article.text, article.published)
             if result.garbled:
                 raise DocumentError("文件内容是乱码（编码错误的文字），未抽取任何数据。")
-            codes = [f.subject_code for f in result.facts] + [r.organizer_code for r in result.rounds]
+            facts, rounds = result.facts[:settings.INGEST_MAX_FACTS], result.rounds[:settings.INGEST_MAX_FACTS]
+            codes = [f.subject_code for f in facts] + [r.organizer_code for r in rounds]
             regions = _regions_by_code(codes)
-            _write_facts(article, result.facts, regions)
-            _write_rounds(article, result.rounds, regions)
+            _write_facts(article, facts, regions)
+            _write_rounds(article, rounds, regions)
             article.region = article_region(article.region, Counter(c for c in codes if c), regions)
             if article.published is None and result.published:
                 article.published = date.fromisoformat(result.published)
             article.status = ArticleStatus.REVIEWED if _all_reviewed(article) else ArticleStatus.PARSED
-            article.error, article.parsed_at = "", timezone.now()
+            article.error, article.parsed_at = _capped_notice(result), timezone.now()
             article.extractor_runs += 1
             article.save()
-    except Exception as exc:
-        if not isinstance(exc, DocumentError):
+    except Exception as exc:  # one article's failure is recorded on it and stops nothing else
+        if isinstance(exc, DocumentError):
+            message = str(exc)
+        elif isinstance(exc, SoftTimeLimitExceeded):
+            message = "解析超时，已停止；这篇文章可能过长或格式异常。"
+        elif isinstance(exc, MemoryError):
+            message = "解析所需内存超过上限，已停止；这篇文章可能过长或格式异常。"
+        else:
             logger.exception("ingest: article %s failed to parse", article_id)
-        message = str(exc) if isinstance(exc, DocumentError) else f"解析出错：{type(exc).__name__}: {exc}"
+            message = f"解析出错：{type(exc).__name__}: {exc}"
         Article.objects.filter(pk=article_id).update(status=ArticleStatus.FAILED, error=message[:2000])
     return Article.objects.get(pk=article_id)
+
+
+def _capped_notice(result) -> str:
+    """What the article page, the list and the API say when an article had more figures than are kept."""
+    found, limit = max(len(result.facts), len(result.rounds)), settings.INGEST_MAX_FACTS
+    if found <= limit:
+        return ""
+    return (f"抽取到 {found:,} 个数据，超过每篇文章 {limit:,} 个的上限，只保留了前 {limit:,} 个；"
+            "这可能不是一篇新闻报道，请核对原文或拆分后重新上传。")
 
 
 def _all_reviewed(article) -> bool:

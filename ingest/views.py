@@ -31,7 +31,8 @@ def article_list(request):
                 elif submitted.created:
                     messages.success(request, f"{submitted.name}：已上传，正在解析。")
                 else:
-                    messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储。")
+                    messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储"
+                                           f"（该文章{submitted.article.get_status_display()}，解析失败的可在文章页重新解析）。")
             return redirect("ingest:article_list")
     filterset = ArticleFilterSet(request.GET or None, queryset=Article.objects.visible_to(request.user))
     articles = filterset.qs.select_related("region", "uploaded_by").defer("text")[:100]
@@ -60,7 +61,23 @@ def article_detail(request, pk):
         "comparisons": selectors.reported_vs_tracked(figures, request.user),
         "may_review": services.may_review(request.user),
         "fact_form": FactReviewForm(), "round_form": RoundReviewForm(),
+        "may_retry": services.may_upload(request.user) and article.status in services.RETRYABLE,
     })
+
+
+@login_required
+@require_POST
+def article_retry(request, pk):
+    """重新解析: a failed or stuck article goes back to the queue."""
+    article = get_object_in_scope_or_404(Article.objects.defer("text"), request.user, pk=pk)
+    try:
+        services.article_retry(article=article, user=request.user)
+        messages.success(request, "已重新排队，正在解析。")
+    except DomainError as exc:
+        if exc.is_permission_denied:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("ingest:article_detail", pk=article.pk)
 
 
 def _review(request, item, form, run):

@@ -80,23 +80,38 @@ def demo_exists() -> bool:
 
 
 def demo_reset():
-    """Remove all round data (regions and users stay)."""
-    models = [RateSnapshot, TaskWarning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
-              InspectionGroup, InspectionRound, Organization]
-    tables = [m._meta.db_table for m in models]
-    tables += [m.history.model._meta.db_table for m in models if hasattr(m, "history")]
+    """Remove the round data the demo builds (organisations, rounds and everything under them, snapshots).
+
+    Users, API tokens, the audit log, articles and their reviews stay: what points into the removed rows from
+    outside is detached first (a unit user's organisation, an accepted article round's link, a reported
+    figure's organisation); imports into the removed inspections go with them. No CASCADE: a table that
+    still points in makes the reset fail rather than be emptied with it (that was how users and the audit
+    log went)."""
+    from accounts.models import User
+    from ingest.models import ExtractedRound, ReportedFigure
+    from ledger.models import LedgerImport
+
+    bulk = [RateSnapshot, TaskWarning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
+            InspectionGroup, LedgerImport]
+    tables = [m._meta.db_table for m in bulk] + [InspectionGroup.member_users.through._meta.db_table]
+    tables += [m.history.model._meta.db_table for m in bulk if hasattr(m, "history")]
+    # Rows other tables may point at: deleted rather than truncated (PostgreSQL refuses to TRUNCATE a
+    # table another one has a foreign key to, whatever the rows).
+    referenced = [InspectionRound._meta.db_table, Organization._meta.db_table]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        User.objects.filter(organization__isnull=False).update(organization=None)
+        ExtractedRound.objects.filter(inspection_round__isnull=False).update(inspection_round=None)
+        ReportedFigure.objects.filter(organization__isnull=False).update(organization=None)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 # TRUNCATE refuses to run while deferred foreign-key checks are pending.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("TRUNCATE {} RESTART IDENTITY CASCADE".format(", ".join(f'"{t}"' for t in tables)))
-        else:
-            from accounts.models import User
-
-            User.objects.filter(organization__isnull=False).update(organization=None)
-            for model in models:
-                model.objects.all().delete()
+                cursor.execute("TRUNCATE {} RESTART IDENTITY".format(", ".join(f'"{t}"' for t in tables)))
+            else:
+                for table in tables:
+                    cursor.execute(f'DELETE FROM "{table}"')
+            for table in referenced:
+                cursor.execute(f'DELETE FROM "{table}"')
 
 
 # Many tasks share a feedback date: the (pure) date rules are worked out once per date.

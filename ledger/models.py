@@ -28,6 +28,11 @@ class LedgerImport(models.Model):
     # (no shared file system needed); at most LEDGER_MAX_UPLOAD_BYTES.
     content = models.BinaryField("文件内容", null=True, editable=False)
     status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    # The worker job's bookkeeping (`services.ledger_import_run_queued`, `imports_sweep`): when it was last
+    # handed to the broker, when a run last started, how many runs started.
+    queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
+    started_at = models.DateTimeField("最近开始时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
     rows_total = models.PositiveIntegerField("数据行数", default=0)
     rows_processed = models.PositiveIntegerField("已校验行数", default=0)
     rows_created = models.PositiveIntegerField("新增", default=0)

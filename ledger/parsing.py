@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
+from core.archives import ArchiveLimits, ArchiveTooLarge, archive_check
+
 HEADER_SEARCH_ROWS = 10  # a title row or two often sits above the header
 CSV_SNIFF_BYTES = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
@@ -28,6 +30,9 @@ EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap
 SERIAL_RANGE = (366, 73050)  # 1901-01-01 … 2099-12-31: anything else in a date column is not a date
 ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
 SHEET_PATH = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+# Zip bombs: worksheets are streamed, so they may be large; the parts openpyxl reads whole (shared strings,
+# styles, the workbook) may not. Checked before openpyxl opens the file.
+XLSX_LIMITS = ArchiveLimits(max_entries=10_000, max_total=1024 * 1048576, max_parsed=64 * 1048576)
 MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
 
 
@@ -96,6 +101,7 @@ def estimate_rows(source, *, filename: str) -> int:
     pattern = re.compile(rb"\n") if filename.lower().endswith(".csv") else ROW_TAG
     try:
         if pattern is ROW_TAG:
+            xlsx_check(source)
             archive = zipfile.ZipFile(source)
             sheets = sorted((n for n in archive.namelist() if SHEET_PATH.fullmatch(n)), key=lambda n: int(SHEET_PATH.fullmatch(n)[1]))
             stream = archive.open(sheets[0])
@@ -109,7 +115,23 @@ def estimate_rows(source, *, filename: str) -> int:
         return 0
 
 
+def xlsx_check(source) -> None:
+    """Refuse an .xlsx that would unpack past XLSX_LIMITS (a LedgerFileError); a broken zip is left to the reader."""
+    try:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            archive_check(archive, XLSX_LIMITS, parsed_whole=lambda name: not (
+                SHEET_PATH.fullmatch(name) or name.startswith("xl/media/")))
+    except ArchiveTooLarge as error:
+        raise LedgerFileError(str(error)) from error
+    except zipfile.BadZipFile:
+        pass
+    finally:
+        source.seek(0)
+
+
 def _xlsx_rows(source):
+    xlsx_check(source)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read

@@ -12,12 +12,15 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from io import BytesIO
 from itertools import islice
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from openpyxl import Workbook
@@ -98,8 +101,8 @@ def ledger_import_run(*, ledger_import: LedgerImport, file=None) -> LedgerImport
     """Run a recorded import: from `file`, or from the bytes stored with it (the Celery path)."""
     record = ledger_import
     source = getattr(file, "file", file) if file is not None else BytesIO(bytes(record.content))
-    record.status = ImportStatus.RUNNING
-    record.save(update_fields=["status"])
+    record.status, record.started_at = ImportStatus.RUNNING, timezone.now()
+    record.save(update_fields=["status", "started_at"])
     errors = RowErrors()
     try:
         with tempfile.TemporaryFile() as spool:
@@ -110,6 +113,10 @@ def ledger_import_run(*, ledger_import: LedgerImport, file=None) -> LedgerImport
     except parsing.LedgerFileError as error:
         for message in error.messages:
             errors.add(None, None, message)
+    except SoftTimeLimitExceeded:
+        errors.add(None, None, "导入超时，已停止，未写入任何数据。请把文件拆分后分批导入。")
+    except MemoryError:
+        errors.add(None, None, "导入所需内存超过上限，已停止，未写入任何数据。请把文件拆分后分批导入。")
     except Exception:
         logger.exception("ledger import %s failed", record.pk)
         errors.add(None, None, "导入时发生内部错误，未写入任何数据。请联系系统管理员。")
@@ -120,6 +127,87 @@ def ledger_import_run(*, ledger_import: LedgerImport, file=None) -> LedgerImport
     record.finished_at, record.content = timezone.now(), None
     record.save()
     return record
+
+
+def ledger_import_queue(record_id: int) -> None:
+    """Have a worker run a stored import once the transaction commits. Its status 排队中 (with the file's bytes)
+    is the durable record of the job: when the broker cannot take it now, `imports_sweep` sends it later."""
+    from config.celery import enqueue
+    from ledger.tasks import ledger_import_run as run_task  # tasks imports this module
+
+    def send():
+        LedgerImport.objects.filter(pk=record_id).update(queued_at=timezone.now())
+        enqueue(run_task, record_id)
+
+    transaction.on_commit(send)
+
+
+RUN_ATTEMPTS = 3
+_STORED = {"content__isnull": False}
+
+
+def ledger_import_run_queued(record_id: int) -> LedgerImport | None:
+    """The worker's entry (`tasks.ledger_import_run`): claim a stored import that waits or whose worker died
+    mid-run, and run it from the start (imports are idempotent). A finished import is left alone; one that has
+    started RUN_ATTEMPTS times (it keeps killing its worker) fails instead, keeping its file for a retry."""
+    claimed = LedgerImport.objects.filter(pk=record_id, status__in=(ImportStatus.PENDING, ImportStatus.RUNNING),
+                                          **_STORED).update(attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    record = LedgerImport.objects.get(pk=record_id)
+    if record.attempts > RUN_ATTEMPTS:
+        _fail_stuck(LedgerImport.objects.filter(pk=record_id),
+                    f"导入已中断 {RUN_ATTEMPTS} 次（工作进程在导入时退出），已停止，未写入任何数据。")
+        return LedgerImport.objects.get(pk=record_id)
+    return ledger_import_run(ledger_import=record)
+
+
+def _fail_stuck(records, message: str):
+    """Mark `records` failed with `message`; their stored files stay, so each can be retried from its page."""
+    return records.update(status=ImportStatus.FAILED, finished_at=timezone.now(), error_count=1,
+                          rows_created=0, rows_updated=0, rows_unchanged=0,
+                          errors=[{"row": None, "column": None, "message": message}])
+
+
+def ledger_import_retry(*, record: LedgerImport, user) -> None:
+    """Run a failed or stuck import again from its stored file (its page); a finished one has no file left."""
+    with transaction.atomic():
+        updated = LedgerImport.objects.filter(pk=record.pk, status__in=RETRYABLE, **_STORED).update(
+            status=ImportStatus.PENDING, attempts=0, errors=[], error_count=0, rows_processed=0, finished_at=None)
+        if not updated:
+            raise ValidationError("这次导入的文件已不在系统中（导入已结束），请重新上传文件。")
+        ledger_import_queue(record.pk)
+
+
+RETRYABLE = (ImportStatus.FAILED, ImportStatus.PENDING)  # a running import is the reaper's once stuck
+
+
+def imports_sweep(now=None) -> dict:
+    """The beat job's work: send again the stored imports that wait for a worker; fail, with the reason, an
+    import running longer than its task's hard time limit (also one run in a web request whose process died)
+    or waiting longer than `LEDGER_QUEUE_LIMIT_SECONDS`."""
+    from config.celery import enqueue
+    from ledger.tasks import ledger_import_run as run_task
+
+    now = now or timezone.now()
+    run_limit = run_task.time_limit + 60
+    stuck_running = _fail_stuck(
+        LedgerImport.objects.filter(status=ImportStatus.RUNNING, started_at__lt=now - timedelta(seconds=run_limit)),
+        f"导入中断：超过 {run_limit // 60} 分钟未完成（工作进程退出或超时），未写入任何数据。可在本页点击“重新导入”。")
+    queue_limit = settings.LEDGER_QUEUE_LIMIT_SECONDS
+    stuck_pending = _fail_stuck(
+        LedgerImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=now - timedelta(seconds=queue_limit)),
+        f"排队超过 {queue_limit // 3600} 小时仍未导入（后台任务不可用），未写入任何数据。可在本页点击“重新导入”。")
+    due = list(LedgerImport.objects.filter(status=ImportStatus.PENDING, **_STORED).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.LEDGER_RESEND_SECONDS)))
+        .order_by("pk").values_list("pk", flat=True)[:100])
+    sent = 0
+    for record_id in due:
+        if not enqueue(run_task, record_id):
+            break
+        sent += 1
+        LedgerImport.objects.filter(pk=record_id).update(queued_at=now)
+    return {"resent": sent, "failed_running": stuck_running, "failed_pending": stuck_pending}
 
 
 class RowErrors:

@@ -1,18 +1,18 @@
 """Pages and downloads of the ledger import and export. Who may see what is decided by `visible_to`."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import is_region_admin
 from inspection.models import Finding, Inspection, Organization
 from inspection.selectors import rounds_visible_to
-from ledger import services, tasks
+from ledger import services
 from ledger.forms import LedgerImportForm
 from ledger.models import LedgerImport
 from rectification.filters import FindingFilterSet, RectificationTaskFilterSet
@@ -41,7 +41,7 @@ def import_page(request, pk):
         file = form.cleaned_data["file"]
         if services.ledger_import_is_large(file):
             record = services.ledger_import_create(inspection=inspection, file=file, user=request.user, keep_content=True)
-            transaction.on_commit(lambda: tasks.ledger_import_run.delay(record.pk))
+            services.ledger_import_queue(record.pk)
         else:
             record = services.ledger_import(inspection=inspection, file=file, user=request.user)
         return redirect("ledger:import-detail", pk=record.pk)
@@ -61,7 +61,22 @@ def _visible_import(request, pk) -> LedgerImport:
 @login_required
 @require_GET
 def import_detail(request, pk):
-    return render(request, "ledger/import_detail.html", {"record": _visible_import(request, pk)})
+    record = _visible_import(request, pk)
+    may_retry = LedgerImport.objects.filter(pk=record.pk, status__in=services.RETRYABLE, content__isnull=False).exists()
+    return render(request, "ledger/import_detail.html", {"record": record, "may_retry": may_retry})
+
+
+@login_required
+@require_POST
+def import_retry(request, pk):
+    """重新导入: a failed or stuck import whose file is still stored runs again."""
+    record = _visible_import(request, pk)
+    try:
+        services.ledger_import_retry(record=record, user=request.user)
+        messages.success(request, "已重新排队，正在导入。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("ledger:import-detail", pk=record.pk)
 
 
 @login_required

@@ -366,3 +366,19 @@ class RateSnapshot(models.Model):
     def __str__(self):
         rate = "—" if self.rate is None else f"{self.rate}%"
         return f"{self.get_scope_display()} {self.scope_key} {self.day:%Y-%m-%d}：整改率 {rate}"
+
+
+class PendingRateScope(models.Model):
+    """待重算范围: a scope key whose snapshot a committed change made stale, written in that change's transaction
+    (so it survives a Redis or worker outage) and removed by the drain that recomputes it, in the drain's
+    transaction. A key may be listed many times (writers never wait on each other); the drain reads it once."""
+
+    scope_key = models.CharField("统计范围", max_length=100)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待重算整改率范围"
+        verbose_name_plural = "待重算整改率范围"
+
+    def __str__(self):
+        return f"{self.scope_key}（{self.created_at:%Y-%m-%d %H:%M:%S}）"

@@ -20,6 +20,12 @@ def rates_drain() -> list[str]:
     return sorted(rates.rates_drain_pending())
 
 
+@shared_task(soft_time_limit=60, time_limit=90)
+def rates_sweep() -> bool:
+    """Every minute (beat): schedule a drain for scope keys left waiting (a Redis outage, a lost message)."""
+    return rates.rates_sweep()
+
+
 @shared_task(**RETRY)
 def rates_recompute_all(day: str | None = None) -> int:
     """Every scope's snapshot for `day` (ISO date; today by default). Nightly."""

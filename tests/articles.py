@@ -2,6 +2,7 @@
 annotations in the corpus's format (SCHEMA.md), and the .docx, .pdf and GBK files a test builds from them."""
 import io
 import json
+import zipfile
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -74,3 +75,27 @@ def file_variants(text: str) -> dict[str, bytes]:
     """One article as each kind of file an upload may be: UTF-8 and GBK text, Word and PDF."""
     return {"a.txt": text.encode("utf-8"), "a.gbk.txt": text.encode("gbk"), "a.docx": docx_bytes(text),
             "a.pdf": pdf_bytes(text)}
+
+
+def docx_bomb(inflated: int, *, entries: int = 0) -> bytes:
+    """A small .docx whose document.xml inflates to `inflated` bytes (a valid body padded with a comment),
+    with `entries` extra empty parts: the shape of a zip bomb."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes("巡察组发现问题12个。")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                bomb.writestr(item, source.read(item))
+                continue
+            body = source.read(item)
+            head, tail = body.split(b"<w:body>", 1)
+            with bomb.open(item.filename, "w", force_zip64=True) as part:
+                part.write(head + b"<w:body><!--")
+                chunk, left = b" " * (1 << 20), inflated - len(body)
+                while left > 0:
+                    part.write(chunk[:left])
+                    left -= len(chunk)
+                part.write(b"-->" + tail)
+        for number in range(entries):
+            bomb.writestr(f"customXml/item{number}.xml", b"")
+    return buffer.getvalue()

@@ -14,8 +14,10 @@ def test_compose_services_name_modules_and_commands_that_exist():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
-    for name in ("postgres", "redis", "web", "worker"):
+    for name in ("postgres", "redis", "web", "worker", "beat"):
         assert "healthcheck" in services[name], name
+    for name in ("web", "worker", "beat"):
+        assert services[name]["restart"] in ("always", "unless-stopped"), name
     commands = get_commands()
     for name in ("web", "worker", "beat"):
         command = services[name]["command"]

@@ -82,6 +82,10 @@ def build_side(region, label):
         inspection=side.inspection, task=side.task, visited_on=dt.date(2026, 6, 1), rating="good", notes=f"{label}督查"
     )
     build_ingest(side)
+    from ledger.models import LedgerImport
+
+    side.ledger_import = LedgerImport.objects.create(inspection=side.inspection, file_name="台账.xlsx", file_size=10,
+                                                     sha256="0" * 64, status="failed", content=b"stored file")
     return side
 
 

@@ -50,7 +50,13 @@ from rectification.rates.keys import (
     rates_task_places,
     scope_key,
 )
-from rectification.rates.pending import rates_drain_pending, rates_pending, rates_touch, rates_touch_tasks
+from rectification.rates.pending import (
+    rates_drain_pending,
+    rates_pending,
+    rates_sweep,
+    rates_touch,
+    rates_touch_tasks,
+)
 from rectification.rates.sql import (
     DERIVED_FIELDS,
     FINDING_MEASURES,
@@ -96,6 +102,7 @@ __all__ = [
     "rates_recompute_history",
     "rates_recompute_keys",
     "rates_select_sql",
+    "rates_sweep",
     "rates_task_places",
     "rates_touch",
     "rates_touch_tasks",

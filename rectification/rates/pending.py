@@ -1,21 +1,27 @@
 """Touched scope keys: gathered per transaction, kept in the pending set until a drain recomputes them.
 
 A change to tasks or leads *touches* the scope keys it affects:
-after the transaction commits the keys go into a pending set (Redis when REDIS_URL is set, else
-this process) and one Celery task (`rectification.tasks.rates_drain`) is scheduled a few seconds
+the keys go into the pending table (`PendingRateScope`) in the same transaction, and after it commits one
+Celery task (`rectification.tasks.rates_drain`) is scheduled a few seconds
 later; it takes the whole set and recomputes those scopes for today. A burst of changes therefore
 costs one recompute per scope.
 """
 import functools
+import logging
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import redis
 from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
 
 from core.on_commit import on_commit_gathered
+from rectification.models import PendingRateScope
 from rectification.rates.keys import rates_place_keys, rates_task_places
 from rectification.rates.write import rates_recompute_keys
+
+logger = logging.getLogger(__name__)
 
 
 def rates_touch_tasks(tasks) -> None:
@@ -24,82 +30,99 @@ def rates_touch_tasks(tasks) -> None:
 
 
 def rates_touch(keys) -> None:
-    """Have `keys` recomputed once the current transaction commits (at once outside a transaction): the
-    keys of one transaction go into the pending set together, and one drain is scheduled for them."""
-    on_commit_gathered("rates", set(keys), _rates_pending_add)
+    """Have `keys` recomputed: they are recorded now, in the current transaction (so a committed change never
+    loses them, whatever Redis or the workers do), and one drain is scheduled once it commits."""
+    keys = set(keys)
+    if keys:
+        rates_pending.add(keys)
+        on_commit_gathered("rates", keys, _rates_drain_schedule)
 
 
-def _rates_pending_add(keys):
-    if rates_pending.add(keys):
+def _rates_drain_schedule(keys):
+    # Best effort: when Redis is down or hung the change is still committed and its keys recorded;
+    # `rates_sweep` schedules the drain once the broker is back.
+    if rates_pending.mark_scheduled():
+        from config.celery import enqueue
         from rectification.tasks import rates_drain
 
-        rates_drain.apply_async(countdown=settings.RATES_DEBOUNCE_SECONDS)
+        enqueue(rates_drain, countdown=settings.RATES_DEBOUNCE_SECONDS)
 
 
 class RatesPending:
-    """The set of scope keys waiting for a recompute, and whether a drain is already scheduled."""
+    """The scope keys waiting for a recompute (`PendingRateScope`, in the database) and whether a drain is
+    already scheduled (a flag in Redis when REDIS_URL is set, else in this process)."""
 
-    SET, SCHEDULED = "xuncha:rates:pending", "xuncha:rates:scheduled"
+    SCHEDULED = "xuncha:rates:scheduled"
 
     def __init__(self):
-        self._local, self._lock, self._scheduled = set(), threading.Lock(), False
+        self._lock, self._scheduled = threading.Lock(), False
 
-    def _redis(self):
-        return _redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
-
-    def add(self, keys) -> bool:
-        """Add `keys`; True when the caller must schedule a drain (none is scheduled yet)."""
-        client = self._redis()
-        if client is None:
-            with self._lock:
-                self._local.update(keys)
-                first, self._scheduled = not self._scheduled, True
-                return first
-        with client.pipeline() as pipe:
-            pipe.sadd(self.SET, *keys)
-            # Expires in case the scheduled drain is lost, so a later change schedules another.
-            pipe.set(self.SCHEDULED, 1, nx=True, ex=max(60, 10 * settings.RATES_DEBOUNCE_SECONDS))
-            return bool(pipe.execute()[1])
+    def add(self, keys) -> None:
+        """Record `keys`, in the caller's transaction."""
+        PendingRateScope.objects.bulk_create([PendingRateScope(scope_key=key) for key in keys])
 
     def take(self) -> set[str]:
-        """Every pending key, removed from the set. Clears the flag first, so a key added after the
-        take schedules a new drain."""
-        client = self._redis()
-        if client is None:
-            with self._lock:
-                keys, self._local, self._scheduled = self._local, set(), False
-                return keys
-        client.delete(self.SCHEDULED)
-        with client.pipeline() as pipe:  # MULTI/EXEC: read and delete as one step
-            pipe.smembers(self.SET)
-            pipe.delete(self.SET)
-            members = pipe.execute()[0]
-        return {key.decode() for key in members}
+        """Every pending key, removed in the caller's transaction (a rollback puts them back). Rows written by
+        transactions that commit meanwhile stay for the next drain."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {PendingRateScope._meta.db_table} RETURNING scope_key")
+            return {key for (key,) in cursor.fetchall()}
 
-    def put_back(self, keys) -> None:
-        """Keys of a failed drain, kept for its retry."""
-        client = self._redis()
-        if client is None:
+    def oldest(self):
+        """When the longest-waiting key was recorded (None: nothing waits)."""
+        return PendingRateScope.objects.order_by("pk").values_list("created_at", flat=True).first()
+
+    def mark_scheduled(self) -> bool:
+        """True when the caller must schedule a drain (none is scheduled yet); False too when Redis fails."""
+        if not settings.REDIS_URL:
             with self._lock:
-                self._local.update(keys)
-        elif keys:
-            client.sadd(self.SET, *keys)
+                first, self._scheduled = not self._scheduled, True
+                return first
+        try:
+            # Expires in case the scheduled drain is lost, so a later change schedules another.
+            return bool(_redis_client(settings.REDIS_URL).set(
+                self.SCHEDULED, 1, nx=True, ex=max(60, 10 * settings.RATES_DEBOUNCE_SECONDS)))
+        except redis.RedisError as exc:
+            logger.warning("rates: drain not scheduled, Redis unavailable (rates_sweep will): %s", exc)
+            return False
+
+    def clear_scheduled(self) -> None:
+        """A drain starts: a key added from now on schedules the next one."""
+        if not settings.REDIS_URL:
+            with self._lock:
+                self._scheduled = False
+            return
+        _redis_client(settings.REDIS_URL).delete(self.SCHEDULED)
 
 
 @functools.lru_cache(maxsize=4)
 def _redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)  # one connection pool per process
+    # One connection pool per process; a Redis that hangs fails the call in seconds instead of blocking it.
+    return redis.Redis.from_url(url, socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+                                socket_timeout=settings.REDIS_SOCKET_TIMEOUT)
 
 
 rates_pending = RatesPending()
 
 
 def rates_drain_pending(day: date | None = None) -> set[str]:
-    """Recompute every pending scope (the Celery task `rates_drain`); returns the keys recomputed."""
-    keys = rates_pending.take()
-    try:
+    """Recompute every pending scope (the Celery task `rates_drain`); returns the keys recomputed. The keys are
+    taken and recomputed in one transaction: a drain that fails leaves them pending for its retry."""
+    rates_pending.clear_scheduled()
+    with transaction.atomic():
+        keys = rates_pending.take()
         rates_recompute_keys(keys, day=day)
-    except Exception:
-        rates_pending.put_back(keys)
-        raise
     return keys
+
+
+def rates_sweep(now=None) -> bool:
+    """The beat job's work: schedule a drain when keys have waited past the debounce (a drain lost with Redis,
+    or never scheduled because Redis was down when the change committed). True when one was sent."""
+    from config.celery import enqueue
+    from rectification.tasks import rates_drain
+
+    oldest = rates_pending.oldest()
+    now = now or timezone.now()
+    if oldest is None or oldest > now - timedelta(seconds=settings.RATES_DEBOUNCE_SECONDS + 30):
+        return False
+    return enqueue(rates_drain)

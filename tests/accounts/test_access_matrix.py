@@ -236,6 +236,8 @@ INGEST_ROUTES = [
           method="post", data=lambda w, s: {"action": "accept"}),
     Route("ingest round review", lambda w, s: reverse("ingest:round_review", args=[w.side(s).extracted_round.pk]),
           INGEST_REVIEWERS, method="post", data=lambda w, s: {"action": "accept", "term": 14, "number": 99}),
+    Route("ingest article retry", lambda w, s: reverse("ingest:article_retry", args=[w.side(s).article.pk]),
+          {**INGEST_REVIEWERS, "api_client": (OK, NOT_FOUND)}, method="post", data=lambda w, s: {}),
     Route("api articles", lambda w, s: "/api/v1/articles/", INGEST_LISTS,
           marker=lambda w, s: w.side(s).article.title),
     Route("api article", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/", INGEST_READERS),
@@ -245,6 +247,10 @@ INGEST_ROUTES = [
           marker=lambda w, s: f'"region":"{w.side(s).region.code}"'),
     Route("api reported figure", lambda w, s: f"/api/v1/reported-figures/{w.side(s).figure.pk}/", INGEST_READERS),
 ]
+
+# an import record: its region's admins; group members do not see imports (not tied to their rounds)
+LEDGER_IMPORT_RECORD = {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK), "group_member": (NOT_FOUND, NOT_FOUND),
+                        **dict.fromkeys(("unit", "viewer", "api_client"), (DENIED, NOT_FOUND))}
 
 ROUTES = [
     Route("login page", lambda w, s: reverse("accounts:login"), {"anonymous": (OK, OK)},
@@ -270,6 +276,11 @@ ROUTES = [
     Route("ledger import page", lambda w, s: reverse("ledger:import", args=[w.side(s).inspection.pk]),
           {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK),
            **dict.fromkeys(("group_member", "unit", "viewer", "api_client"), (DENIED, NOT_FOUND))}),
+    Route("ledger import result", lambda w, s: reverse("ledger:import-detail", args=[w.side(s).ledger_import.pk]),
+          LEDGER_IMPORT_RECORD),
+    Route("ledger import retry", lambda w, s: reverse("ledger:import-retry", args=[w.side(s).ledger_import.pk]),
+          LEDGER_IMPORT_RECORD,
+          method="post", data=lambda w, s: {}),
     Route("ledger export of an inspection", lambda w, s: reverse("ledger:export-inspection", args=[w.side(s).inspection.pk]),
           dict(SCOPED_READERS)),
     Route("ledger export of a round", lambda w, s: reverse("ledger:export-round", args=[w.side(s).round.pk]),

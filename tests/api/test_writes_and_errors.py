@@ -155,3 +155,49 @@ def test_every_database_rule_declares_its_message():
                for constraint in model._meta.constraints
                if constraint.violation_error_message == constraint.default_violation_error_message]
     assert missing == []
+
+
+CURSOR_ENDPOINTS = ["findings", "leads", "tasks", "extensions", "follow-ups", "warnings", "rates", "articles",
+                    "reported-figures"]
+
+
+def _cursor(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode()
+
+
+# Cursors no endpoint wrote; the rates' cursor holds a scope key (text), every other one an id.
+FORGED_CURSORS = ["garbage", _cursor("p=%00"), _cursor("o=-5"), _cursor("p=" + "x" * 5000)]
+FORGED_ID_CURSORS = [_cursor("p=abc"), _cursor("o=1&r=1&p=2026-13-45"), _cursor("p=99999999999999999999999")]
+
+
+@pytest.mark.parametrize("endpoint, cursor", [
+    *((endpoint, cursor) for endpoint in CURSOR_ENDPOINTS for cursor in FORGED_CURSORS),
+    *((endpoint, cursor) for endpoint in CURSOR_ENDPOINTS if endpoint != "rates" for cursor in FORGED_ID_CURSORS),
+])
+def test_a_forged_cursor_is_400_on_every_cursor_endpoint(clients, world, endpoint, cursor):
+    response = clients["region_admin"].get(f"/api/v1/{endpoint}/", {"cursor": cursor})
+    error = assert_error(response, 400, "invalid")
+    assert error["fields"] == {"cursor": ["分页游标无效。"]}
+
+
+def test_cursors_the_api_wrote_pass_the_check(clients, world):
+    client = clients["superuser"]
+    for ordering in ("deadline", "-updated_at", "id"):
+        seen, url = [], f"/api/v1/tasks/?page_size=1&ordering={ordering}"
+        while url:
+            body = client.get(url).json()
+            seen += [row["id"] for row in body["results"]]
+            url = body["next"]
+        assert sorted(seen) == sorted(task.pk for task in RectificationTask.objects.all()) and len(seen) == 2
+
+
+@pytest.mark.parametrize("path", ["/api/nothing", "/api/v1/nothing/", "/api/v1/tasks/1/nothing/", "/api/v2/tasks/"])
+def test_an_unknown_api_path_is_a_json_404(clients, path):
+    assert_error(clients["viewer"].get(path), 404, "not_found")
+
+
+def test_an_unknown_page_is_still_a_page(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and not response["Content-Type"].startswith("application/json")

@@ -70,3 +70,35 @@ def test_seed_demo_history_months_sets_the_snapshot_days(regions):
         dt.date(2026, 4, 30), dt.date(2026, 5, 30), today]
     call_command("seed_demo", seed=5, tasks=300, today=today, history_months=0, reset=True, stdout=StringIO())
     assert set(RateSnapshot.objects.values_list("day", flat=True)) == {today}
+
+
+def test_seed_demo_reset_removes_only_demo_records(regions):
+    """Users (a unit user's organisation goes), tokens, the audit log and articles with their reviews stay."""
+    from accounts.audit import audit_record
+    from accounts.choices import AuditAction
+    from accounts.models import AuditEvent, User
+    from api.models import ApiToken
+    from api.services import token_issue
+    from ingest.models import Article, ExtractedRound
+    from ingest.services import article_submit
+
+    today = dt.date(2026, 6, 30)
+    call_command("seed_demo", seed=3, tasks=200, today=today, stdout=StringIO())  # also makes the demo logins
+    unit = User.objects.get(username="xianan-unit")
+    unit.organization = Organization.objects.first()  # a unit user points into the demo data
+    unit.save()
+    token, _ = token_issue(user=User.objects.get(username="xianan"), name="平台")
+    audit_record(user=unit, action=AuditAction.EXPORT, obj=None, details={"kept": True})
+    article = article_submit(name="a.txt", data="咸宁市第一轮巡察发现问题12个。".encode(), user=unit).article
+    extracted = ExtractedRound.objects.create(article=article, start_offset=0, end_offset=4, quote="咸宁市",
+                                              inspection_round=InspectionRound.objects.first())
+    users, events = User.objects.count(), AuditEvent.objects.count()
+
+    call_command("seed_demo", seed=3, tasks=200, today=today, reset=True, stdout=StringIO())
+
+    assert User.objects.count() == users and ApiToken.objects.filter(pk=token.pk, revoked_at=None).exists()
+    assert AuditEvent.objects.filter(details__kept=True).exists() and AuditEvent.objects.count() >= events
+    assert Article.objects.filter(pk=article.pk).exists()
+    extracted.refresh_from_db()
+    assert extracted.inspection_round is None  # its round was demo data
+    assert RectificationTask.objects.count() == 200  # rebuilt

@@ -1,5 +1,7 @@
 """Cell values as staff type them. Plain Python: no database."""
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 
@@ -49,3 +51,35 @@ def test_csv_encodings_are_recognised(data, encoding):
 def test_unreadable_csv_encodings_are_refused(data):
     with pytest.raises(LedgerFileError):
         csv_encoding(data)
+
+
+def _xlsx_with_shared_strings(inflated: int) -> io.BytesIO:
+    """A workbook whose sharedStrings.xml (which openpyxl reads whole) inflates to `inflated` bytes."""
+    from openpyxl import Workbook
+
+    plain = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["序号", "问题描述"])
+    workbook.save(plain)
+    source, bomb = zipfile.ZipFile(plain), io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        with target.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            part.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><!--')
+            for _ in range(inflated >> 20):
+                part.write(b" " * (1 << 20))
+            part.write(b"--></sst>")
+    bomb.seek(0)
+    return bomb
+
+
+def test_an_xlsx_bomb_is_refused_before_openpyxl_reads_it():
+    from ledger.parsing import XLSX_LIMITS, estimate_rows, read_table
+
+    bomb = _xlsx_with_shared_strings(XLSX_LIMITS.max_parsed + (1 << 20))
+    assert len(bomb.getvalue()) < 500_000
+    assert estimate_rows(bomb, filename="bomb.xlsx") == 0  # the import itself says why
+    with pytest.raises(LedgerFileError, match="解压后过大"):
+        read_table(bomb, filename="bomb.xlsx", header_keys={"序号": "number"}, required={"number": "序号"},
+                   normalise=str.strip, max_rows=10)

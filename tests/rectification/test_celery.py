@@ -34,6 +34,7 @@ def rates_worker(settings, rates_world, worker):
     """The worker, started after the rates_world was built; what building it touched is dropped."""
     settings.RATES_DEBOUNCE_SECONDS = 2
     pending.rates_pending.take()
+    pending.rates_pending.clear_scheduled()
 
 
 def wait_for(calls, count, *, timeout=60):

@@ -23,6 +23,7 @@ def eager(settings, monkeypatch):
     settings.REDIS_URL = ""
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     rates_pending.take()
+    rates_pending.clear_scheduled()
 
 
 def recomputed_by(change, capture):

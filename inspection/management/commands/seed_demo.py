@@ -17,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=date.fromisoformat, default=None, help="以哪一天为“今天”（YYYY-MM-DD，默认今天）")
         parser.add_argument("--history-months", type=int, default=None,
                             help="趋势图用的逐月整改率快照月数（默认：2 万条任务以内 12 个月，以上不生成）")
-        parser.add_argument("--reset", action="store_true", help="先清除已有的巡察数据再生成")
+        parser.add_argument("--reset", action="store_true", help="先清除已有的巡察数据（单位、轮次及其下的全部记录、整改率快照）再生成；"
+                                 "用户、API令牌、审计日志和文章保留")
 
     def handle(self, *args, seed, tasks, today, reset, history_months, **options):
         if tasks < 1:
