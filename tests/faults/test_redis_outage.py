@@ -27,7 +27,7 @@ def test_committed_writes_during_a_redis_outage_answer_and_their_work_is_done_af
         broker, start_worker, world, clients, settings):  # noqa: F811
     from ingest.services import articles_sweep
     from ledger.services import imports_sweep
-    from rectification.services import rates_recompute_all, rates_sweep
+    from rectification.rates import rates_recompute_all, rates_sweep
 
     today = timezone.localdate()
     rates_recompute_all(today)
