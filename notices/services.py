@@ -170,10 +170,11 @@ def _one_task(task) -> tuple[RectificationTask, Audience]:
 def notify_task_closed(*, task, by) -> int:
     """销号: the unit and the round's group learn that the task is closed."""
     task, audience = _one_task(task)
-    return notify(recipients=audience.unit(task) | audience.members[task.round_id] - {by.pk},
-                  kind=NoticeKind.TASK_CLOSED, event_key=f"{NoticeKind.TASK_CLOSED}:{task.pk}:{task.closed_on}",
+    closed_on = task.closed_on or timezone.localdate()
+    return notify(recipients=(audience.unit(task) | audience.members[task.round_id]) - {by.pk},
+                  kind=NoticeKind.TASK_CLOSED, event_key=f"{NoticeKind.TASK_CLOSED}:{task.pk}:{closed_on}",
                   title=f"整改任务已验收销号：{task.organization.name}“{task.responsible_unit}”",
-                  body=f"销号日期 {task.closed_on:%Y-%m-%d}，审核人 {by}。问题：{task.finding}",
+                  body=f"销号日期 {closed_on:%Y-%m-%d}，审核人 {by}。问题：{task.finding}",
                   url=task_url(task), obj=task)
 
 

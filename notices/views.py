@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import is_region_admin
 from core.errors import DomainError
 from core.scoping import get_object_in_scope_or_404
-from inspection.models import Inspection
+from inspection.models import Inspection, Organization
 from notices import selectors, services
 from notices.choices import DocumentKind, EmailMode
 from notices.forms import NoticeFilterForm, NoticePreferenceForm, TaskDocumentForm
@@ -117,20 +117,25 @@ def document_index(request):
 @require_GET
 def document_tasks(request):
     """督办通知书 / 整改提醒函 for chosen tasks or for one unit's overdue (督办) or due and overdue (提醒) tasks."""
-    _issuer_only(request)
     form = TaskDocumentForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("；".join(e for errors in form.errors.values() for e in errors))
     kind, today = form.cleaned_data["kind"], timezone.localdate()
-    tasks = RectificationTask.objects.visible_to(request.user).exclude(status=TaskStatus.CLOSED)
+    visible = RectificationTask.objects.visible_to(request.user)
     if form.cleaned_data["task"]:
-        tasks = tasks.filter(pk__in=form.cleaned_data["task"])
+        chosen = set(form.cleaned_data["task"])
+        tasks = visible.filter(pk__in=chosen)
+        if tasks.count() != len(chosen):  # a task out of scope answers like a missing one
+            raise Http404("整改任务不存在或不在您的权限范围内。")
+        tasks = tasks.exclude(status=TaskStatus.CLOSED)
     else:
-        tasks = tasks.filter(organization_id=form.cleaned_data["organization"])
+        organization = get_object_in_scope_or_404(Organization, request.user, pk=form.cleaned_data["organization"])
+        tasks = visible.exclude(status=TaskStatus.CLOSED).filter(organization=organization)
         if kind == DocumentKind.SUPERVISION:
             tasks = tasks.filter(deadline__lt=today)
         else:
             tasks = tasks.filter(deadline__lte=today + timedelta(days=settings.RECTIFICATION_WARNING_NOTICE_DAYS))
+    _issuer_only(request)  # after the lookups: out of scope is a 404 whoever asks
     return _issue(lambda: services.document_for_tasks(kind=kind, user=request.user, tasks=tasks, request=request))
 
 
