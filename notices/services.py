@@ -211,6 +211,8 @@ def notify_extension_decided(extension: DeadlineExtension) -> int:
 def notify_ledger_import_finished(ledger_import) -> int:
     """The uploader learns how the import ended."""
     record = ledger_import
+    if record.user_id is None:
+        return 0
     if record.status == "succeeded":
         title = f"台账导入成功：{record.file_name}"
         body = f"新增 {record.rows_created} 条，更新 {record.rows_updated} 条，未变 {record.rows_unchanged} 条。"
@@ -224,6 +226,8 @@ def notify_ledger_import_finished(ledger_import) -> int:
 
 def notify_article_parsed(article) -> int:
     """The uploader learns that the article was parsed (or why not). One notice per parse run."""
+    if article.uploaded_by_id is None:  # the `ingest` command and the demo: nobody to tell
+        return 0
     failed = article.status == "failed"
     title = f"文章解析{'失败' if failed else '完成'}：{article.title or article.pk}"
     body = article.error if failed else f"已抽取 {article.facts.count()} 项数据，待审核。"

@@ -1,10 +1,5 @@
 """Mail through Django's SMTP backend to a real SMTP server on loopback (aiosmtpd, started here)."""
-import email
-import socket
-from email.policy import default as default_policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from notices import services
 from notices.choices import EmailMode, NoticeKind
@@ -14,39 +9,12 @@ from notices.tasks import notices_email_send
 pytestmark = pytest.mark.django_db
 
 
-class Inbox:
-    """The server's handler: what it received. `start` and `stop` the server (a new one each start, on one port)."""
+@pytest.fixture(autouse=True)
+def eager(monkeypatch):
+    """The jobs run in-process here (with REDIS_URL too); tests/notices/test_celery.py has the real worker."""
+    from config.celery import app
 
-    def __init__(self, port):
-        self.messages, self.port, self.controller = [], port, None
-
-    def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((envelope.rcpt_tos, str(message["Subject"]).strip(), message.get_content()))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox(free_port())
-    inbox.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", inbox.port, 5
-    yield inbox
-    inbox.stop()
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 def tell(people, key="task_closed:1:2026-10-01", who=("unit", "group_member")):
