@@ -25,6 +25,7 @@ from rectification.choices import TaskStatus
 from rectification.models import RectificationTask, TaskWarning
 
 PAGE_SIZE = 30
+LIST_LIMIT = 50  # the documents page lists the latest warnings, inspections and documents, this many each
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -103,14 +104,20 @@ def _issue(build):
 @login_required
 @require_GET
 def document_index(request):
-    """The issued documents of the admin's region, and the units with overdue tasks to write to."""
+    """What a region admin writes from: units with tasks due or overdue, active warnings, inspections with their
+    feedback; and the documents already issued in their region."""
     _issuer_only(request)
     today = timezone.localdate()
     tasks = RectificationTask.objects.visible_to(request.user).exclude(status=TaskStatus.CLOSED)
     units = (tasks.filter(deadline__lte=today + timedelta(days=settings.RECTIFICATION_WARNING_NOTICE_DAYS))
-             .values("organization", "organization__name").order_by("organization__name").distinct()[:200])
-    documents = IssuedDocument.objects.visible_to(request.user).select_related("issued_by")[:50]
-    return render(request, "notices/document_index.html", {"units": units, "documents": documents})
+             .values("organization", "organization__name").order_by("organization__name").distinct()[:LIST_LIMIT])
+    warnings = (TaskWarning.objects.visible_to(request.user).filter(lifted_at__isnull=True)
+                .select_related("task__organization").order_by("-issued_at", "-id")[:LIST_LIMIT])
+    inspections = (Inspection.objects.visible_to(request.user).filter(feedback_date__isnull=False)
+                   .select_related("organization", "round__organizer").order_by("-feedback_date", "-id")[:LIST_LIMIT])
+    documents = IssuedDocument.objects.visible_to(request.user).select_related("issued_by")[:LIST_LIMIT]
+    return render(request, "notices/document_index.html", {
+        "units": units, "warnings": warnings, "inspections": inspections, "documents": documents})
 
 
 @login_required

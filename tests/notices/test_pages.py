@@ -121,3 +121,12 @@ def test_no_overdue_task_is_a_clear_error_and_records_nothing(world, people, cli
     response = client.get(f"{reverse('notices:document_tasks')}?kind=supervision&organization={world.home.organization.pk}")
     assert response.status_code == 400 and "没有符合条件的整改任务" in response.content.decode()
     assert not IssuedDocument.objects.exists()
+
+
+def test_the_documents_page_lists_what_to_write_from_in_scope_only(world, people, client):
+    client.force_login(people["region_admin"])
+    page = client.get(reverse("notices:documents")).content.decode()
+    assert reverse("notices:document_warning", args=[world.home.warning.pk]) in page
+    assert reverse("notices:document_feedback", args=[world.home.inspection.pk]) in page
+    assert f"organization={world.home.organization.pk}" in page
+    assert world.away.organization.name not in page
