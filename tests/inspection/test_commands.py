@@ -70,3 +70,14 @@ def test_seed_demo_history_months_sets_the_snapshot_days(regions):
         dt.date(2026, 4, 30), dt.date(2026, 5, 30), today]
     call_command("seed_demo", seed=5, tasks=300, today=today, history_months=0, reset=True, stdout=StringIO())
     assert set(RateSnapshot.objects.values_list("day", flat=True)) == {today}
+
+
+def test_seed_demo_tells_the_demo_logins(regions):
+    from notices.models import Notice
+
+    call_command("seed_demo", seed=3, tasks=300, today=dt.date(2026, 6, 30), stdout=StringIO())
+    told = set(Notice.objects.values_list("recipient__username", "kind"))
+    assert {("xianan-admin", "warning_issued"), ("xianan-unit", "warning_issued")} <= told
+    count = Notice.objects.count()
+    call_command("seed_demo", seed=3, tasks=300, today=dt.date(2026, 6, 30), stdout=StringIO())
+    assert Notice.objects.count() == count  # told once
