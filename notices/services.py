@@ -293,6 +293,8 @@ def notices_digest_send(*, today: date | None = None) -> int:
     pending = _mailable(Notice.objects.filter(_email_mode_is(EmailMode.DIGEST)))
     user_ids = sorted(set(pending.values_list("recipient_id", flat=True)))
     sent = 0
+    if not user_ids:
+        return 0
     with mail.get_connection() as connection:
         for user_id in user_ids:
             with transaction.atomic():
@@ -340,7 +342,6 @@ def _check_issuer(user) -> None:
         raise DomainError("只有巡察办管理员可以下载督办文书。", code=DomainError.PERMISSION_DENIED)
 
 
-@transaction.atomic
 def _record(*, kind, user, region, addressee, subject, request) -> IssuedDocument:
     """Give the document the next 文号 of its issuing region, kind and year (the region row is locked, so two
     downloads at once get two numbers) and record the download in the audit log."""
@@ -364,6 +365,7 @@ def _issuer_name(region: Region) -> str:
     return f"中共{region.committee_name}巡察工作领导小组办公室"
 
 
+@transaction.atomic  # a document that fails to build takes no number and leaves no record
 def document_for_tasks(*, kind: str, user, tasks, request=None, warning: TaskWarning | None = None) -> IssuedFile:
     """A 督办通知书 (overdue tasks) or 整改提醒函 (tasks due or overdue) to the tasks' units, listing each task with
     its deadline and days overdue. `tasks` must already be those the user may see (the views scope them)."""
@@ -403,6 +405,7 @@ def document_for_tasks(*, kind: str, user, tasks, request=None, warning: TaskWar
     return IssuedFile(record, letter_docx(letter))
 
 
+@transaction.atomic
 def document_for_inspection(*, user, inspection: Inspection, request=None) -> IssuedFile:
     """巡察反馈意见: a summary of what an inspection found and how its rectification stands, to the unit."""
     _check_issuer(user)
