@@ -11,7 +11,9 @@ _handlers: dict[str, list] = defaultdict(list)
 # The events the domain emits, with their payloads (keyword arguments).
 WARNINGS_CHANGED = "warnings_changed"  # issued_ids, lifted_ids: TaskWarning ids
 TASK_CLOSED = "task_closed"  # task, by
-EXTENSION_DECIDED = "extension_decided"  # extension
+TASK_SENT_BACK = "task_sent_back"  # task, by, opinion (退回)
+EXTENSION_REQUESTED = "extension_requested"  # extension
+EXTENSION_DECIDED = "extension_decided"  # extension (approved or rejected)
 LEDGER_IMPORT_FINISHED = "ledger_import_finished"  # ledger_import (succeeded or failed)
 ARTICLE_PARSED = "article_parsed"  # article (parsed or failed)
 

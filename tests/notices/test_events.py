@@ -79,6 +79,18 @@ def test_the_hooks_for_sending_back_and_requesting_an_extension(world, people):
     assert "未批准" in Notice.objects.get(kind=NoticeKind.EXTENSION_DECIDED).title
 
 
+def test_services_below_notices_tell_by_emitting_events(world, people):
+    """How rectification's 退回 and extension request/reject services tell (they may not import notices)."""
+    from core import events
+
+    extension = world.home.extension
+    extension.requested_by = people["unit"]
+    events.emit(events.EXTENSION_REQUESTED, extension=extension)
+    events.emit(events.TASK_SENT_BACK, task=world.home.task, by=people["group_member"], opinion="请补充材料")
+    assert told(NoticeKind.EXTENSION_REQUESTED) == {"group_member", "region_admin"}
+    assert told(NoticeKind.TASK_SENT_BACK) == {"unit"}
+
+
 def test_the_due_soon_scan_is_idempotent_within_a_day_and_across_days(world, people, settings):
     settings.NOTICES_DUE_SOON_DAYS = 7
     task = world.home.task
