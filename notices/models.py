@@ -31,7 +31,8 @@ class Notice(models.Model):
         verbose_name_plural = "站内消息"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["event_key", "recipient"], name="notice_once_per_event_and_recipient"),
+            models.UniqueConstraint(fields=["event_key", "recipient"], name="notice_once_per_event_and_recipient",
+                                    violation_error_message="同一事件已通知过该用户。"),
         ]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notice_recipient_idx"),
@@ -85,7 +86,8 @@ class IssuedDocument(models.Model):
         verbose_name_plural = "督办文书"
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "kind", "year", "serial"], name="document_unique_number"),
+            models.UniqueConstraint(fields=["region", "kind", "year", "serial"], name="document_unique_number",
+                                    violation_error_message="该文号已被使用。"),
         ]
 
     def __str__(self):
