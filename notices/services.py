@@ -59,7 +59,9 @@ def notify_many(events) -> int:
     before = Notice.objects.filter(event_key__in=keys).count()
     Notice.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     created = Notice.objects.filter(event_key__in=keys).count() - before
-    if created:
+    recipients = {row.recipient_id for row in rows}
+    # A job only when someone may be mailed (users without an address are many: no message queued for them).
+    if created and _active_users().filter(pk__in=recipients).exclude(email="").exists():
         on_commit_gathered("notices_email", keys, _email_later)
     return created
 
