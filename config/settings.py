@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rectification",
     "ingest",
     "ledger",
+    "notices",
     "dashboard",
     "api",
 ]
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.context_processors.navigation",
+                "notices.context_processors.unread_notices",
             ],
         },
     },
@@ -246,6 +248,9 @@ CELERY_BEAT_SCHEDULE = {
     "rates-sweep": {"task": "rectification.tasks.rates_sweep", "schedule": 60.0},
     "articles-sweep": {"task": "ingest.tasks.articles_sweep", "schedule": 60.0},
     "ledger-imports-sweep": {"task": "ledger.tasks.imports_sweep", "schedule": 60.0},
+    # Notices: tasks due soon at 07:30, the digest mails at 08:00 (both idempotent per day).
+    "notices-due-soon-daily": {"task": "notices.tasks.notices_due_soon_scan", "schedule": crontab(minute=30, hour=7)},
+    "notices-digest-daily": {"task": "notices.tasks.notices_digest_send", "schedule": crontab(minute=0, hour=8)},
 }
 
 # 整改时限: the usual window after feedback, in months.
@@ -257,6 +262,22 @@ RECTIFICATION_WARNING_YELLOW_DAYS = int(env_str("RECTIFICATION_WARNING_YELLOW_DA
 # After a change, its scopes' rates are recomputed this many seconds later, together with every
 # change made in between (one recompute per scope for a burst).
 RATES_DEBOUNCE_SECONDS = int(env_str("RATES_DEBOUNCE_SECONDS", "3"))
+
+# Notices (站内消息) and their mail. A task whose deadline is this many days away or fewer tells its unit.
+NOTICES_DUE_SOON_DAYS = int(env_str("NOTICES_DUE_SOON_DAYS", "7"))
+# The address of the site, for the links in mails.
+NOTICES_SITE_URL = env_str("NOTICES_SITE_URL", "http://127.0.0.1:8000")
+# Mail: printed to the console unless EMAIL_HOST is set (then SMTP; see README).
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                        else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "巡察整改跟踪系统 <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("ingest/", include("ingest.urls")),
     path("ledger/", include("ledger.urls")),
+    path("notices/", include("notices.urls")),
     path("", include("inspection.urls")),
     path("", include("rectification.urls")),
     path("", include("dashboard.urls")),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import Role, is_inspecting_side, user_role
+from core import events
 from core.errors import DomainError
 from core.scoping import region_prefix
 from ingest.choices import ArticleStatus, ReviewState
@@ -282,7 +283,9 @@ def article_extract(article_id: int) -> Article:
             logger.exception("ingest: article %s failed to parse", article_id)
             message = f"解析出错：{type(exc).__name__}: {exc}"
         Article.objects.filter(pk=article_id).update(status=ArticleStatus.FAILED, error=message[:2000])
-    return Article.objects.get(pk=article_id)
+    article = Article.objects.get(pk=article_id)
+    events.emit(events.ARTICLE_PARSED, article=article)
+    return article
 
 
 def _capped_notice(result) -> str:

@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core import events
 from core.xlsx import xlsx_text_cell, xlsx_value
 from inspection.models import Finding, Inspection, Organization
 from inspection.services import findings_save_many
@@ -126,6 +127,7 @@ def ledger_import_run(*, ledger_import: LedgerImport, file=None) -> LedgerImport
     record.errors, record.error_count = errors.kept, errors.count
     record.finished_at, record.content = timezone.now(), None
     record.save()
+    events.emit(events.LEDGER_IMPORT_FINISHED, ledger_import=record)
     return record
 
 

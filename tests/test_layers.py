@@ -1,4 +1,4 @@
-"""Apps import downward only: core ← accounts ← inspection ← rectification ← {ingest, ledger} ← {dashboard, API}.
+"""Apps import downward only: core ← accounts ← inspection ← rectification ← {ingest, ledger} ← notices ← {dashboard, API}.
 
 Module-level imports are read from the source with `ast`, so a new upward import (and with it any package cycle)
 fails here rather than at some later start-up. An import inside a function (a Celery task calling back) is not a
@@ -16,11 +16,13 @@ LAYERS = {
     "inspection": 2,
     "rectification": 3,
     "ingest": 4, "ledger": 4,
-    "dashboard": 5, "api": 5,  # "api": the API framework and every app's `<app>/api/` endpoints
-    "tools": 6,  # demo data and management commands: entry points that nothing imports
-    "config": 7,  # settings, URLs, the Celery app
+    "notices": 5,  # told of the domain's events through core.events, which it subscribes to
+    "dashboard": 6, "api": 6,  # "api": the API framework and every app's `<app>/api/` endpoints
+    "tools": 7,  # demo data and management commands: entry points that nothing imports
+    "config": 8,  # settings, URLs, the Celery app
 }
-APPS = ("core", "accounts", "inspection", "rectification", "ingest", "ledger", "dashboard", "api", "config")
+APPS = ("core", "accounts", "inspection", "rectification", "ingest", "ledger", "notices", "dashboard", "api",
+        "config")
 
 
 def unit_of(module: str) -> str | None:

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
 from accounts.roles import CLOSE_TASK, REPORT_TASK, is_inspecting_side, is_unit_user
+from core import events
 from core.errors import DomainError
 from inspection.models import Finding
 from rectification import rules
@@ -88,6 +89,7 @@ def extension_approve(*, extension: DeadlineExtension, approver) -> DeadlineExte
     for field, value in schedule.items():
         setattr(task, field, value)
     task.save()
+    events.emit(events.EXTENSION_DECIDED, extension=extension)
     return extension
 
 
@@ -137,6 +139,7 @@ def task_close(*, task: RectificationTask, reviewer, closed_on: date) -> Rectifi
     task.status, task.closed_on = TaskStatus.CLOSED, closed_on
     _save_as(task, reviewer)
     audit_record(user=reviewer, action=AuditAction.TASK_CLOSE, obj=task, details={"closed_on": closed_on})
+    events.emit(events.TASK_CLOSED, task=task, by=reviewer)
     return task
 
 

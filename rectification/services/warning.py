@@ -7,6 +7,7 @@ from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core import events
 from core.on_commit import on_commit_gathered
 from rectification import rules
 from rectification.choices import TaskStatus, WarningLevel
@@ -78,11 +79,12 @@ def warnings_refresh(*, today: date | None = None, tasks=None) -> dict:
     # Such inserts return no ids, so the rows this run wrote are read back by their issue time (unique to
     # the run) for their history; simple-history's own fallback matches every field in one huge OR.
     TaskWarning.objects.bulk_create(issued, batch_size=5000, ignore_conflicts=True)
-    if issued:
-        TaskWarning.history.bulk_history_create(
-            list(TaskWarning.objects.filter(issued_at=now, lifted_at__isnull=True)), batch_size=5000,
-            default_change_reason="预警自动更新", default_date=now,
-        )
+    written = list(TaskWarning.objects.filter(issued_at=now, lifted_at__isnull=True)) if issued else []
+    if written:
+        TaskWarning.history.bulk_history_create(written, batch_size=5000, default_change_reason="预警自动更新",
+                                                default_date=now)
+    if written or lifted:
+        events.emit(events.WARNINGS_CHANGED, issued_ids=[w.pk for w in written], lifted_ids=[w.pk for w in lifted])
     # The snapshots count active warnings: recompute the scopes whose counts changed.
     rates_touch_tasks({warning.task_id for warning in lifted} | {warning.task_id for warning in issued})
     return {"issued": len(issued), "lifted": len(lifted)}

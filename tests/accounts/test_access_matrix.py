@@ -251,6 +251,27 @@ INGEST_ROUTES = [
 # an import record: its region's admins; group members do not see imports (not tied to their rounds)
 LEDGER_IMPORT_RECORD = {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK), "group_member": (NOT_FOUND, NOT_FOUND),
                         **dict.fromkeys(("unit", "viewer", "api_client"), (DENIED, NOT_FOUND))}
+# notices: everyone reads their own notices; the 督办文书 are for region admins, of objects in their scope
+EVERY_ROLE = dict.fromkeys(("region_admin", "group_member", "unit", "viewer", "api_client", "superuser"), (OK, OK))
+DOCUMENT_ISSUERS = {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK),
+                    **dict.fromkeys(("group_member", "unit", "viewer", "api_client"), (DENIED, NOT_FOUND))}
+NOTICE_ROUTES = [
+    Route("notices", lambda w, s: reverse("notices:list"), EVERY_ROLE),
+    Route("notices mark read", lambda w, s: reverse("notices:mark_read"), EVERY_ROLE, method="post",
+          data=lambda w, s: {"all": "1"}),
+    Route("notices email setting", lambda w, s: reverse("notices:preference"), EVERY_ROLE, method="post",
+          data=lambda w, s: {"email_mode": "digest"}),
+    Route("documents", lambda w, s: reverse("notices:documents"),
+          {"region_admin": (OK, OK), "superuser": (OK, OK)}),
+    Route("document of tasks", lambda w, s: f"{reverse('notices:document_tasks')}?kind=supervision&task={w.side(s).task.pk}",
+          DOCUMENT_ISSUERS),
+    Route("document of a unit", lambda w, s: f"{reverse('notices:document_tasks')}?kind=supervision"
+                                             f"&organization={w.side(s).organization.pk}", DOCUMENT_ISSUERS),
+    Route("document of a warning", lambda w, s: reverse("notices:document_warning", args=[w.side(s).warning.pk]),
+          DOCUMENT_ISSUERS),
+    Route("document of an inspection", lambda w, s: reverse("notices:document_feedback", args=[w.side(s).inspection.pk]),
+          DOCUMENT_ISSUERS),
+]
 
 ROUTES = [
     Route("login page", lambda w, s: reverse("accounts:login"), {"anonymous": (OK, OK)},
@@ -306,6 +327,7 @@ ROUTES = [
     Route("ledger export of a finding filter", lambda w, s: reverse("ledger:export-findings"),
           dict.fromkeys(SCOPED_READERS, (OK, OK))),
     *INGEST_ROUTES,
+    *NOTICE_ROUTES,
     *admin_routes(),
     *api_routes(),
 ]

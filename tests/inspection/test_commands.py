@@ -102,3 +102,14 @@ def test_seed_demo_reset_removes_only_demo_records(regions):
     extracted.refresh_from_db()
     assert extracted.inspection_round is None  # its round was demo data
     assert RectificationTask.objects.count() == 200  # rebuilt
+
+
+def test_seed_demo_tells_the_demo_logins(regions):
+    from notices.models import Notice
+
+    call_command("seed_demo", seed=3, tasks=300, today=dt.date(2026, 6, 30), stdout=StringIO())
+    told = set(Notice.objects.values_list("recipient__username", "kind"))
+    assert {("xianan-admin", "warning_issued"), ("xianan-unit", "warning_issued")} <= told
+    count = Notice.objects.count()
+    call_command("seed_demo", seed=3, tasks=300, today=dt.date(2026, 6, 30), stdout=StringIO())
+    assert Notice.objects.count() == count  # told once

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.demo import demo_users_create
 from ingest.demo import demo_articles_create
 from inspection.demo import demo_build, demo_exists, demo_reset
+from notices.demo import demo_notices_create, demo_notices_reset
 
 
 class Command(BaseCommand):
@@ -27,9 +28,11 @@ class Command(BaseCommand):
             if not reset:
                 self.stdout.write("已有巡察数据，未重新生成（如需重建请加 --reset）。")
                 demo_users_create(stdout=self.stdout)
+                demo_notices_create(today)
                 demo_articles_create(today=today or timezone.localdate(), seed=seed, keep_existing=True)
                 return
             demo_reset()
+            demo_notices_reset()
         if history_months is not None and history_months < 0:
             raise CommandError("--history-months 不能为负数。")
         result = demo_build(seed=seed, tasks=tasks, today=today or timezone.localdate(), history_months=history_months)
@@ -40,6 +43,7 @@ class Command(BaseCommand):
             f"用时：写入记录 {result.records_s:.1f} 秒，计算整改率快照 {result.snapshots_s:.1f} 秒（提交前）。"
         )
         demo_users_create(stdout=self.stdout)
+        self.stdout.write(f"演示站内消息 {demo_notices_create(today)} 条：/notices/")
         # Reports about these records, through the ingest pipeline: the article pages have something to show.
         articles = demo_articles_create(today=today or timezone.localdate(), seed=seed)
         self.stdout.write(f"演示文章 {len(articles)} 篇（已解析，部分已审核）：/ingest/")
