@@ -2,8 +2,29 @@
 import django_filters
 from django import forms
 from django.apps import apps
+from django_filters.utils import label_for_filter
 
 from core.scoping import region_prefix
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every FilterSet: each filter's label is resolved when the class is built.
+
+    django-filter derives a missing label from the model only on the per-request copies (they get `model`),
+    and caches a filter's form field on first use. drf-spectacular reads `field` of the class-level
+    `base_filters` while generating the schema, which froze a field without a label on the class: every later
+    page copied it and Django fell back to the English attribute name ("Status"). With the labels set here the
+    class-level filters are complete, whoever touches them first.
+    """
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        model = cls._meta.model
+        for f in filters.values():
+            if f.label is None and model is not None:
+                f.label = label_for_filter(model, f.field_name, f.lookup_expr, f.exclude)
+        return filters
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from core.filters import DATE_INPUT, YES_NO, IntegerFilter, RegionCodeFilter
+from core.filters import DATE_INPUT, YES_NO, FilterSet, IntegerFilter, RegionCodeFilter
 from inspection.choices import FindingCategory
 from inspection.filters import rounds_visible_to_request
 from inspection.models import Finding
@@ -14,7 +14,7 @@ from rectification.rates import scope_key
 from rectification.selectors import rate_trend, rates_latest
 
 
-class RectificationTaskFilterSet(django_filters.FilterSet):
+class RectificationTaskFilterSet(FilterSet):
     # Rounds offered (and accepted) are those the user may see; organisations are many, so an id.
     round = django_filters.ModelChoiceFilter(queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="organization", label="被巡察党组织")
@@ -48,7 +48,7 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
         )
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     """Findings; status, stage, overdue and deadline filter by the finding's rectification tasks (any of them)."""
 
     region = RegionCodeFilter(label="地区代码")
@@ -86,7 +86,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.filter(Q(description__icontains=value) | Q(inspection__organization__name__icontains=value))
 
 
-class DeadlineExtensionFilterSet(django_filters.FilterSet):
+class DeadlineExtensionFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
     class Meta:
@@ -94,7 +94,7 @@ class DeadlineExtensionFilterSet(django_filters.FilterSet):
         fields = ["task", "status"]
 
 
-class FollowUpVisitFilterSet(django_filters.FilterSet):
+class FollowUpVisitFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
     class Meta:
@@ -102,7 +102,7 @@ class FollowUpVisitFilterSet(django_filters.FilterSet):
         fields = ["inspection", "task", "rating"]
 
 
-class TaskWarningFilterSet(django_filters.FilterSet):
+class TaskWarningFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="task__organization", label="被巡察党组织")
@@ -150,7 +150,7 @@ def trend_scope_key(data) -> str:
     return scope_key(scope, *parts)
 
 
-class RateSnapshotFilterSet(django_filters.FilterSet):
+class RateSnapshotFilterSet(FilterSet):
     """Rates: without `from`/`to` the newest row of each scope (on or before `as_of`); with them one scope's trend."""
 
     scope = django_filters.ChoiceFilter(choices=RateScope.choices, label="统计范围")
