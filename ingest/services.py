@@ -219,8 +219,31 @@ _STATE = {ACCEPT: ReviewState.ACCEPTED, CORRECT: ReviewState.CORRECTED, REJECT: 
 def _check_reviewer(user, region: Region | None) -> None:
     if not may_review(user):
         raise DomainError("只有巡察办管理员和巡察组成员可以审核抽取结果。", code=DomainError.PERMISSION_DENIED)
-    if region is not None and not Region.objects.visible_to(user).filter(pk=region.pk).exists():
+    if region is not None and regions_out_of_scope(user, [region]):
         raise DomainError(f"{region.name}不在您的管辖范围内。", code=DomainError.PERMISSION_DENIED)
+
+
+def regions_out_of_scope(user, regions) -> set:
+    """The ids of `regions` (None skipped) that `user` may not see, so may not accept figures or rounds of."""
+    wanted = {region.pk for region in regions if region is not None}
+    if not wanted or user is None:
+        return wanted
+    return wanted - set(Region.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def items_out_of_scope(article, facts, rounds, user) -> dict:
+    """What `user` could accept of an article: the facts and rounds whose region (the one accepting would file
+    them under, as `fact_review`/`round_review` choose it) lies outside the user's scope, with those regions."""
+    fact_regions = {fact.pk: fact.subject_region or article.region for fact in facts}
+    round_regions = {item.pk: item.organizer_region for item in rounds}
+    outside = regions_out_of_scope(user, [*fact_regions.values(), *round_regions.values()])
+    names = {region.pk: region for region in [*fact_regions.values(), *round_regions.values()]
+             if region is not None and region.pk in outside}
+    return {
+        "facts": {pk for pk, region in fact_regions.items() if region is not None and region.pk in outside},
+        "rounds": {pk for pk, region in round_regions.items() if region is not None and region.pk in outside},
+        "regions": sorted(names.values(), key=lambda region: region.code),
+    }
 
 
 def _mark(item, user, action) -> None:

@@ -55,10 +55,16 @@ def article_detail(request, pk):
     facts = list(article.facts.select_related("subject_region", "reviewed_by", "reported_figure"))
     rounds = list(article.rounds.select_related("organizer_region", "reviewed_by", "inspection_round"))
     figures = ReportedFigure.objects.visible_to(request.user).filter(article=article).select_related("region")
+    may_review = services.may_review(request.user)
     return render(request, "ingest/article_detail.html", {
+        # Facts the reader could only reject (their region is out of scope) get no accept form; regions the
+        # uploader may not see flag the article (it was filed under the uploader's region all the same).
+        "outside_reader": services.items_out_of_scope(article, facts, rounds, request.user) if may_review else None,
+        "outside_uploader": services.items_out_of_scope(article, facts, rounds, article.uploaded_by)["regions"]
+        if article.uploaded_by_id else [],
         "article": article, "facts": facts, "rounds": rounds, "segments": segments(article.text, facts),
         "comparisons": selectors.reported_vs_tracked(figures, request.user),
-        "may_review": services.may_review(request.user),
+        "may_review": may_review,
         "fact_form": FactReviewForm(), "round_form": RoundReviewForm(),
     })
 

@@ -198,3 +198,22 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
     only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()["results"]
     assert [row["id"] for row in only_rates] == [rate.pk]
     assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json()["results"] == []
+
+
+def test_a_fact_out_of_the_readers_scope_offers_only_a_rejection_and_the_article_is_flagged(client, article, xianan):
+    county_admin = make_user("county-admin", role=Role.REGION_ADMIN, region=xianan)
+    # As if the county admin had uploaded the city's article: it names the city (and other counties).
+    Article.objects.filter(pk=article.pk).update(region=xianan, uploaded_by=county_admin)
+    city_fact = article.facts.get(metric="issues_found", value=274)
+    county_fact = article.facts.get(metric="issues_found", value=47)
+    client.force_login(county_admin)
+    page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
+    assert "涉及管辖范围以外的地区" in page and "咸宁市（421200）" in page
+    row = page.split(f'id="fact-{city_fact.pk}"')[1].split("</tr>")[0]
+    assert "只能驳回" in row and "保存" not in row and 'value="accept"' not in row
+    row = page.split(f'id="fact-{county_fact.pk}"')[1].split("</tr>")[0]
+    assert "保存" in row and "只能驳回" not in row
+    # The one action offered works.
+    assert review_fact(client, city_fact, action="reject").status_code == 302
+    city_fact.refresh_from_db()
+    assert city_fact.review_state == ReviewState.REJECTED
