@@ -1,5 +1,6 @@
 """FilterSets shared by the ingest pages and API."""
 import django_filters
+from django import forms
 
 from core.filters import FilterSet, RegionCodeFilter
 from ingest.choices import ArticleStatus, Metric
@@ -8,7 +9,8 @@ from ingest.models import Article, ReportedFigure
 
 class ArticleFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
-    status = django_filters.MultipleChoiceFilter(choices=ArticleStatus.choices, label="状态")
+    status = django_filters.MultipleChoiceFilter(choices=ArticleStatus.choices, label="状态",
+                                                 widget=forms.CheckboxSelectMultiple)
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="标题")
 
     class Meta:

@@ -24,7 +24,7 @@ from ingest.choices import ArticleStatus, ReviewState
 from ingest.documents import DocumentError, content_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
-from ingest.rules import resolve_date
+from ingest.rules import Period, period_of, resolve_date, sentence_around, short_title
 from inspection.choices import RoundKind
 from inspection.models import InspectionRound, Region
 from inspection.services import round_create
@@ -74,7 +74,7 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=(title or document.title or name)[:300], source_url=source_url, published=published,
+                title=short_title(title or document.title or name), source_url=source_url, published=published,
                 encoding=document.encoding, file_name=name[:255], text=document.text, content_hash=digest,
                 region=region, uploaded_by=user,
             )
@@ -259,6 +259,27 @@ def _after_review(article, user, item, action, details, request) -> None:
                  details={"review": action, "article": article.pk, **details})
 
 
+def facts_accept_pending(*, article: Article, user, request=None) -> tuple[int, list[str]]:
+    """全部采纳: accept every pending fact of `article` that `user` may accept and whose period the article gives;
+    the others stay pending, each with its reason. Returns (accepted, reasons)."""
+    accepted, skipped = 0, []
+    for fact in article.facts.filter(review_state=ReviewState.PENDING).select_related("subject_region").order_by("pk"):
+        try:
+            with transaction.atomic():
+                fact_review(fact=fact, user=user, action=ACCEPT, request=request)
+            accepted += 1
+        except DomainError as exc:
+            if exc.is_permission_denied and not may_review(user):
+                raise
+            skipped.append(f"“{fact.quote}”：{exc.message}")
+    return accepted, skipped
+
+
+def fact_period(fact: ExtractedFact, article: Article) -> Period | None:
+    """The period a figure covers as the article states it (`rules.period_of` on the figure's sentence)."""
+    return period_of(sentence_around(article.text, fact.start_offset, fact.end_offset), article.published)
+
+
 @transaction.atomic
 def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None = None, region: Region | None = None,
                 period_start: date | None = None, period_end: date | None = None, request=None) -> ExtractedFact:
@@ -280,7 +301,11 @@ def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None =
     else:
         if region is None:
             raise DomainError("无法确定该数据所属地区，请选择地区后再采纳。")
-        period_end = period_end or article.published or timezone.localdate()
+        if period_end is None:  # the period the article gives (its sentence, else its date); never "today"
+            found = fact_period(fact, article)
+            if found is None:
+                raise DomainError("文章没有发布日期，原文也未说明统计截至日期：请填写“统计期截至”后再采纳。")
+            period_start, period_end = period_start or found.start, found.end
         if period_start is not None and period_start > period_end:
             raise DomainError("统计期开始日期不能晚于截至日期。")
         ReportedFigure.objects.update_or_create(fact=fact, defaults={

@@ -23,6 +23,9 @@ class RectificationTaskFilterSet(FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
                                                    widget=forms.CheckboxSelectMultiple)
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_stage", label="阶段")
+    # Open or closed; the task list page starts at "true" (open tasks, the most overdue first).
+    open = django_filters.ChoiceFilter(choices=[("true", "未销号"), ("false", "已销号"), ("all", "全部")],
+                                       method="filter_open", label="销号情况", empty_label=None)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否逾期", widget=YES_NO)
     deadline_from = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="整改时限起", widget=DATE_INPUT)
     deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="整改时限止", widget=DATE_INPUT)
@@ -34,6 +37,12 @@ class RectificationTaskFilterSet(FilterSet):
 
     def filter_stage(self, qs, name, value):
         return qs.in_stage(value, timezone.localdate())
+
+    def filter_open(self, qs, name, value):
+        if value == "all":
+            return qs
+        closed = Q(status=TaskStatus.CLOSED)
+        return qs.exclude(closed) if value == "true" else qs.filter(closed)
 
     def filter_overdue(self, qs, name, value):
         day = timezone.localdate()
@@ -106,7 +115,8 @@ class TaskWarningFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="task__organization", label="被巡察党组织")
-    level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级")
+    level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级",
+                                                widget=forms.CheckboxSelectMultiple)
     active = django_filters.BooleanFilter(field_name="lifted_at", lookup_expr="isnull", label="未解除", widget=YES_NO)
     q = django_filters.CharFilter(method="search", label="搜索")
 
@@ -136,6 +146,7 @@ def trend_scope_key(data) -> str:
     """The one scope a trend is asked for, from `scope` and the filters that name it."""
     scope = data.get("scope")
     region, rnd, organization, category = (data.get(name) for name in ("region", "round", "organization", "category"))
+    region = getattr(region, "code", region)  # the region filter cleans to a Region
     parts = {
         RateScope.OVERALL: (),
         RateScope.REGION: (region,),
