@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.roles import is_unit_user
 from core.scoping import UserScope, region_prefix, user_scope
@@ -48,6 +49,14 @@ class Figures:
     on_time_rate: Decimal | None = None
     day: date | None = None
     computed_at: datetime | None = None  # when the (newest) snapshot row was computed: the figures' "截至"
+
+    @property
+    def as_of(self) -> str:
+        """截至…: when the row was computed if it describes that day (the nightly run), else the day it describes
+        (a backfilled day, or an incremental run's row of today computed later)."""
+        if self.computed_at is not None and timezone.localtime(self.computed_at).date() == self.day:
+            return f"{timezone.localtime(self.computed_at):%-m月%-d日 %H:%M}"
+        return f"{self.day:%Y年%-m月%-d日}" if self.day else "—"
 
     @classmethod
     def of(cls, rows) -> "Figures | None":
@@ -335,7 +344,7 @@ def briefing_summary(scope: str, figures: "Figures | None", *, subject: str = ""
     about = f"{scope}{subject}"
     if figures is None or not figures.tasks_total:
         return f"{about}尚无整改任务的统计数据。"
-    when = f"截至{figures.computed_at:%-m月%-d日}" if figures.computed_at else "目前"
+    when = f"截至{figures.as_of}"
     rate = f"整改率{figures.rate}%" if figures.rate is not None else "整改率暂缺"
     on_time = f"，按期整改率{figures.on_time_rate}%" if figures.on_time_rate is not None else ""
     text = (f"{when}，{about}共有整改任务{figures.tasks_total:,}项，已销号{figures.closed:,}项，{rate}{on_time}；"

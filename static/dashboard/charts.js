@@ -50,7 +50,8 @@
       color: PALETTE,
       aria: { enabled: true, decal: { show: true } },
       animation: false,
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
+      // richText: the tooltip is drawn inside the SVG (an HTML tooltip sets inline styles, which the CSP blocks).
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: kind === "bar" ? 72 : 40, containLabel: true },
       // Long round names wrap onto lines (rotated when there are many bars); the tooltip shows the full name.
