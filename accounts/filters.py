@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent, User
+from core.filters import FilterSet
 
 AUDITED_MODELS = (
     ("inspection", "finding"), ("inspection", "lead"), ("rectification", "rectificationtask"),
@@ -10,7 +11,7 @@ AUDITED_MODELS = (
 )
 
 
-class AuditEventFilterSet(django_filters.FilterSet):
+class AuditEventFilterSet(FilterSet):
     """Filters of the audit page. Construct with `request` so the user choices are scoped."""
 
     user = django_filters.ModelChoiceFilter(label="用户", queryset=lambda request: User.objects.visible_to(request.user))

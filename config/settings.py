@@ -259,6 +259,10 @@ RECTIFICATION_WINDOW_MONTHS = 2
 # (task still open); 红牌 once the deadline has passed.
 RECTIFICATION_WARNING_NOTICE_DAYS = int(env_str("RECTIFICATION_WARNING_NOTICE_DAYS", "20"))
 RECTIFICATION_WARNING_YELLOW_DAYS = int(env_str("RECTIFICATION_WARNING_YELLOW_DAYS", "10"))
+
+# The printed 督查情况专报: who issues it (编发单位) and its classification (密级).
+BRIEFING_ISSUER = env_str("BRIEFING_ISSUER", "巡察工作领导小组办公室")
+BRIEFING_CLASSIFICATION = env_str("BRIEFING_CLASSIFICATION", "内部资料 注意保存")
 # After a change, its scopes' rates are recomputed this many seconds later, together with every
 # change made in between (one recompute per scope for a burst).
 RATES_DEBOUNCE_SECONDS = int(env_str("RATES_DEBOUNCE_SECONDS", "3"))

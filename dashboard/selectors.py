@@ -3,15 +3,16 @@ never from aggregating tasks per request; every function takes the asking user a
 `visible_to(user)`. Each function runs a fixed number of queries whatever the data size.
 """
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.roles import is_unit_user
-from core.scoping import UserScope, user_scope
+from core.scoping import UserScope, region_prefix, user_scope
 from dashboard.paging import rows_in_order
-from inspection.models import Finding, Inspection
+from inspection.models import Finding, Inspection, Organization, Region
 from inspection.selectors import rounds_visible_to
 from rectification import rules
 from rectification.choices import RateScope, Stage
@@ -47,6 +48,15 @@ class Figures:
     rate: Decimal | None = None
     on_time_rate: Decimal | None = None
     day: date | None = None
+    computed_at: datetime | None = None  # when the (newest) snapshot row was computed: the figures' "截至"
+
+    @property
+    def as_of(self) -> str:
+        """截至…: when the row was computed if it describes that day (the nightly run), else the day it describes
+        (a backfilled day, or an incremental run's row of today computed later)."""
+        if self.computed_at is not None and timezone.localtime(self.computed_at).date() == self.day:
+            return f"{timezone.localtime(self.computed_at):%-m月%-d日 %H:%M}"
+        return f"{self.day:%Y年%-m月%-d日}" if self.day else "—"
 
     @classmethod
     def of(cls, rows) -> "Figures | None":
@@ -56,9 +66,9 @@ class Figures:
         if len(rows) == 1:  # one scope: the rates exactly as the recompute job wrote them
             row = rows[0]
             return cls(**{name: getattr(row, name) for name in COUNT_FIELDS},
-                       rate=row.rate, on_time_rate=row.on_time_rate, day=row.day)
+                       rate=row.rate, on_time_rate=row.on_time_rate, day=row.day, computed_at=row.computed_at)
         figures = cls(**{name: sum(getattr(row, name) for row in rows) for name in COUNT_FIELDS},
-                      day=max(row.day for row in rows))
+                      day=max(row.day for row in rows), computed_at=max(row.computed_at for row in rows))
         figures.rate = percent(figures.closed, figures.tasks_total)
         figures.on_time_rate = percent(figures.closed_on_time, figures.tasks_total)  # as the recompute job defines it
         return figures
@@ -109,17 +119,22 @@ def overview(user, today: date) -> dict:
     home_rows = list(rates_latest(snapshots.filter(home_scope(user))))
     figures = Figures.of(home_rows)
     trend = trend_of(snapshots, home_rows[0].scope_key, today) if len(home_rows) == 1 else []
-    by_round = list(rates_latest(snapshots.filter(scope=RateScope.ROUND)).select_related("round__organizer")
+    # A unit sees its own part of each round (round × organisation rows); round rows are not theirs to see.
+    round_scope = RateScope.ROUND_ORGANIZATION if user_scope(user).kind == UserScope.ORGANIZATION else RateScope.ROUND
+    by_round = list(rates_latest(snapshots.filter(scope=round_scope)).select_related("round__organizer")
                     .order_by("-round__started_on", "-round_id")[:12])
     tasks = RectificationTask.objects.visible_to(user)
     if len(home_rows) == 1 and home_rows[0].scope in (RateScope.REGION, RateScope.OVERALL):
         # The whole region (or everything) is one snapshot: its counts, not COUNTs over every row.
         findings, active_warnings, units = figures.findings, figures.warnings_active, figures.units_inspected
+        counts_live = False
     else:  # a unit or a group member's rounds: exact counts of what they see
         findings = Finding.objects.visible_to(user).count()
         active_warnings = active_warnings_for(user).count()
         units = Inspection.objects.visible_to(user).values("organization_id").distinct().count()
+        counts_live = True
     return {
+        "counts_live": counts_live,
         "figures": figures,
         "show_leads": not is_unit_user(user),
         "rounds": rounds_visible_to(user).count(),
@@ -238,6 +253,11 @@ def regions_with_figures(user, regions) -> list[dict]:
 
 
 def region_detail(user, region, *, sort: str) -> dict:
+    """A region's figures, its child regions' and its own level's (本级: organisations directly in the region, so
+    the children and 本级 add up to the region), and its units ranked. A group member gets the same built from
+    the round × organisation rows of their rounds, i.e. the rates of what they may see."""
+    if user_scope(user).kind == UserScope.ROUNDS:
+        return _region_detail_of_rounds(user, region, sort=sort)
     snapshots = snapshots_for(user)
     children = list(region.children.order_by("code"))
     own, *below = regions_with_figures(user, [region, *children])
@@ -245,4 +265,90 @@ def region_detail(user, region, *, sort: str) -> dict:
         "organization__region")
     ranking = ranking.order_by("-overdue", "rate", "organization__name") if sort == "overdue" else \
         ranking.order_by("-rate", "overdue", "organization__name")
-    return {"figures": own["figures"], "children": below, "ranking": ranking}
+    direct = None
+    if children:
+        direct = Figures.of(rates_latest(snapshots.filter(scope=RateScope.ORGANIZATION, organization__region=region)))
+    return {"figures": own["figures"], "children": below, "ranking": ranking, "direct": direct}
+
+
+def _region_detail_of_rounds(user, region, *, sort: str) -> dict:
+    rows = list(rates_latest(snapshots_for(user).filter(
+        scope=RateScope.ROUND_ORGANIZATION, organization__region__code__startswith=region_prefix(region)))
+        .select_related("organization__region"))
+    children = list(region.children.order_by("code"))
+
+    def within(prefix):
+        return Figures.of([row for row in rows if row.organization.region.code.startswith(prefix)])
+
+    by_unit = {}
+    for row in rows:
+        by_unit.setdefault(row.organization_id, []).append(row)
+    ranking = []
+    for unit_rows in by_unit.values():
+        figures = Figures.of(unit_rows)
+        figures.organization = unit_rows[0].organization
+        figures.organization_id = figures.organization.pk
+        ranking.append(figures)
+    low = Decimal(-1)
+    if sort == "overdue":
+        ranking.sort(key=lambda f: (-f.overdue, f.rate if f.rate is not None else low, f.organization.name))
+    else:
+        ranking.sort(key=lambda f: (-(f.rate if f.rate is not None else low), f.overdue, f.organization.name))
+    direct = Figures.of([row for row in rows if row.organization.region_id == region.pk]) if children else None
+    return {"figures": Figures.of(rows),
+            "children": [{"region": child, "figures": within(region_prefix(child))} for child in children],
+            "ranking": ranking, "direct": direct}
+
+
+LOOKUP_LIMIT = 20
+
+
+def lookup(user, kind: str, text: str) -> list[dict]:
+    """What a filter's typeahead offers for `text`: organisations, rounds or regions `user` may see, by name
+    (regions also by code), at most LOOKUP_LIMIT. `value` is what the filter takes, `label` what people read."""
+    text = text.strip()
+    if kind == "organizations":
+        rows = (Organization.objects.visible_to(user).filter(name__icontains=text).select_related("region")
+                .order_by("name", "pk")[:LOOKUP_LIMIT])
+        return [{"value": row.pk, "label": f"{row.name}（{row.region.name}）"} for row in rows]
+    if kind == "rounds":
+        rows = (rounds_visible_to(user).filter(Q(title__icontains=text) | Q(organizer__name__icontains=text))
+                .select_related("organizer").order_by("-started_on", "-pk")[:LOOKUP_LIMIT])
+        return [{"value": row.pk, "label": str(row)} for row in rows]
+    if kind == "regions":
+        condition = Q(code__startswith=text) if text.isdigit() else Q(name__contains=text)
+        rows = Region.objects.visible_to(user).filter(condition).order_by("code")[:LOOKUP_LIMIT]
+        return [{"value": row.code, "label": f"{row.name}（{row.code}）"} for row in rows]
+    raise ValueError(kind)
+
+
+def lookup_label(user, kind: str, value) -> str:
+    """The label of a value already in the URL (so the typeahead shows a name, not an id); "" when not visible."""
+    if kind == "organizations":
+        row = Organization.objects.visible_to(user).select_related("region").filter(pk=value).first()
+        return f"{row.name}（{row.region.name}）" if row else ""
+    if kind == "rounds":
+        row = rounds_visible_to(user).select_related("organizer").filter(pk=value).first()
+        return str(row) if row else ""
+    raise ValueError(kind)
+
+
+def briefing_issue(today: date, requested: str = "") -> str:
+    """The 期号 of a printed briefing: the one asked for (?issue=, digits only), else the year's week number."""
+    number = requested if requested.isdigit() and 0 < int(requested) < 1000 else str(today.isocalendar().week)
+    return f"{today.year}年第{number}期"
+
+
+def briefing_summary(scope: str, figures: "Figures | None", *, subject: str = "") -> str:
+    """The briefing's opening paragraph, written from the snapshot figures it prints."""
+    about = f"{scope}{subject}"
+    if figures is None or not figures.tasks_total:
+        return f"{about}尚无整改任务的统计数据。"
+    when = f"截至{figures.as_of}"
+    rate = f"整改率{figures.rate}%" if figures.rate is not None else "整改率暂缺"
+    on_time = f"，按期整改率{figures.on_time_rate}%" if figures.on_time_rate is not None else ""
+    text = (f"{when}，{about}共有整改任务{figures.tasks_total:,}项，已销号{figures.closed:,}项，{rate}{on_time}；"
+            f"时限内推进{figures.open_within_deadline:,}项，逾期未销号{figures.overdue:,}项，已延期{figures.extended:,}项。")
+    if figures.overdue:
+        text += "逾期任务须督促责任单位限期整改到位。"
+    return text

@@ -5,12 +5,17 @@ Views are thin: reads are in `dashboard.selectors` (and the FilterSets of `inspe
 object out of scope is a 404. Lists answer htmx requests (`HX-Request`) with their results fragment only.
 """
 from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from core.scoping import get_object_in_scope_or_404
@@ -18,25 +23,29 @@ from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.models import Finding, Organization, Region
 from inspection.selectors import rounds_visible_to
+from ledger.views import may_import
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
 from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, TaskWarningFilterSet
 from rectification.models import RectificationTask, TaskWarning
 
-REGION_CHOICES_LIMIT = 400
-ROUND_CHOICES_LIMIT = 200
+# Filters chosen by name: the field (an id, or a region code) and the lookup that finds it (`lookup` below).
+LOOKUP_FILTERS = {"organization": "organizations", "round": "rounds", "region": "regions"}
 # The badge colours of stages and warning levels, by choice value (fixed: built once, not per request).
 COLOURS = {"stage": {k.value: v for k, v in STAGE_COLOURS.items()},
            "warning": {k.value: v for k, v in WARNING_COLOURS.items()}}
 
 
-def chart_data(labels, rows):
+def chart_data(labels, rows, links=None):
     """Chart data for `json_script`: labels and the rates of `rows` (snapshots or Figures; None where a
-    scope has no tasks), drawn by static/dashboard/charts.js."""
+    scope has no tasks), drawn by static/dashboard/charts.js; `links`: the page a click on each bar opens."""
     def number(value):
         return None if value is None else float(value)
 
-    return {"labels": list(labels), "rate": [number(row.rate) for row in rows],
+    data = {"labels": list(labels), "rate": [number(row.rate) for row in rows],
             "on_time_rate": [number(row.on_time_rate) for row in rows]}
+    if links is not None:
+        data["links"] = list(links)
+    return data
 
 
 def trend_chart(trend):
@@ -48,7 +57,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
         context["scope_label"] = selectors.scope_label(self.request.user)
+        context["may_import"] = may_import(self.request.user)  # 整改台账 import links on round and unit pages
         context["colours"] = COLOURS
+        context["briefing"] = {"issue": selectors.briefing_issue(context["today"], self.request.GET.get("issue", "")),
+                               "issuer": settings.BRIEFING_ISSUER, "classification": settings.BRIEFING_CLASSIFICATION}
         return context
 
 
@@ -59,7 +71,10 @@ class OverviewView(DashboardView):
         context = super().get_context_data(**kwargs)
         data = selectors.overview(self.request.user, context["today"])
         context.update(data)
-        context["chart_by_round"] = chart_data([str(row.round) for row in data["by_round"]], data["by_round"])
+        context["briefing"]["summary"] = selectors.briefing_summary(context["scope_label"], data["figures"])
+        context["chart_by_round"] = chart_data([str(row.round) for row in data["by_round"]], data["by_round"],
+                                               [reverse("dashboard:round_detail", args=[row.round_id])
+                                                for row in data["by_round"]])
         context["chart_trend"] = trend_chart(data["trend"])
         return context
 
@@ -73,6 +88,8 @@ class RoundDetailView(DashboardView):
         rnd = get_object_or_404(rounds_visible_to(self.request.user).select_related("organizer"), pk=self.kwargs["pk"])
         context["round"] = rnd
         context.update(selectors.round_detail(self.request.user, rnd, context["today"]))
+        context["briefing"]["summary"] = selectors.briefing_summary(context["scope_label"], context["figures"],
+                                                                    subject=f"在{rnd}中")
         return context
 
 
@@ -130,7 +147,9 @@ class RegionView(DashboardView):
         context["ancestors"] = [{"region": r, "link": r.pk in in_scope} for r in ancestors]
         with_rates = [child for child in data["children"] if child["figures"]]
         context["chart_children"] = chart_data([child["region"].name for child in with_rates],
-                                               [child["figures"] for child in with_rates])
+                                               [child["figures"] for child in with_rates],
+                                               [reverse("dashboard:region_detail", args=[child["region"].code])
+                                                for child in with_rates])
         return context
 
 
@@ -146,6 +165,8 @@ class FilteredListView(DashboardView):
     # Filters by one parent row (?inspection=, ?task=): kept when given in the URL, never offered as a <select>
     # (that would list every row of the parent table).
     hidden_filters = ()
+    # Filters a page starts with when the URL does not name them (the form shows them set).
+    default_filters = {}
 
     def base_queryset(self):
         return self.model.objects.visible_to(self.request.user)
@@ -163,20 +184,32 @@ class FilteredListView(DashboardView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
-        filterset = self.filterset_class(request.GET or None, queryset=self.base_queryset(), request=request)
+        data = request.GET.copy()
+        for name, value in self.default_filters.items():
+            data.setdefault(name, value)
+        filterset = self.filterset_class(data or None, queryset=self.base_queryset(), request=request)
+        form = filterset.form
         for name in self.hidden_filters:
-            filterset.form.fields[name].widget = forms.HiddenInput()
-        if "round" in filterset.form.fields:
-            # A province has thousands of rounds: offer the newest; any visible round is still accepted by id.
-            field = filterset.form.fields["round"]
-            recent = field.queryset.order_by("-started_on", "-pk")[:ROUND_CHOICES_LIMIT]
-            field.widget = forms.Select(choices=[("", "全部轮次"), *((rnd.pk, str(rnd)) for rnd in recent)])
-        if "region" in filterset.form.fields:
-            filterset.form.fields["region"].widget.attrs["list"] = "region-codes"
-            context["region_choices"] = Region.objects.visible_to(request.user).order_by("code")[:REGION_CHOICES_LIMIT]
+            form.fields[name].widget = forms.HiddenInput()
+        controls, hidden = [], []
+        for field in form:
+            if field.is_hidden:
+                hidden.append(field)
+                continue
+            kind = LOOKUP_FILTERS.get(field.name)
+            control = {"field": field, "lookup": kind, "group": isinstance(field.field.widget, forms.CheckboxSelectMultiple)}
+            if kind in ("organizations", "rounds"):
+                # The id travels in the URL (a hidden input); people type and read a name.
+                form.fields[field.name].widget = forms.HiddenInput()
+                field = form[field.name]
+                value = field.value()
+                control.update(field=field, text=selectors.lookup_label(request.user, kind, value)
+                               if value not in (None, "") and str(value).isdigit() else "")
+            controls.append(control)
+        context["controls"], context["hidden_fields"] = controls, hidden
         valid = not filterset.is_bound or filterset.is_valid()
         queryset = filterset.qs if valid else self.base_queryset().none()
-        page = keyset_page(queryset, request.GET, fields=self.keyset_fields, descending=self.descending)
+        page = keyset_page(queryset, data, fields=self.keyset_fields, descending=self.descending)
         context.update(filter=filterset, page=page, rows=page.rows, filter_valid=valid,
                        list_url=request.path,
                        export_url=f"{reverse(self.export_url_name)}?{page.query}" if self.export_url_name else "")
@@ -190,6 +223,7 @@ class RectificationTaskListView(FilteredListView):
     model = RectificationTask
     # (deadline, id) is indexed (task_deadline_id_idx): first and last page are index range scans.
     keyset_fields = ("deadline", "pk")
+    default_filters = {"open": "true"}  # open tasks first, by urgency: the most overdue at the top
     export_url_name = "ledger:export-tasks"
 
     def base_queryset(self):
@@ -207,7 +241,10 @@ class FindingListView(FilteredListView):
     hidden_filters = ("inspection",)
 
     def base_queryset(self):
-        return super().base_queryset().select_related("inspection__organization", "inspection__round__organizer")
+        tasks = Prefetch("tasks", queryset=RectificationTask.objects.only("pk", "finding_id", "status", "deadline", "closed_on")
+                         .order_by("pk"))  # the 整改状态 column: one query for the page
+        return (super().base_queryset().select_related("inspection__organization", "inspection__round__organizer")
+                .prefetch_related(tasks))
 
 
 class TaskWarningListView(FilteredListView):
@@ -221,3 +258,12 @@ class TaskWarningListView(FilteredListView):
 
     def base_queryset(self):
         return super().base_queryset().select_related("task__organization", "task__finding")
+
+
+@login_required
+@require_GET
+def lookup(request, kind):
+    """The filters' typeahead: `?q=` → [{value, label}] of what the user may see (JSON)."""
+    if kind not in LOOKUP_FILTERS.values():
+        raise Http404
+    return JsonResponse({"results": selectors.lookup(request.user, kind, request.GET.get("q", "")[:50])})

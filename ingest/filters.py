@@ -1,14 +1,16 @@
 """FilterSets shared by the ingest pages and API."""
 import django_filters
+from django import forms
 
-from core.filters import RegionCodeFilter
+from core.filters import FilterSet, RegionCodeFilter
 from ingest.choices import ArticleStatus, Metric
 from ingest.models import Article, ReportedFigure
 
 
-class ArticleFilterSet(django_filters.FilterSet):
+class ArticleFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
-    status = django_filters.MultipleChoiceFilter(choices=ArticleStatus.choices, label="状态")
+    status = django_filters.MultipleChoiceFilter(choices=ArticleStatus.choices, label="状态",
+                                                 widget=forms.CheckboxSelectMultiple)
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="标题")
 
     class Meta:
@@ -16,7 +18,7 @@ class ArticleFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class ReportedFigureFilterSet(django_filters.FilterSet):
+class ReportedFigureFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     metric = django_filters.MultipleChoiceFilter(choices=Metric.choices, label="指标")
     period_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="统计期截至起")

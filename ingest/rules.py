@@ -54,3 +54,61 @@ def compare(reported: float, tracked: float | None, *, approx: bool, is_rate: bo
     else:
         differs = difference != 0
     return Comparison(reported, float(tracked), differs, difference)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a reported figure covers: `start` None = cumulative; `basis` says where it was read from."""
+
+    start: date | None
+    end: date
+    basis: str
+
+
+_CN_DIGITS = "〇零一二三四五六七八九"
+_UNTIL = re.compile(r"截(?:至|止)(?:到)?\s*(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?(?:底|末)?")
+_WHOLE_YEAR = re.compile(r"(?:(\d{4})\s*年\s*)?全年")
+_THIS_YEAR = re.compile(r"(?:今年|本年|年初)以来")
+_SENTENCE_END = "。！？；\n"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` holding the span start:end (to the previous and next 。！？； or line break)."""
+    left = max(text.rfind(mark, 0, start) for mark in _SENTENCE_END) + 1
+    rights = [i for i in (text.find(mark, end) for mark in _SENTENCE_END) if i != -1]
+    return text[left:min(rights) + 1 if rights else len(text)]
+
+
+def period_of(sentence: str, published: date | None) -> Period | None:
+    """The period a figure's own sentence names (截至2024年6月底, 2023年全年, 今年以来), else the article's
+    publication date as the end of a cumulative figure; None when neither is known (the reviewer is asked)."""
+    m = _UNTIL.search(sentence)
+    if m:
+        year = int(m.group(1)) if m.group(1) else (published.year if published else None)
+        if year is not None:
+            month = int(m.group(2))
+            if 1 <= month <= 12:
+                last = calendar.monthrange(year, month)[1]
+                day = int(m.group(3)) if m.group(3) else last
+                if 1 <= day <= last:
+                    return Period(None, date(year, month, day), f"原文“{m.group(0)}”")
+    m = _WHOLE_YEAR.search(sentence)
+    if m and (m.group(1) or published):
+        year = int(m.group(1)) if m.group(1) else published.year
+        return Period(date(year, 1, 1), date(year, 12, 31), f"原文“{m.group(0)}”")
+    m = _THIS_YEAR.search(sentence)
+    if m and published:
+        return Period(date(published.year, 1, 1), published, f"原文“{m.group(0)}”，截至发布日期")
+    if published:
+        return Period(None, published, "文章发布日期（累计）")
+    return None
+
+
+TITLE_LENGTH = 40
+_TITLE_END = re.compile(r"[。！？；\n]")
+
+
+def short_title(text: str, limit: int = TITLE_LENGTH) -> str:
+    """A title from a document's title or first words: its first sentence, at most `limit` characters."""
+    first = _TITLE_END.split(text.strip(), maxsplit=1)[0].strip() if text.strip() else ""
+    return first if len(first) <= limit else first[:limit - 1] + "…"

@@ -36,6 +36,19 @@ class FigureComparison:
             return "整改率快照"
         return "巡察记录" if self.figure.metric in RECORD_METRICS else ""
 
+    @property
+    def basis(self) -> str:
+        """How the tracked figure was counted (which scope, rounds and dates), shown beside the difference."""
+        figure = self.figure
+        region = figure.region.name
+        if figure.metric in SNAPSHOT_FIELDS:
+            return f"{region}（含下辖地区）的整改率快照：{figure.period_end:%Y-%m-%d}当日或之前最近一次计算"
+        if figure.metric in RECORD_METRICS:
+            since = f"{figure.period_start:%Y-%m-%d}至" if figure.period_start else "有记录以来至"
+            return (f"{region}及下辖地区党委组织、{since}{figure.period_end:%Y-%m-%d}开始的巡察轮次中，"
+                    f"您可见的{figure.get_metric_display()}")
+        return "系统未跟踪该指标"
+
 
 def _period_rounds(user, region, start, end):
     rounds = InspectionRound.objects.visible_to(user).in_region(region).filter(started_on__lte=end)

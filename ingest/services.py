@@ -27,7 +27,7 @@ from ingest.choices import ArticleStatus, ReviewState
 from ingest.documents import DocumentError, content_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
-from ingest.rules import resolve_date
+from ingest.rules import Period, period_of, resolve_date, sentence_around, short_title
 from inspection.choices import RoundKind
 from inspection.models import InspectionRound, Region
 from inspection.services import round_create
@@ -77,7 +77,7 @@ def article_submit(*, name: str, data: bytes, user=None, region: Region | None =
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                title=(title or document.title or name)[:300], source_url=source_url, published=published,
+                title=short_title(title or document.title or name), source_url=source_url, published=published,
                 encoding=document.encoding, file_name=name[:255], text=document.text, content_hash=digest,
                 region=region, uploaded_by=user,
             )
@@ -313,8 +313,31 @@ _STATE = {ACCEPT: ReviewState.ACCEPTED, CORRECT: ReviewState.CORRECTED, REJECT: 
 def _check_reviewer(user, region: Region | None) -> None:
     if not may_review(user):
         raise DomainError("只有巡察办管理员和巡察组成员可以审核抽取结果。", code=DomainError.PERMISSION_DENIED)
-    if region is not None and not Region.objects.visible_to(user).filter(pk=region.pk).exists():
+    if region is not None and regions_out_of_scope(user, [region]):
         raise DomainError(f"{region.name}不在您的管辖范围内。", code=DomainError.PERMISSION_DENIED)
+
+
+def regions_out_of_scope(user, regions) -> set:
+    """The ids of `regions` (None skipped) that `user` may not see, so may not accept figures or rounds of."""
+    wanted = {region.pk for region in regions if region is not None}
+    if not wanted or user is None:
+        return wanted
+    return wanted - set(Region.objects.visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def items_out_of_scope(article, facts, rounds, user) -> dict:
+    """What `user` could accept of an article: the facts and rounds whose region (the one accepting would file
+    them under, as `fact_review`/`round_review` choose it) lies outside the user's scope, with those regions."""
+    fact_regions = {fact.pk: fact.subject_region or article.region for fact in facts}
+    round_regions = {item.pk: item.organizer_region for item in rounds}
+    outside = regions_out_of_scope(user, [*fact_regions.values(), *round_regions.values()])
+    names = {region.pk: region for region in [*fact_regions.values(), *round_regions.values()]
+             if region is not None and region.pk in outside}
+    return {
+        "facts": {pk for pk, region in fact_regions.items() if region is not None and region.pk in outside},
+        "rounds": {pk for pk, region in round_regions.items() if region is not None and region.pk in outside},
+        "regions": sorted(names.values(), key=lambda region: region.code),
+    }
 
 
 def _mark(item, user, action) -> None:
@@ -328,6 +351,27 @@ def _after_review(article, user, item, action, details, request) -> None:
     Article.objects.filter(pk=article.pk).update(status=status)
     audit_record(user=user, action=AuditAction.UPDATE, obj=item, request=request,
                  details={"review": action, "article": article.pk, **details})
+
+
+def facts_accept_pending(*, article: Article, user, request=None) -> tuple[int, list[str]]:
+    """全部采纳: accept every pending fact of `article` that `user` may accept and whose period the article gives;
+    the others stay pending, each with its reason. Returns (accepted, reasons)."""
+    accepted, skipped = 0, []
+    for fact in article.facts.filter(review_state=ReviewState.PENDING).select_related("subject_region").order_by("pk"):
+        try:
+            with transaction.atomic():
+                fact_review(fact=fact, user=user, action=ACCEPT, request=request)
+            accepted += 1
+        except DomainError as exc:
+            if exc.is_permission_denied and not may_review(user):
+                raise
+            skipped.append(f"“{fact.quote}”：{exc.message}")
+    return accepted, skipped
+
+
+def fact_period(fact: ExtractedFact, article: Article) -> Period | None:
+    """The period a figure covers as the article states it (`rules.period_of` on the figure's sentence)."""
+    return period_of(sentence_around(article.text, fact.start_offset, fact.end_offset), article.published)
 
 
 @transaction.atomic
@@ -351,7 +395,11 @@ def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None =
     else:
         if region is None:
             raise DomainError("无法确定该数据所属地区，请选择地区后再采纳。")
-        period_end = period_end or article.published or timezone.localdate()
+        if period_end is None:  # the period the article gives (its sentence, else its date); never "today"
+            found = fact_period(fact, article)
+            if found is None:
+                raise DomainError("文章没有发布日期，原文也未说明统计截至日期：请填写“统计期截至”后再采纳。")
+            period_start, period_end = period_start or found.start, found.end
         if period_start is not None and period_start > period_end:
             raise DomainError("统计期开始日期不能晚于截至日期。")
         ReportedFigure.objects.update_or_create(fact=fact, defaults={

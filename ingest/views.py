@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
@@ -54,12 +55,20 @@ def article_detail(request, pk):
     """The article page is also the review page: reviewers see the forms beside each item."""
     article = get_object_in_scope_or_404(Article.objects.select_related("region", "uploaded_by"), request.user, pk=pk)
     facts = list(article.facts.select_related("subject_region", "reviewed_by", "reported_figure"))
+    for fact in facts:
+        fact.period = services.fact_period(fact, article)  # what accepting files it under, said beside the form
     rounds = list(article.rounds.select_related("organizer_region", "reviewed_by", "inspection_round"))
     figures = ReportedFigure.objects.visible_to(request.user).filter(article=article).select_related("region")
+    may_review = services.may_review(request.user)
     return render(request, "ingest/article_detail.html", {
+        # Facts the reader could only reject (their region is out of scope) get no accept form; regions the
+        # uploader may not see flag the article (it was filed under the uploader's region all the same).
+        "outside_reader": services.items_out_of_scope(article, facts, rounds, request.user) if may_review else None,
+        "outside_uploader": services.items_out_of_scope(article, facts, rounds, article.uploaded_by)["regions"]
+        if article.uploaded_by_id else [],
         "article": article, "facts": facts, "rounds": rounds, "segments": segments(article.text, facts),
         "comparisons": selectors.reported_vs_tracked(figures, request.user),
-        "may_review": services.may_review(request.user),
+        "may_review": may_review,
         "fact_form": FactReviewForm(), "round_form": RoundReviewForm(),
         "may_retry": services.may_upload(request.user) and article.status in services.RETRYABLE,
     })
@@ -94,7 +103,23 @@ def _review(request, item, form, run):
             if exc.is_permission_denied:
                 raise PermissionDenied(exc.message) from exc
             messages.error(request, f"审核未保存：{exc.message}")
-    return redirect("ingest:article_detail", pk=item.article_id)
+    # Back to the item's row (the page keeps its place; htmx swaps that row in place).
+    anchor = "fact" if isinstance(item, ExtractedFact) else "round"
+    return redirect(f"{reverse('ingest:article_detail', args=[item.article_id])}#{anchor}-{item.pk}")
+
+
+@login_required
+@require_POST
+def facts_accept_rest(request, pk):
+    """全部采纳: every pending figure the reviewer may accept and whose period the article states."""
+    article = get_object_in_scope_or_404(Article, request.user, pk=pk)
+    if not services.may_review(request.user):
+        raise PermissionDenied("只有巡察办管理员和巡察组成员可以审核抽取结果。")
+    accepted, skipped = services.facts_accept_pending(article=article, user=request.user, request=request)
+    messages.success(request, f"已采纳 {accepted} 条数据。")
+    if skipped:
+        messages.warning(request, f"{len(skipped)} 条未采纳，请逐条处理：" + "；".join(skipped))
+    return redirect("ingest:article_detail", pk=article.pk)
 
 
 @login_required

@@ -1,7 +1,7 @@
 """FilterSets shared by the pages and the API (one per model)."""
 import django_filters
 
-from core.filters import IntegerFilter, RegionCodeFilter
+from core.filters import FilterSet, IntegerFilter, RegionCodeFilter
 from inspection.choices import RegionLevel, RoundKind
 from inspection.models import Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
 from inspection.selectors import rounds_visible_to
@@ -14,7 +14,7 @@ def rounds_visible_to_request(request):
     return rounds.select_related("organizer")  # str(round) names the organiser
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码（含下辖地区）")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label="层级")
     parent = django_filters.CharFilter(field_name="parent__code", label="上级地区代码")
@@ -25,7 +25,7 @@ class RegionFilterSet(django_filters.FilterSet):
         fields = []
 
 
-class OrganizationFilterSet(django_filters.FilterSet):
+class OrganizationFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="名称")
 
@@ -34,7 +34,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
         fields = ["kind"]
 
 
-class InspectionRoundFilterSet(django_filters.FilterSet):
+class InspectionRoundFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     kind = django_filters.MultipleChoiceFilter(choices=RoundKind.choices, label="巡察类型")
     started_from = django_filters.DateFilter(field_name="started_on", lookup_expr="gte", label="开始日期起")
@@ -45,7 +45,7 @@ class InspectionRoundFilterSet(django_filters.FilterSet):
         fields = ["organizer", "term"]
 
 
-class InspectionGroupFilterSet(django_filters.FilterSet):
+class InspectionGroupFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
     class Meta:
@@ -53,7 +53,7 @@ class InspectionGroupFilterSet(django_filters.FilterSet):
         fields = ["round"]
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
     class Meta:
@@ -61,7 +61,7 @@ class InspectionFilterSet(django_filters.FilterSet):
         fields = ["round", "organization", "group"]
 
 
-class LeadFilterSet(django_filters.FilterSet):
+class LeadFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     round = IntegerFilter(field_name="inspection__round", label="巡察轮次")
     organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from core.filters import DATE_INPUT, YES_NO, IntegerFilter, RegionCodeFilter
+from core.filters import DATE_INPUT, YES_NO, FilterSet, IntegerFilter, RegionCodeFilter
 from inspection.choices import FindingCategory
 from inspection.filters import rounds_visible_to_request
 from inspection.models import Finding
@@ -14,7 +14,7 @@ from rectification.rates import scope_key
 from rectification.selectors import rate_trend, rates_latest
 
 
-class RectificationTaskFilterSet(django_filters.FilterSet):
+class RectificationTaskFilterSet(FilterSet):
     # Rounds offered (and accepted) are those the user may see; organisations are many, so an id.
     round = django_filters.ModelChoiceFilter(queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="organization", label="被巡察党组织")
@@ -23,6 +23,9 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
                                                    widget=forms.CheckboxSelectMultiple)
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="filter_stage", label="阶段")
+    # Open or closed; the task list page starts at "true" (open tasks, the most overdue first).
+    open = django_filters.ChoiceFilter(choices=[("true", "未销号"), ("false", "已销号"), ("all", "全部")],
+                                       method="filter_open", label="销号情况", empty_label=None)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="是否逾期", widget=YES_NO)
     deadline_from = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="整改时限起", widget=DATE_INPUT)
     deadline_to = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="整改时限止", widget=DATE_INPUT)
@@ -34,6 +37,12 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
 
     def filter_stage(self, qs, name, value):
         return qs.in_stage(value, timezone.localdate())
+
+    def filter_open(self, qs, name, value):
+        if value == "all":
+            return qs
+        closed = Q(status=TaskStatus.CLOSED)
+        return qs.exclude(closed) if value == "true" else qs.filter(closed)
 
     def filter_overdue(self, qs, name, value):
         day = timezone.localdate()
@@ -48,7 +57,7 @@ class RectificationTaskFilterSet(django_filters.FilterSet):
         )
 
 
-class FindingFilterSet(django_filters.FilterSet):
+class FindingFilterSet(FilterSet):
     """Findings; status, stage, overdue and deadline filter by the finding's rectification tasks (any of them)."""
 
     region = RegionCodeFilter(label="地区代码")
@@ -86,7 +95,7 @@ class FindingFilterSet(django_filters.FilterSet):
         return qs.filter(Q(description__icontains=value) | Q(inspection__organization__name__icontains=value))
 
 
-class DeadlineExtensionFilterSet(django_filters.FilterSet):
+class DeadlineExtensionFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
     class Meta:
@@ -94,7 +103,7 @@ class DeadlineExtensionFilterSet(django_filters.FilterSet):
         fields = ["task", "status"]
 
 
-class FollowUpVisitFilterSet(django_filters.FilterSet):
+class FollowUpVisitFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
 
     class Meta:
@@ -102,11 +111,12 @@ class FollowUpVisitFilterSet(django_filters.FilterSet):
         fields = ["inspection", "task", "rating"]
 
 
-class TaskWarningFilterSet(django_filters.FilterSet):
+class TaskWarningFilterSet(FilterSet):
     region = RegionCodeFilter(label="地区代码")
     round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="task__organization", label="被巡察党组织")
-    level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级")
+    level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级",
+                                                widget=forms.CheckboxSelectMultiple)
     active = django_filters.BooleanFilter(field_name="lifted_at", lookup_expr="isnull", label="未解除", widget=YES_NO)
     q = django_filters.CharFilter(method="search", label="搜索")
 
@@ -136,6 +146,7 @@ def trend_scope_key(data) -> str:
     """The one scope a trend is asked for, from `scope` and the filters that name it."""
     scope = data.get("scope")
     region, rnd, organization, category = (data.get(name) for name in ("region", "round", "organization", "category"))
+    region = getattr(region, "code", region)  # the region filter cleans to a Region
     parts = {
         RateScope.OVERALL: (),
         RateScope.REGION: (region,),
@@ -150,7 +161,7 @@ def trend_scope_key(data) -> str:
     return scope_key(scope, *parts)
 
 
-class RateSnapshotFilterSet(django_filters.FilterSet):
+class RateSnapshotFilterSet(FilterSet):
     """Rates: without `from`/`to` the newest row of each scope (on or before `as_of`); with them one scope's trend."""
 
     scope = django_filters.ChoiceFilter(choices=RateScope.choices, label="统计范围")

@@ -16,6 +16,15 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  var LINE = 8;  // characters per line of an axis label
+
+  function wrap(value) {
+    var lines = [];
+    for (var i = 0; i < value.length && lines.length < 3; i += LINE) { lines.push(value.slice(i, i + LINE)); }
+    if (value.length > LINE * 3) { lines[2] = lines[2].slice(0, LINE - 1) + "…"; }
+    return lines.join("\n");
+  }
+
   function series(kind, source) {
     return ["rate", "on_time_rate"].map(function (key, index) {
       var one = { name: NAMES[key], type: kind, data: source[key], connectNulls: true };
@@ -41,14 +50,24 @@
       color: PALETTE,
       aria: { enabled: true, decal: { show: true } },
       animation: false,
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
+      // richText: the tooltip is drawn inside the SVG (an HTML tooltip sets inline styles, which the CSP blocks).
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
       legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 36, bottom: kind === "bar" ? 72 : 40 },
-      xAxis: { type: "category", data: source.labels, axisLabel: { interval: 0, rotate: source.labels.length > 6 ? 30 : 0,
-        formatter: function (v) { return v.length > 14 ? v.slice(0, 13) + "…" : v; } } },
+      grid: { left: 48, right: 16, top: 36, bottom: kind === "bar" ? 72 : 40, containLabel: true },
+      // Long round names wrap onto lines (rotated when there are many bars); the tooltip shows the full name.
+      xAxis: { type: "category", data: source.labels, triggerEvent: true,
+        axisLabel: { interval: 0, rotate: source.labels.length > 6 ? 30 : 0, formatter: wrap } },
       yAxis: { type: "value", min: 0, max: 100, name: "%" },
       series: series(kind, source)
     });
+    if (source.links) {
+      // A click on a bar (or its axis label) opens that round's or region's page.
+      node.classList.add("chart-links");
+      chart.on("click", function (params) {
+        var index = params.componentType === "xAxis" ? source.labels.indexOf(params.value) : params.dataIndex;
+        if (source.links[index]) { window.location.href = source.links[index]; }
+      });
+    }
     node.dataset.drawn = "1";
     charts.push(chart);
   }

@@ -66,7 +66,8 @@ def test_region_filter_rolls_up_and_selects_one_county(clients, world, endpoint)
     assert listed(client, endpoint, region=world.away.region.code) == [away]
     city = set(listed(client, endpoint, region="421200", page_size=500))  # 咸宁市: both counties
     assert {home, away} <= city
-    assert listed(client, endpoint, region="999999") == []
+    unknown = client.get(f"/api/v1/{endpoint}/", {"region": "999999"})  # an unknown region says so
+    assert unknown.status_code == 400 and "999999" in unknown.json()["error"]["message"] + str(unknown.json()["error"]["fields"])
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

@@ -135,10 +135,15 @@ def test_task_filters_narrow_the_list(client, home, away, city_viewer):
         "q=咸安甲问题1": RectificationTask.objects.filter(finding__description__contains="咸安甲问题1"),
     }
     for query, expected in cases.items():
-        text = body(client.get(f"{url}?{query}"))
+        text = body(client.get(f"{url}?open=all&{query}"))  # the page starts at open tasks: ask for all
         shown = {int(pk) for pk in re.findall(r'/tasks/(\d+)/progress/', text)}
         assert shown == set(expected.values_list("pk", flat=True)), query
         assert f"共 {expected.count()} 条" in text, query
+    # Without a choice the list shows the open tasks, the most overdue first (and says so in the form).
+    text = body(client.get(url))
+    shown = [int(pk) for pk in re.findall(r'/tasks/(\d+)/progress/', text)]
+    open_tasks = RectificationTask.objects.exclude(status="closed").order_by("deadline", "pk")
+    assert shown == list(open_tasks.values_list("pk", flat=True)) and '<option value="true" selected>未销号' in text
 
 
 def test_finding_filters_apply_task_conditions_together(client, home, city_viewer):
@@ -171,20 +176,20 @@ def test_htmx_gets_the_results_fragment_only(client, home, viewer):
 def test_keyset_pages_walk_the_whole_list_both_ways(client, home, viewer, settings):
     home.grow(units=2, tasks=30)  # 62 tasks in the county: two pages of 50
     client.force_login(viewer)
-    url = reverse("dashboard:task_list")
+    url = reverse("dashboard:task_list") + "?open=all&"
     first = body(client.get(url))
     ids = re.findall(r'/tasks/(\d+)/progress/', first)
     after = re.search(r'after=([^"&]+)"', first).group(1)
-    second = body(client.get(f"{url}?after={after}"))
+    second = body(client.get(f"{url}after={after}"))
     ids += re.findall(r'/tasks/(\d+)/progress/', second)
     expected = [str(pk) for pk in RectificationTask.objects.filter(region=home.region).order_by("deadline", "pk").values_list("pk", flat=True)]
     assert ids == expected and 'rel="next"' not in second
-    last = body(client.get(f"{url}?last=1"))
+    last = body(client.get(f"{url}last=1"))
     assert re.findall(r'/tasks/(\d+)/progress/', last) == expected[-50:]
     before = re.search(r'before=([^"&]+)"', last).group(1)
-    assert re.findall(r'/tasks/(\d+)/progress/', body(client.get(f"{url}?before={before}"))) == expected[:-50]
+    assert re.findall(r'/tasks/(\d+)/progress/', body(client.get(f"{url}before={before}"))) == expected[:-50]
     assert "共 62 条" in first
-    assert client.get(f"{url}?after=garbage").status_code == 200  # a tampered cursor is the first page
+    assert client.get(f"{url}after=garbage").status_code == 200  # a tampered cursor is the first page
 
 
 def test_finding_export_downloads_what_the_filter_shows_and_is_audited(client, home, away, viewer):
@@ -251,7 +256,8 @@ def test_a_county_sees_its_part_of_a_city_round(client, home, away, viewer, xian
     text = body(client.get(reverse("dashboard:round_detail", args=[rnd.pk])))
     assert home.organization.name in text and away.organization.name not in text
     listed = body(client.get(reverse("dashboard:task_list") + f"?round={rnd.pk}"))
-    assert "筛选条件有误" not in listed and f'<option value="{rnd.pk}" selected>' in listed
+    assert "筛选条件有误" not in listed and f'type="hidden" name="round" value="{rnd.pk}"' in listed
+    assert 'value="咸宁市委第一轮巡察"' in listed  # the typeahead shows the round's name
 
 
 def test_a_user_of_the_whole_country_starts_the_drill_down_at_the_provinces(client, home):
@@ -261,3 +267,91 @@ def test_a_user_of_the_whole_country_starts_the_drill_down_at_the_provinces(clie
     text = body(client.get(reverse("dashboard:region_index")))
     hubei = RateSnapshot.objects.get(scope=RateScope.REGION, region__code="420000", day=timezone.localdate())
     assert reverse("dashboard:region_detail", args=["420000"]) in text and f"{hubei.rate}%" in text
+
+
+def test_filters_by_name_region_names_and_codes_and_unmatched_values_say_so(client, home, away, city_viewer):
+    client.force_login(city_viewer)
+    by_code = body(client.get(reverse("dashboard:task_list"), {"region": "421202"}))
+    by_name = body(client.get(reverse("dashboard:task_list"), {"region": "咸安区"}))
+    by_typeahead = body(client.get(reverse("dashboard:task_list"), {"region": "咸安区（421202）"}))
+    assert "咸安甲问题" in by_name and "通城乙问题" not in by_name
+    table = lambda page: page.split('<table class="data">')[1].split("</table>")[0]  # noqa: E731
+    assert table(by_code) == table(by_name) == table(by_typeahead)
+    unknown = body(client.get(reverse("dashboard:task_list"), {"region": "不存在区"}))
+    assert "没有名为“不存在区”的地区" in unknown and "咸安甲问题" not in unknown
+    # The organisation is chosen by name; its id travels in the URL and the page shows its name again.
+    page = body(client.get(reverse("dashboard:task_list"), {"organization": home.organization.pk}))
+    assert f'value="{home.organization.name}（咸安区）"' in page
+    assert f'type="hidden" name="organization" value="{home.organization.pk}"' in page
+    # Checkboxes, not multi-selects; every visible control is inside a label or a fieldset with a legend.
+    page = body(client.get(reverse("dashboard:warning_list")))
+    assert 'type="checkbox" name="level"' in page and "<select multiple" not in page
+    assert unlabelled_controls(page.split('<form class="filters"')[1].split("</form>")[0]) == []
+
+
+def unlabelled_controls(html: str) -> list:
+    """Inputs and selects (not hidden) that sit in no <label> with text."""
+    from html.parser import HTMLParser
+
+    class Controls(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open_labels, self.unlabelled = [], []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "label":
+                self.open_labels.append("")
+            elif tag in ("input", "select") and attrs.get("type") != "hidden" and not self.open_labels:
+                self.unlabelled.append(attrs)
+
+        def handle_data(self, data):
+            if self.open_labels:
+                self.open_labels[-1] += data.strip()
+
+        def handle_endtag(self, tag):
+            if tag == "label" and self.open_labels:
+                text = self.open_labels.pop()
+                if not text:
+                    self.unlabelled.append("empty label")
+
+    parser = Controls()
+    parser.feed(html)
+    return parser.unlabelled
+
+
+def test_lookup_finds_by_name_only_what_the_user_sees(client, home, away, viewer):
+    client.force_login(viewer)
+    found = client.get(reverse("dashboard:lookup", args=["organizations"]), {"q": "单位"}).json()["results"]
+    assert found and all("咸安甲" in row["label"] for row in found)
+    assert client.get(reverse("dashboard:lookup", args=["organizations"]), {"q": "通城乙"}).json() == {"results": []}
+    rounds = client.get(reverse("dashboard:lookup", args=["rounds"]), {"q": "第一轮"}).json()["results"]
+    assert [row["value"] for row in rounds] == [home.round.pk]
+    regions = client.get(reverse("dashboard:lookup", args=["regions"]), {"q": "4212"}).json()["results"]
+    assert [row["value"] for row in regions] == ["421202"] and regions[0]["label"] == "咸安区（421202）"
+    assert client.get(reverse("dashboard:lookup", args=["people"])).status_code == 404
+    client.logout()
+    assert client.get(reverse("dashboard:lookup", args=["organizations"])).status_code == 302
+
+
+def test_the_briefing_has_issue_issuer_classification_date_and_a_summary(client, home, viewer, settings):
+    settings.BRIEFING_ISSUER, settings.BRIEFING_CLASSIFICATION = "咸安区委巡察办", "内部资料"
+    client.force_login(viewer)
+    today = timezone.localdate()
+    page = body(client.get(reverse("dashboard:overview"), {"issue": "7"}))
+    header = page.split('class="print-header"')[1].split('<div class="page-head">')[0]
+    assert "咸安区委巡察办" in header and "内部资料" in header and f"{today.year}年第7期" in header
+    assert f"{today:%Y}年{today.month}月{today.day}日" in header
+    figures = RateSnapshot.objects.get(scope_key=f"region:{home.region.code}", is_latest=True)
+    assert f"共有整改任务{figures.tasks_total}项，已销号{figures.closed}项，整改率{figures.rate}%" in header
+    week = today.isocalendar().week
+    assert f"{today.year}年第{week}期" in body(client.get(reverse("dashboard:round_detail", args=[home.round.pk])))
+
+
+def test_chart_bars_link_to_their_pages(client, home, viewer):
+    import json
+
+    client.force_login(viewer)
+    page = body(client.get(reverse("dashboard:overview")))
+    data = json.loads(re.search(r'id="chart-by-round"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert data["links"] == [reverse("dashboard:round_detail", args=[home.round.pk])]

@@ -116,3 +116,27 @@ def test_compare_rules():
     assert compare(96, 95.6, approx=False, is_rate=True).differs is False
     assert compare(96, 94, approx=False, is_rate=True).differs is True
     assert compare(96, None, approx=False, is_rate=True).differs is None
+
+
+def test_the_period_of_a_figure_comes_from_its_sentence_or_the_publication_date():
+    from ingest.rules import period_of, sentence_around
+
+    published = date(2025, 4, 25)
+    until = period_of("截至2024年6月底，共发现问题120个", published)
+    assert (until.start, until.end) == (None, date(2024, 6, 30)) and "截至2024年6月底" in until.basis
+    assert period_of("截止3月15日，已整改95个", published).end == date(2025, 3, 15)
+    year = period_of("2024年全年共巡察单位40个", published)
+    assert (year.start, year.end) == (date(2024, 1, 1), date(2024, 12, 31))
+    since = period_of("今年以来发现问题30个", published)
+    assert (since.start, since.end) == (date(2025, 1, 1), published)
+    assert period_of("共发现问题30个", published) == rules_period(None, published, "文章发布日期（累计）")
+    assert period_of("共发现问题30个", None) is None  # never today: the reviewer is asked
+    text = "第一句。截至2024年6月底，共发现问题120个；其余。"
+    start = text.index("120")
+    assert sentence_around(text, start, start + 3) == "截至2024年6月底，共发现问题120个；"
+
+
+def rules_period(start, end, basis):
+    from ingest.rules import Period
+
+    return Period(start, end, basis)

@@ -189,7 +189,8 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
 
     client.force_login(city_admin)
     page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
-    assert "不一致：-271" in page and "无记录" in page and rate_fact.quote in page
+    assert "不一致：记录比报道少 271" in page and "无记录" in page and rate_fact.quote in page
+    assert "开始的巡察轮次中，您可见的发现问题" in page  # how the tracked figure was counted
     body = client.get("/api/v1/reported-figures/").json()["results"]
     by_metric = {(row["metric"], row["value"]): row for row in body}
     assert by_metric[("issues_found", 274.0)]["tracked"] == 3 and by_metric[("issues_found", 274.0)]["differs"] is True
@@ -198,3 +199,59 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
     only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()["results"]
     assert [row["id"] for row in only_rates] == [rate.pk]
     assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json()["results"] == []
+
+
+def test_a_fact_out_of_the_readers_scope_offers_only_a_rejection_and_the_article_is_flagged(client, article, xianan):
+    county_admin = make_user("county-admin", role=Role.REGION_ADMIN, region=xianan)
+    # As if the county admin had uploaded the city's article: it names the city (and other counties).
+    Article.objects.filter(pk=article.pk).update(region=xianan, uploaded_by=county_admin)
+    city_fact = article.facts.get(metric="issues_found", value=274)
+    county_fact = article.facts.get(metric="issues_found", value=47)
+    client.force_login(county_admin)
+    page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
+    assert "涉及管辖范围以外的地区" in page and "咸宁市（421200）" in page
+    row = page.split(f'id="fact-{city_fact.pk}"')[1].split("</tr>")[0]
+    assert "只能驳回" in row and "保存" not in row and 'value="accept"' not in row
+    row = page.split(f'id="fact-{county_fact.pk}"')[1].split("</tr>")[0]
+    assert "保存" in row and "只能驳回" not in row
+    # The one action offered works.
+    assert review_fact(client, city_fact, action="reject").status_code == 302
+    city_fact.refresh_from_db()
+    assert city_fact.review_state == ReviewState.REJECTED
+
+
+def test_a_figure_without_a_period_in_the_article_is_asked_for_never_today(client, article, city_admin):
+    Article.objects.filter(pk=article.pk).update(published=None)
+    fact = article.facts.get(metric="issues_found", value=274)
+    client.force_login(city_admin)
+    page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
+    row = page.split(f'id="fact-{fact.pk}"')[1].split("</tr>")[0]
+    assert "请填写" in row and 'name="period_end" type="date" value="" required' in row
+    response = review_fact(client, fact, action="accept")
+    assert response.url.endswith(f"#fact-{fact.pk}")  # back to the row, not the top of the page
+    assert "请填写“统计期截至”后再采纳" in client.get(response.url).content.decode()
+    assert not ReportedFigure.objects.exists()
+    review_fact(client, fact, action="accept", period_end="2025-03-31")
+    assert ReportedFigure.objects.get().period_end == dt.date(2025, 3, 31)
+
+
+def test_accept_the_rest_takes_the_articles_periods_and_leaves_what_it_cannot(client, article, city_admin):
+    client.force_login(city_admin)
+    first = article.facts.get(metric="issues_found", value=274)
+    review_fact(client, first, action="reject")
+    pending = article.facts.filter(review_state=ReviewState.PENDING).count()
+    page = client.post(reverse("ingest:facts_accept_rest", args=[article.pk]), follow=True).content.decode()
+    assert f"已采纳 {pending} 条数据" in page
+    assert ReportedFigure.objects.count() == pending and not ReportedFigure.objects.filter(fact=first).exists()
+    assert all(figure.period_end == article.published for figure in ReportedFigure.objects.filter(period_start=None))
+    viewer = make_user("rest-viewer", role=Role.VIEWER, region=article.region)
+    client.force_login(viewer)
+    assert client.post(reverse("ingest:facts_accept_rest", args=[article.pk])).status_code == 403
+
+
+def test_an_article_gets_a_short_title():
+    from ingest.rules import short_title
+
+    assert short_title("市委巡察办召开会议。会议指出，要压实整改责任，" + "坚持问题导向" * 20) == "市委巡察办召开会议"
+    long = short_title("关于" + "某某" * 40 + "的通报")
+    assert len(long) == 40 and long.endswith("…")

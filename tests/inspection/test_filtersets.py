@@ -28,7 +28,8 @@ def test_regions_by_prefix_level_parent_and_name(regions):
     assert {r.code for r in filtered(RegionFilterSet, {"parent": "421200", "level": "county"}, Region.objects.all())} \
         == {r.code for r in xianning.filter(level="county")}
     assert {r.code for r in filtered(RegionFilterSet, {"q": "咸安"}, Region.objects.all())} == {"421202"}
-    assert filtered(RegionFilterSet, {"region": "999999"}, Region.objects.all()) == set()
+    unknown = RegionFilterSet({"region": "999999"}, queryset=Region.objects.all())
+    assert not unknown.is_valid() and "没有行政区划代码为 999999 的地区" in str(unknown.errors)  # says so
 
 
 def test_organizations_rounds_and_inspections_by_region_and_dates(xianan, tongcheng):
