@@ -4,6 +4,7 @@ from django import forms
 from django.apps import apps
 
 from core.scoping import region_prefix
+from core.widgets import IsoDateInput
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -12,7 +13,7 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = IsoDateInput()
 # Yes/no filters: "" (all) is left out of a shared URL; NullBooleanSelect would send "unknown".
 YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 

@@ -19,8 +19,9 @@ def test_every_admin_add_and_change_page_renders(admin_client, demo):
         if model._meta.app_label == "axes":  # lockout records: django-axes' own admin, list and delete only
             continue
         assert admin_client.get(admin_url(model, "changelist")).status_code == 200, model
-        # Rate snapshots are written only by the recompute jobs: read-only, even for a superuser.
-        read_only = model._meta.label_lower == "rectification.ratesnapshot"
+        # Rate snapshots are written only by the recompute jobs, extensions only through the pages and the API
+        # (where the rules hold): read-only, even for a superuser.
+        read_only = model._meta.label_lower in ("rectification.ratesnapshot", "rectification.deadlineextension")
         assert admin_client.get(admin_url(model, "add")).status_code == (403 if read_only else 200), model
         obj = model._default_manager.first()
         if obj is not None:

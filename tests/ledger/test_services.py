@@ -11,9 +11,15 @@ from inspection.models import Finding
 from ledger.choices import ImportStatus
 from ledger.services import ledger_export, ledger_import, ledger_template
 from rectification.choices import TaskStatus
-from rectification.models import DeadlineExtension, RectificationTask
-from rectification.services import extension_approve
-from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
+from rectification.models import RectificationTask
+from tests.factories import (
+    make_approved_extension,
+    make_finding,
+    make_inspection,
+    make_organization,
+    make_round,
+    make_task,
+)
 from tests.ledger.conftest import HEADERS, csv_upload, ledger_row, snapshot, xlsx_upload
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +128,7 @@ def ledger_of_many_kinds(inspection, admin_user):
                          status=TaskStatus.REPORTED, evidence="整改报告.pdf")
     make_task(make_finding(inspection, category="organization"), status=TaskStatus.CLOSED, closed_on=dt.date(2026, 6, 1),
               progress_note="已完成")
-    extension = DeadlineExtension.objects.create(task=open_task, reason="需协调", previous_deadline=open_task.deadline,
-                                                 new_deadline=dt.date(2026, 9, 30))
-    extension_approve(extension=extension, approver=admin_user)
+    make_approved_extension(open_task, dt.date(2026, 9, 30), reason="需协调")
     Finding.objects.filter(pk=reported.finding_id).update(severity="serious")
     return inspection
 
