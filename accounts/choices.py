@@ -16,5 +16,6 @@ class AuditAction(models.TextChoices):
     EXTENSION_REQUEST = "extension_ask", "申请延期"
     EXTENSION_DECIDE = "extension_decide", "审批延期"
     EVIDENCE_DOWNLOAD = "evidence_get", "下载佐证材料"
+    LEDGER_IMPORT = "ledger_import", "台账导入"
     EXPORT = "export", "导出"
     API_TOKEN = "api_token", "API令牌访问"

@@ -116,6 +116,18 @@ def extension_decision_problem(*, pending: bool, closed: bool, today: date, prev
     return None
 
 
+def deadline_change_problem(*, today: date, closed: bool, deadline: date, new_deadline: date) -> str | None:
+    """整改时限 changed outside an extension (the ledger import of the 巡察办's own 台账): under the rule of an
+    approved extension — never on a closed task, never after the deadline being moved has passed."""
+    if new_deadline == deadline:
+        return None
+    if closed:
+        return "已销号的任务不能修改整改时限。"
+    if today > deadline:
+        return f"整改时限 {deadline:%Y-%m-%d} 已过，不能再修改（逾期后不能延期）。"
+    return None
+
+
 def closed_on_time(*, closed_on: date, deadline: date) -> bool:
     """按期整改: closed on or before the deadline in force. Extensions move that deadline only when approved
     on or before the deadline they extend and while the task is open (`extension_decision_problem`), so the
