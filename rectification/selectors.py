@@ -9,7 +9,7 @@ from datetime import date
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.roles import REPORT_TASK, is_unit_user
@@ -84,7 +84,9 @@ def todo_for(user, *, today: date | None = None, counts_only: bool = False) -> l
         in_progress = tasks.filter(status=TaskStatus.IN_PROGRESS).annotate(last_kind=Subquery(
             ProgressRecord.objects.filter(task=OuterRef("pk")).order_by("-created_at", "-pk").values("kind")[:1]))
         sent_back = in_progress.filter(last_kind=ProgressKind.SENT_BACK).order_by("deadline", "pk")
-        to_report = in_progress.exclude(last_kind=ProgressKind.SENT_BACK).order_by("deadline", "pk")
+        # a task without records has no last kind (NULL), which `exclude` would drop
+        to_report = in_progress.filter(Q(last_kind__isnull=True) | ~Q(last_kind=ProgressKind.SENT_BACK)).order_by(
+            "deadline", "pk")
         sections = [
             _section("sent_back", "被退回", "验收未通过，请按验收意见整改后重新填报", sent_back, today, counts_only),
             _section("to_report", "待填报", "整改中的任务，请按时填报进展，完成后附佐证材料报验收", to_report, today,

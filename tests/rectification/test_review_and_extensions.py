@@ -259,6 +259,9 @@ def test_the_unit_asks_on_its_page_and_the_group_decides_from_the_waiting_list(w
 # --- 待办 -------------------------------------------------------------------------------------------
 
 def test_todo_per_role_with_counts_in_the_navigation(world):
+    unit_page = logged_in(world.users["unit"]).get(reverse("rectification:task_list_mine")).content.decode()
+    assert "待填报（1）" in unit_page and "被退回（0）" in unit_page
+    assert '<span class="badge level-red" id="nav-todo-count">1</span>' in unit_page
     report_done(world)
     admin = logged_in(world.users["region_admin"])
     page = admin.get(reverse("rectification:task_list_mine")).content.decode()
