@@ -5,7 +5,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
 from inspection.models import Finding
 from inspection.services import finding_save
-from rectification.choices import TaskStatus
 from rectification.forms import RectificationTaskForm
 from rectification.models import (
     DeadlineExtension,
@@ -117,15 +116,6 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.reviewer = request.user  # a fresh class per request: closing is checked against this user
         return form
-
-    def get_readonly_fields(self, request, obj=None):
-        """An existing task's deadline moves only by an approved 延期; a closed task's closing stands."""
-        fields = super().get_readonly_fields(request, obj)
-        if obj is not None:
-            fields = (*fields, "assigned_on", "deadline")
-            if obj.status == TaskStatus.CLOSED:
-                fields = (*fields, "status", "closed_on")
-        return fields
 
     @admin.display(description="已逾期", boolean=True)
     def overdue_display(self, obj):

@@ -31,11 +31,20 @@ class RectificationTaskForm(forms.ModelForm):
             "deadline": "留空则为交办日期后两个月",
         }
 
+    # An existing task's deadline moves only by an approved 延期, and its progress and 验收 are recorded on the
+    # task's page and through the API (timeline, opinions, files): in this form they are shown, not changed. A new
+    # task may be entered in any state (an earlier round's ledger), under the closing rule of `task_close_check`.
+    FIELDS_SET_BY_THE_WORK = ("assigned_on", "deadline", "status", "closed_on", "evidence", "progress_note")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("assigned_on", "deadline"):
             if name in self.fields:  # absent when the admin shows the task read-only
                 self.fields[name].required = False
+        if self.instance.pk is not None:
+            for name in self.FIELDS_SET_BY_THE_WORK:
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()

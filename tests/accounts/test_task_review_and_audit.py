@@ -1,5 +1,7 @@
 """Double review of tasks (the unit reports, the inspecting side closes) and the audit log."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -102,21 +104,37 @@ def test_services_refuse_a_task_out_of_scope(world):
         task_close(task=world.away.task, reviewer=world.users["region_admin"], closed_on=closed_on(), opinion=OPINION)
 
 
-def test_the_admin_form_applies_the_same_closing_rule(world):
+def test_the_admin_shows_the_work_on_an_existing_task_and_closes_a_new_one_under_the_same_rule(world):
+    """An existing task's status, closing, evidence and deadline change only through the task's page and the API
+    (timeline, opinion, rules); the admin shows them. A new task entered as closed follows the closing rule."""
     client = logged_in(world.users["region_admin"])
     task = world.home.task
+    RectificationTask.objects.filter(pk=task.pk).update(status="reported")
     url = reverse("admin:rectification_rectificationtask_change", args=[task.pk])
     empty = {f"{p}-{k}": v for p in ("progress_records", "extensions", "follow_up_visits", "warnings")
              for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))}
-    data = {"finding": task.finding_id, "responsible_unit": task.responsible_unit, "responsible_person": "",
-            "measures": "", "assigned_on": task.assigned_on.isoformat(), "deadline": task.deadline.isoformat(),
-            "status": "closed", "closed_on": "2026-06-30", "evidence": "报告", "progress_note": "", **empty}
-    response = client.post(url, data)
-    assert response.status_code == 200 and "已完成待验收" in response.content.decode()
-    RectificationTask.objects.filter(pk=task.pk).update(status="reported")
+    data = {"finding": task.finding_id, "responsible_unit": task.responsible_unit, "responsible_person": "王芳",
+            "measures": "", "assigned_on": task.assigned_on.isoformat(), "deadline": "2099-01-01",
+            "status": "closed", "closed_on": closed_on().isoformat(), "evidence": "报告", "progress_note": "", **empty}
     assert client.post(url, data).status_code == 302
     task.refresh_from_db()
-    assert task.status == "closed"
+    assert (task.status, task.closed_on, task.responsible_person) == ("reported", None, "王芳")
+    assert task.deadline != dt.date(2099, 1, 1)
+    # a new task entered closed: not by a unit, and not with a closing date in the future
+    finding = world.home.finding
+    new = {"inspection": finding.inspection_id, "number": finding.number, "category": finding.category,
+           "severity": finding.severity, "description": finding.description,
+           "tasks-TOTAL_FORMS": "2", "tasks-INITIAL_FORMS": "1", "tasks-MIN_NUM_FORMS": "0",
+           "tasks-MAX_NUM_FORMS": "1000", "tasks-0-id": task.pk, "tasks-0-finding": finding.pk,
+           "tasks-0-responsible_unit": task.responsible_unit, "tasks-1-finding": finding.pk,
+           "tasks-1-responsible_unit": "办公室", "tasks-1-status": "closed", "tasks-1-evidence": "报告",
+           "tasks-1-closed_on": (closed_on() + dt.timedelta(days=30)).isoformat()}
+    response = client.post(reverse("admin:inspection_finding_change", args=[finding.pk]), new)
+    assert response.status_code == 200 and "晚于今天" in response.content.decode()
+    assert RectificationTask.objects.filter(finding=finding).count() == 1
+    new["tasks-1-closed_on"] = closed_on().isoformat()
+    assert client.post(reverse("admin:inspection_finding_change", args=[finding.pk]), new).status_code == 302
+    assert RectificationTask.objects.filter(finding=finding, status="closed").count() == 1
 
 
 def test_every_change_is_audited_with_who_and_what(world):
