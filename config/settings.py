@@ -77,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.context_processors.navigation",
                 "notices.context_processors.unread_notices",
+                "rectification.context_processors.todo",
             ],
         },
     },
@@ -177,8 +178,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (整改佐证材料): never served at a public URL — only through views that check who is asking.
+# Local folder by default; S3-compatible object storage (django-storages, `pip install -e ".[s3]"`) when
+# EVIDENCE_S3_BUCKET is set. Files are private there too (no ACL, no public URL is ever handed out).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+EVIDENCE_MAX_BYTES = int(env_str("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_MAX_FILES = 10
+EVIDENCE_S3_BUCKET = env_str("EVIDENCE_S3_BUCKET", "")
+DEFAULT_FILE_STORAGE_BACKEND = (
+    {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": EVIDENCE_S3_BUCKET,
+        "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("EVIDENCE_S3_REGION", "") or None,
+        "access_key": env_str("EVIDENCE_S3_ACCESS_KEY", "") or None,
+        "secret_key": env_str("EVIDENCE_S3_SECRET_KEY", "") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }}
+    if EVIDENCE_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_BACKEND,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -7,6 +7,7 @@ from django.apps import apps
 from django_filters.utils import label_for_filter
 
 from core.scoping import region_prefix
+from core.widgets import IsoDateInput
 
 
 class FilterSet(django_filters.FilterSet):
@@ -35,7 +36,7 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = IsoDateInput()
 # Yes/no filters: "" (all) is left out of a shared URL; NullBooleanSelect would send "unknown".
 YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 

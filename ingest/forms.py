@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from core.widgets import IsoDateInput
 from ingest.documents import SUFFIXES
 from ingest.services import ACCEPT, CORRECT, REJECT
 from inspection.models import Region
@@ -24,7 +25,7 @@ class _MultipleFileField(forms.FileField):
 class ArticleUploadForm(forms.Form):
     files = _MultipleFileField(label="文章文件", allow_empty_file=True)  # the pipeline refuses empty files itself
     source_url = forms.URLField(label="来源网址", required=False, max_length=1000, assume_scheme="https")
-    published = forms.DateField(label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    published = forms.DateField(label="发布日期", required=False, widget=IsoDateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from itertools import islice
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -28,6 +29,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.choices import AuditAction
+from accounts.models import AuditEvent
 from core import events
 from core.xlsx import xlsx_text_cell, xlsx_value
 from inspection.models import Finding, Inspection, Organization
@@ -36,8 +39,9 @@ from ledger import parsing
 from ledger.choices import ImportStatus
 from ledger.columns import COLUMNS, REQUIRED_HEADERS, header_keys, normalise_label
 from ledger.models import LedgerImport
-from rectification.choices import TaskStatus
-from rectification.models import RectificationTask
+from rectification import rules
+from rectification.choices import ProgressKind, TaskStatus
+from rectification.models import ProgressRecord, RectificationTask
 from rectification.rates import rates_touch_tasks
 from rectification.services import task_apply_schedule, tasks_place_sync, tasks_save_many, warnings_refresh
 
@@ -328,19 +332,40 @@ def _cell_value(column, value):
 
 
 def _check_against_existing(rows, context: ImportContext, errors: RowErrors):
-    """Dates against the 交办日期 (feedback date) of the task each row creates or updates."""
-    assigned = dict(
-        RectificationTask.objects.filter(inspection=context.inspection, finding__number__in=[row["number"] for _, row in rows])
-        .order_by("-pk").values_list("finding__number", "assigned_on")
-    )  # the finding's first task wins, as in `_write_batch`
+    """Each row against the task it creates or updates, under the rules of the pages: dates not before the 交办日期
+    (feedback date); a row that closes a task has its evidence and a closing date not before the unit's report; a
+    closed task keeps its status, closing date and deadline; a deadline moves only as an extension could."""
+    existing = {
+        task["finding__number"]: task
+        for task in RectificationTask.objects.filter(
+            inspection=context.inspection, finding__number__in=[row["number"] for _, row in rows])
+        .order_by("-pk").values("finding__number", "assigned_on", "status", "closed_on", "deadline", "reported_on",
+                                "evidence")
+    }  # the finding's first task wins, as in `_write_batch`
     kept = []
     for number, row in rows:
-        assigned_on = assigned.get(row["number"], context.default_assigned_on)
+        task = existing.get(row["number"])
+        assigned_on = task["assigned_on"] if task else context.default_assigned_on
         before = errors.count
         if row.get("deadline") and row["deadline"] < assigned_on:
             errors.add(number, "整改时限", f"整改时限 {row['deadline']:%Y-%m-%d} 早于巡察反馈（交办）日期 {assigned_on:%Y-%m-%d}")
         if row.get("closed_on") and row["closed_on"] < assigned_on:
             errors.add(number, "完成时间", f"完成时间 {row['closed_on']:%Y-%m-%d} 早于巡察反馈（交办）日期 {assigned_on:%Y-%m-%d}")
+        if task and task["status"] == TaskStatus.CLOSED:
+            if row.get("status", TaskStatus.CLOSED) != TaskStatus.CLOSED or row.get("closed_on", task["closed_on"]) != task["closed_on"]:
+                errors.add(number, "整改状态", "该任务已销号，不能通过导入修改整改状态或完成时间")
+        elif row.get("status") == TaskStatus.CLOSED:
+            if not row.get("evidence", task["evidence"] if task else "").strip():
+                errors.add(number, "佐证材料", "销号须有整改佐证材料，请填写佐证材料")
+            problem = row.get("closed_on") and rules.closing_date_problem(
+                closed_on=row["closed_on"], today=context.today, reported_on=task["reported_on"] if task else None)
+            if problem:
+                errors.add(number, "完成时间", problem)
+        if task and row.get("deadline"):
+            problem = rules.deadline_change_problem(today=context.today, closed=task["status"] == TaskStatus.CLOSED,
+                                                    deadline=task["deadline"], new_deadline=row["deadline"])
+            if problem:
+                errors.add(number, "整改时限", problem)
         if errors.count == before:
             kept.append((number, row))
     rows[:] = kept
@@ -357,7 +382,7 @@ def _write(record: LedgerImport, spool):
             rows = pickle.load(spool)
         except EOFError:
             break
-        counts = _write_batch(inspection, rows, history, today)
+        counts = _write_batch(inspection, rows, history, today, record)
         for field, count in counts.items():
             setattr(record, field, getattr(record, field) + count)
     # Bulk writes send no signals: keep tasks' categories in step with re-categorised findings, and
@@ -367,61 +392,86 @@ def _write(record: LedgerImport, spool):
     transaction.on_commit(lambda: warnings_refresh(tasks=RectificationTask.objects.filter(inspection=inspection)))
 
 
-def _write_batch(inspection, rows, history, today) -> dict:
+def _write_batch(inspection, rows, history, today, record) -> dict:
     numbers = [row["number"] for row in rows]
     findings = {f.number: f for f in Finding.objects.filter(inspection=inspection, number__in=numbers)}
     tasks = {}
     for task in RectificationTask.objects.filter(finding__in=list(findings.values())).order_by("-pk"):
         tasks[task.finding_id] = task  # the finding's first task is the ledger row's task
     outcome = {}  # 序号 → "created" / "updated"
+    changes = {}  # 序号 → {"finding": {key: [before, after]}, "task": {...}}: the audit log's before and after
     new_findings, changed_findings = [], []
     for row in rows:
         finding = findings.get(row["number"])
         if finding is None:
             finding = findings[row["number"]] = Finding(inspection=inspection, number=row["number"])
-            _assign(finding, row, FINDING_KEYS)
+            _assign(finding, row, FINDING_KEYS, changes.setdefault(row["number"], {}).setdefault("finding", {}), new=True)
             new_findings.append(finding)
             outcome[row["number"]] = "created"
-        elif _assign(finding, row, FINDING_KEYS):
+        elif _assign(finding, row, FINDING_KEYS, changes.setdefault(row["number"], {}).setdefault("finding", {})):
             changed_findings.append(finding)
             outcome[row["number"]] = "updated"
     findings_save_many(created=new_findings, changed=changed_findings, fields=FINDING_KEYS, batch_size=BATCH_ROWS,
                        **history)
 
-    new_tasks, changed_tasks = [], []
+    new_tasks, changed_tasks, status_changed, row_tasks = [], [], [], {}
     for row in rows:
         finding = findings[row["number"]]
         finding.inspection = inspection
-        task = tasks.get(finding.pk)
-        if task is None:
-            task = RectificationTask(finding=finding)
-            _assign(task, row, TASK_KEYS)
+        task = row_tasks[row["number"]] = tasks.get(finding.pk) or RectificationTask(finding=finding)
+        task_changes = changes.setdefault(row["number"], {}).setdefault("task", {})
+        if task.pk is None:
+            _assign(task, row, TASK_KEYS, task_changes, new=True)
             task_apply_schedule(task)
             task.copy_place_from_finding()
             new_tasks.append(task)
             outcome[row["number"]] = "created"
         else:
             deadline = task.deadline
-            if not _assign(task, {k: v for k, v in row.items() if k != "deadline" or v}, TASK_KEYS):
+            if not _assign(task, {k: v for k, v in row.items() if k != "deadline" or v}, TASK_KEYS, task_changes):
                 continue
             if task.deadline != deadline:
                 task_apply_schedule(task)  # the stage dates follow the new deadline
             changed_tasks.append(task)
             outcome.setdefault(row["number"], "updated")
+        if "status" in task_changes:
+            status_changed.append(task)
         task.updated_at = timezone.now()
     tasks_save_many(created=new_tasks, changed=changed_tasks,
                     fields=TASK_KEYS + ["start_due", "progress_due", "updated_at"], batch_size=BATCH_ROWS,
                     **history)
+    _timeline_and_audit(record, status_changed, tasks_by_number={number: row_tasks[number] for number in outcome},
+                        outcome=outcome, changes=changes)
     created = sum(1 for v in outcome.values() if v == "created")
     updated = len(outcome) - created
     return {"rows_created": created, "rows_updated": updated, "rows_unchanged": len(rows) - created - updated}
 
 
-def _assign(instance, row: dict, keys) -> bool:
-    """Set the row's values for `keys` that the file has; True when any differs from what was stored."""
+def _timeline_and_audit(record, status_changed, *, tasks_by_number, outcome, changes) -> None:
+    """Bulk writes send no signals: each task whose status the file changed gets a record in its timeline, and each
+    row the import created or changed an audit event (who, which file, the row, before and after)."""
+    note = f"台账导入：{record.file_name}"
+    ProgressRecord.objects.bulk_create([
+        ProgressRecord(task=task, kind=ProgressKind.ACCEPTED if task.status == TaskStatus.CLOSED else ProgressKind.REPORT,
+                       status=task.status, note=note, evidence=task.evidence, created_by=record.user)
+        for task in status_changed], batch_size=BATCH_ROWS)
+    task_type = ContentType.objects.get_for_model(RectificationTask)
+    AuditEvent.objects.bulk_create([
+        AuditEvent(user=record.user, username=record.user.get_username() if record.user else "",
+                   action=AuditAction.LEDGER_IMPORT, content_type=task_type, object_id=str(task.pk),
+                   object_repr=f"台账第 {number} 号问题"[:200], region_id=task.region_id,
+                   details={"file": record.file_name, "import": record.pk, "number": number, "outcome": outcome[number],
+                            **{part: values for part, values in changes.get(number, {}).items() if values}})
+        for number, task in tasks_by_number.items()], batch_size=BATCH_ROWS)
+
+
+def _assign(instance, row: dict, keys, changes: dict, *, new: bool = False) -> bool:
+    """Set the row's values for `keys` that the file has; True when any differs from what was stored. `changes`
+    collects key → [before, after] (before None for a new row)."""
     changed = False
     for key in keys:
         if key in row and getattr(instance, key) != row[key]:
+            changes[key] = [None if new else getattr(instance, key), row[key]]
             setattr(instance, key, row[key])
             changed = True
     return changed

@@ -1,21 +1,47 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
-from core.errors import DomainError
 from inspection.models import Finding
 from inspection.services import finding_save
 from rectification.forms import RectificationTaskForm
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
-from rectification.services import extension_approve, task_save
+from rectification.models import (
+    DeadlineExtension,
+    FollowUpVisit,
+    ProgressRecord,
+    RateSnapshot,
+    RectificationTask,
+    TaskWarning,
+)
+from rectification.services import task_save
+
+# 延期 are requested and decided on the task pages and through the API (`services.extension_*`), where the rules
+# hold; the admin shows them read-only.
+EXTENSION_FIELDS = ("requested_on", "requested_by", "reason", "previous_deadline", "new_deadline", "status",
+                    "decided_by", "decided_at", "decision_note")
 
 
 class DeadlineExtensionInline(ScopedInlineMixin, admin.TabularInline):
     model = DeadlineExtension
     extra = 0
-    fields = ("requested_on", "reason", "previous_deadline", "new_deadline", "status", "decided_by", "decided_at")
-    readonly_fields = ("status", "decided_by", "decided_at")
+    fields = EXTENSION_FIELDS
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProgressRecordInline(ScopedInlineMixin, admin.TabularInline):
+    model = ProgressRecord
+    extra = 0
+    fields = ("created_at", "kind", "status", "note", "evidence", "created_by")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class FollowUpVisitInline(ScopedInlineMixin, admin.TabularInline):
@@ -82,8 +108,8 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ("finding__description", "responsible_unit", "responsible_person", "organization__name")
     autocomplete_fields = ("finding",)
     date_hierarchy = "deadline"
-    readonly_fields = ("original_deadline", "start_due", "progress_due", "stage_display")
-    inlines = [DeadlineExtensionInline, FollowUpVisitInline, TaskWarningInline]
+    readonly_fields = ("original_deadline", "start_due", "progress_due", "stage_display", "reported_on")
+    inlines = [ProgressRecordInline, DeadlineExtensionInline, FollowUpVisitInline, TaskWarningInline]
     list_select_related = ("organization", "region", "finding")
 
     def get_form(self, request, obj=None, **kwargs):
@@ -105,23 +131,26 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(DeadlineExtension)
 class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("task", "requested_on", "previous_deadline", "new_deadline", "status", "decided_by")
+    list_display = ("task_display", "requested_on", "previous_deadline", "new_deadline", "status", "decided_by")
     list_filter = ("status",)
     search_fields = ("reason", "task__organization__name")
-    autocomplete_fields = ("task",)
-    readonly_fields = ("status", "decided_by", "decided_at")
-    actions = ["approve"]
+    list_select_related = ("task__round", "task__organization", "task__finding")
+    fields = ("task", *EXTENSION_FIELDS)
+    readonly_fields = fields
 
-    @admin.action(description="批准所选延期申请", permissions=["change"])
-    def approve(self, request, queryset):
-        approved = 0
-        for extension in queryset:
-            try:
-                extension_approve(extension=extension, approver=request.user)
-            except DomainError:
-                continue  # not pending: approving it again changes nothing
-            approved += 1
-        self.message_user(request, f"已批准 {approved} 项延期申请。", messages.SUCCESS)
+    @admin.display(description="整改任务")
+    def task_display(self, obj):
+        task = obj.task
+        return f"#{task.pk} {task.round} 第{task.finding.number}号问题 {task.organization}（{task.get_status_display()}）"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FollowUpVisit)

@@ -41,6 +41,14 @@ class VisitRating(models.TextChoices):
     POOR = "poor", "差"
 
 
+class ProgressKind(models.TextChoices):
+    """What a record of a task's timeline (整改进展记录) is."""
+
+    REPORT = "report", "填报进展"
+    SENT_BACK = "sent_back", "验收退回"
+    ACCEPTED = "accepted", "验收通过"
+
+
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"

@@ -1,4 +1,6 @@
 """The rectification side: tasks, deadline extensions, follow-up visits and warnings."""
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -9,8 +11,8 @@ from core.models import LoadedValuesMixin
 from core.scoping import ScopedQuerySet
 from inspection.choices import FindingCategory
 from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
-from rectification import rules
-from rectification.choices import ExtensionStatus, RateScope, Stage, TaskStatus, VisitRating, WarningLevel
+from rectification import evidence, rules
+from rectification.choices import ExtensionStatus, ProgressKind, RateScope, Stage, TaskStatus, VisitRating, WarningLevel
 
 
 class RectificationTaskQuerySet(ScopedQuerySet):
@@ -73,6 +75,9 @@ class RectificationTask(LoadedValuesMixin, models.Model):
     progress_due = models.DateField("推进阶段截止")
     status = models.CharField("整改状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.IN_PROGRESS)
     closed_on = models.DateField("销号日期", null=True, blank=True)
+    # The date of the report 已完成待验收 that the closing accepts (a closing is never earlier); cleared by 退回.
+    reported_on = models.DateField("填报完成日期", null=True, blank=True, editable=False)
+    # The latest report's text, for lists, exports and the ledger; every report is its own ProgressRecord.
     evidence = models.TextField("整改佐证材料", blank=True)
     progress_note = models.TextField("进展情况", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -101,6 +106,11 @@ class RectificationTask(LoadedValuesMixin, models.Model):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("assigned_on")),
                 name="task_closed_after_assigned",
                 violation_error_message="销号日期不能早于交办日期。",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(reported_on__isnull=True) | Q(closed_on__gte=F("reported_on")),
+                name="task_closed_after_reported",
+                violation_error_message="销号日期不能早于整改单位填报完成的日期。",
             ),
         ]
         indexes = [
@@ -187,6 +197,7 @@ class DeadlineExtension(models.Model):
         on_delete=models.SET_NULL, related_name="extension_decisions",
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
 
     history = HistoricalRecords(verbose_name="延期变更记录")
     objects = TaskChildQuerySet.as_manager()
@@ -204,10 +215,85 @@ class DeadlineExtension(models.Model):
                 name="extension_decided_at_iff_decided",
                 violation_error_message="已审批的延期须有审批时间。",
             ),
+            models.UniqueConstraint(
+                fields=["task"], condition=Q(status=ExtensionStatus.PENDING), name="extension_one_pending_per_task",
+                violation_error_message="该整改任务已有待审批的延期申请。",
+            ),
         ]
 
     def __str__(self):
         return f"{self.task_id} 号任务延期至 {self.new_deadline:%Y-%m-%d}（{self.get_status_display()}）"
+
+
+class ProgressRecord(models.Model):
+    """整改进展记录: one entry of a task's timeline — a unit's report (status, note, evidence) or a reviewer's
+    验收 (通过 or 退回 with its 验收意见). Written only by the services; never changed afterwards."""
+
+    task = models.ForeignKey(RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE,
+                             related_name="progress_records")
+    kind = models.CharField("类型", max_length=16, choices=ProgressKind.choices)
+    status = models.CharField("填报后状态", max_length=16, choices=TaskStatus.choices)
+    note = models.TextField("进展情况或验收意见", blank=True)
+    evidence = models.TextField("整改佐证材料", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="progress_records")
+    created_at = models.DateTimeField("填报时间", default=timezone.now)
+
+    objects = TaskChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改进展记录"
+        verbose_name_plural = "整改进展记录"
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=ProgressKind.SENT_BACK) | ~Q(note=""), name="progress_sent_back_has_opinion",
+                violation_error_message="验收退回须填写验收意见。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} 号任务 {self.get_kind_display()}（{self.get_status_display()}）"
+
+
+class EvidenceFileQuerySet(ScopedQuerySet):
+    region_path = "record__task__region"
+    organization_path = "record__task__organization"
+    round_path = "record__task__round"
+
+
+def evidence_upload_to(instance, filename):
+    # The stored name never carries the uploaded name (it may hold anything); the kind's extension only.
+    return f"evidence/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class EvidenceFile(models.Model):
+    """整改佐证材料 file attached to a progress report; stored through Django's storage API (local folder or S3),
+    downloaded only through `rectification:evidence_download`, which checks scope and audits."""
+
+    record = models.ForeignKey(ProgressRecord, verbose_name="整改进展记录", on_delete=models.CASCADE,
+                               related_name="files")
+    file = models.FileField("文件", upload_to=evidence_upload_to, max_length=200)
+    name = models.CharField("原文件名", max_length=200)
+    kind = models.CharField("文件类型", max_length=8)
+    content_type = models.CharField("内容类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = EvidenceFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改佐证材料文件"
+        verbose_name_plural = "整改佐证材料文件"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self):
+        return evidence.KINDS[self.kind][1]
 
 
 class FollowUpVisitQuerySet(ScopedQuerySet):

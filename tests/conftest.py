@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests."""
 import datetime as dt
 import os
+import shutil
+import tempfile
 
 import pytest
 
@@ -22,6 +24,15 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploaded files (evidence) go to a folder of this run, removed at its end.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="xuncha-test-media-")
+
+
+def pytest_unconfigure(config):
+    from django.conf import settings
+
+    if "xuncha-test-media-" in str(settings.MEDIA_ROOT):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 def pytest_runtest_setup(item):

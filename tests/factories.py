@@ -43,3 +43,41 @@ def make_user(username, *, role=None, region=None, organization=None, staff=None
                                     region=region, organization=organization, is_staff=staff, **fields)
     user_role_set(user, role)
     return user
+
+
+def make_approved_extension(task, new_deadline, *, reason="涉及多部门", decided_on=None):
+    """An extension approved in the past, written as stored history (the service decides only today, by today's
+    rules): the request, its decision and the task's moved deadline and stage dates."""
+    from django.utils import timezone
+
+    from rectification.models import DeadlineExtension
+    from rectification.services import task_schedule
+
+    decided_at = timezone.now() if decided_on is None else timezone.make_aware(
+        dt.datetime.combine(decided_on, dt.time(10)))
+    extension = DeadlineExtension.objects.create(
+        task=task, reason=reason, previous_deadline=task.deadline, new_deadline=new_deadline, status="approved",
+        decided_at=decided_at, decision_note="同意延期", requested_on=decided_at.date())
+    for field, value in task_schedule(assigned_on=task.assigned_on, deadline=new_deadline).items():
+        setattr(task, field, value)
+    task.save()
+    return extension
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def make_evidence_file(task, *, name="整改报告.pdf", content=PDF_BYTES, user=None):
+    """A progress record of `task` (整改中) with one stored evidence file, written as stored history."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from rectification.models import EvidenceFile, ProgressRecord
+
+    record = ProgressRecord.objects.create(task=task, kind="report", status="in_progress", note="已上传整改报告",
+                                           created_by=user)
+    evidence_file = EvidenceFile(record=record, name=name, kind="pdf", content_type="application/pdf",
+                                 size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    evidence_file.file.save(name, ContentFile(content), save=True)
+    return evidence_file

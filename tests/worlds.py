@@ -20,8 +20,16 @@ from inspection.models import Lead, Region
 from inspection.services import regions_load
 from rectification.models import DeadlineExtension, FollowUpVisit, TaskWarning
 from rectification.rates import rates_recompute_all
-from rectification.services import extension_approve
-from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
+from tests.factories import (
+    make_approved_extension,
+    make_evidence_file,
+    make_finding,
+    make_inspection,
+    make_organization,
+    make_round,
+    make_task,
+    make_user,
+)
 
 ROLE_USERS = {
     "region_admin": Role.REGION_ADMIN,
@@ -46,6 +54,7 @@ class Side:
     lead: object = None
     task: object = None
     extension: object = None
+    evidence: object = None
     warning: object = None
     visit: object = None
     article: object = None
@@ -77,6 +86,7 @@ def build_side(region, label):
         task=side.task, reason=f"{label}延期理由", previous_deadline=side.task.deadline,
         new_deadline=side.task.deadline + dt.timedelta(days=30),
     )
+    side.evidence = make_evidence_file(side.task, name=f"{label}整改报告.pdf")
     side.warning = TaskWarning.objects.create(task=side.task, level="yellow", reason=f"{label}预警原因")
     side.visit = FollowUpVisit.objects.create(
         inspection=side.inspection, task=side.task, visited_on=dt.date(2026, 6, 1), rating="good", notes=f"{label}督查"
@@ -164,10 +174,7 @@ def rates_world(xianning, xianan, tongcheng):
     w.t3 = rates_task(a1, "integrity", dt.date(2026, 6, 20))
     w.t4 = rates_task(a2, "conduct", dt.date(2026, 7, 10))
     w.t5 = rates_task(a2, "conduct", dt.date(2026, 6, 1))
-    extension = DeadlineExtension.objects.create(
-        task=w.t5, reason="涉及多部门", previous_deadline=dt.date(2026, 6, 1), new_deadline=dt.date(2026, 7, 31)
-    )
-    extension_approve(extension=extension, approver=None)
+    make_approved_extension(w.t5, dt.date(2026, 7, 31), decided_on=dt.date(2026, 5, 20))
     w.t6 = rates_task(a3, "integrity", dt.date(2026, 6, 20), dt.date(2026, 6, 10))
     w.t7 = rates_task(b1, "integrity", dt.date(2026, 6, 20), dt.date(2026, 7, 5))
     rates_task(b1, "integrity", dt.date(2026, 6, 20)).delete()

@@ -1,10 +1,19 @@
 """Serializers of the rectification records and rate snapshots; writes go through `rectification.services`."""
+from django.urls import reverse
 from rest_framework import serializers
 
 from core.schema import display
 from inspection.models import Finding
 from rectification.choices import Stage, TaskStatus
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
+from rectification.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    FollowUpVisit,
+    ProgressRecord,
+    RateSnapshot,
+    RectificationTask,
+    TaskWarning,
+)
 
 
 class RectificationTaskSerializer(serializers.ModelSerializer):
@@ -46,13 +55,45 @@ class RectificationTaskCreateSerializer(serializers.Serializer):
 
 class TaskProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in (TaskStatus.IN_PROGRESS, TaskStatus.REPORTED)],
-                                     label="整改状态", help_text="整改中，或已完成待验收（须附佐证材料）")
+                                     label="整改状态", help_text="整改中，或已完成待验收（须附佐证材料：文字或文件）")
     evidence = serializers.CharField(required=False, allow_blank=True, default="", label="整改佐证材料")
     progress_note = serializers.CharField(required=False, allow_blank=True, default="", label="进展情况")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list, label="佐证材料文件",
+                                  help_text="multipart/form-data 上传，可多个；PDF、图片、.docx、.xlsx，按文件内容判断类型")
 
 
 class TaskCloseSerializer(serializers.Serializer):
-    closed_on = serializers.DateField(label="销号日期")
+    closed_on = serializers.DateField(label="销号日期", help_text="不能晚于今天，不能早于整改单位填报完成的日期")
+    opinion = serializers.CharField(label="验收意见")
+
+
+class TaskSendBackSerializer(serializers.Serializer):
+    opinion = serializers.CharField(label="验收意见", help_text="退回的理由，整改单位据此重新整改")
+
+
+class EvidenceFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(label="下载地址", help_text="须登录且有权查看该任务；每次下载记入审计日志")
+
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "name", "kind", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, evidence_file) -> str:
+        return reverse("api:evidence-download", args=[evidence_file.pk])
+
+
+class ProgressRecordSerializer(serializers.ModelSerializer):
+    kind_display = display("kind", "类型名称")
+    status_display = display("status", "填报后状态名称")
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True, label="填报人")
+    files = EvidenceFileSerializer(many=True, read_only=True, label="佐证材料文件")
+
+    class Meta:
+        model = ProgressRecord
+        fields = ["id", "task", "kind", "kind_display", "status", "status_display", "note", "evidence", "created_by",
+                  "created_at", "files"]
+        read_only_fields = fields
 
 
 class DeadlineExtensionSerializer(serializers.ModelSerializer):
@@ -61,8 +102,17 @@ class DeadlineExtensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeadlineExtension
         fields = ["id", "task", "requested_on", "reason", "previous_deadline", "new_deadline", "status",
-                  "status_display", "decided_at"]
+                  "status_display", "decided_at", "decision_note"]
         read_only_fields = fields
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(label="延期理由")
+    new_deadline = serializers.DateField(label="申请延至", help_text="须晚于现整改时限；整改时限届满前申请")
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    opinion = serializers.CharField(label="审批意见")
 
 
 class FollowUpVisitSerializer(serializers.ModelSerializer):

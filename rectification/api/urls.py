@@ -4,6 +4,7 @@ from rectification.api import views
 ROUTES = [
     ("tasks", views.RectificationTaskViewSet),
     ("extensions", views.DeadlineExtensionViewSet),
+    ("evidence", views.EvidenceFileViewSet),
     ("follow-ups", views.FollowUpVisitViewSet),
     ("warnings", views.TaskWarningViewSet),
     ("rates", views.RateViewSet),

@@ -3,9 +3,11 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.exports import EXPORT_FORMATS, Column
@@ -13,11 +15,23 @@ from api.pagination import ApiCursorPagination
 from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from core.schema import described
 from core.scoping import visibility_key
-from rectification import filters, services
+from rectification import filters, selectors, services
 from rectification.api import serializers
 from rectification.choices import RateScope
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
+from rectification.evidence import KINDS
+from rectification.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    FollowUpVisit,
+    RateSnapshot,
+    RectificationTask,
+    TaskWarning,
+)
 from rectification.rates import snapshot_cached
+from rectification.views import evidence_file_response
+
+# Writes take JSON, or a form (multipart: evidence files with a progress report).
+WRITE_PARSERS = [JSONParser, FormParser, MultiPartParser]
 
 TASK_EXPORT_COLUMNS = [
     Column("任务编号", lambda t: t.pk),
@@ -56,6 +70,8 @@ class RectificationTaskViewSet(ExportMixin, ScopedQuerysetMixin, mixins.CreateMo
     ordering_fields = ["id", "deadline", "updated_at"]
     export_name = "整改任务"
     export_columns = TASK_EXPORT_COLUMNS
+    parser_classes = WRITE_PARSERS
+    service_checked_actions = ("progress", "close", "send_back", "extension")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -66,21 +82,58 @@ class RectificationTaskViewSet(ExportMixin, ScopedQuerysetMixin, mixins.CreateMo
     def create(self, request, *args, **kwargs):
         return self._apply(serializers.RectificationTaskCreateSerializer, services.task_create, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="填报整改进展", description="整改中，或已完成待验收（须附佐证材料）；已销号的任务不能再填报。",
-                   request=serializers.TaskProgressSerializer, responses={200: serializers.RectificationTaskSerializer})
+    @extend_schema(summary="填报整改进展", description=(
+        "整改中，或已完成待验收（须附佐证材料：文字或文件）；已销号的任务不能再填报。每次填报单独记录（见 timeline）。"
+        "文件用 multipart/form-data 的 files 字段上传。"),
+        request={"application/json": serializers.TaskProgressSerializer,
+                 "multipart/form-data": serializers.TaskProgressSerializer},
+        responses={200: serializers.RectificationTaskSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         task = self.get_object()
         return self._apply(serializers.TaskProgressSerializer,
                            lambda **data: services.task_report_progress(task=task, user=request.user, **data))
 
-    @extend_schema(summary="验收销号", description="巡察方验收整改单位已填报完成的任务并销号。",
-                   request=serializers.TaskCloseSerializer, responses={200: serializers.RectificationTaskSerializer})
+    @extend_schema(summary="验收通过并销号", description=(
+        "巡察方验收整改单位已填报完成的任务并销号，须填写验收意见；销号日期不能晚于今天，不能早于单位填报完成的日期。"),
+        request=serializers.TaskCloseSerializer, responses={200: serializers.RectificationTaskSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         task = self.get_object()
+        services.task_review_check(reviewer=request.user, previous_status=None)  # a refused role before the payload
         return self._apply(serializers.TaskCloseSerializer,
                            lambda **data: services.task_close(task=task, reviewer=request.user, **data))
+
+    @extend_schema(summary="验收退回", description="验收不通过：任务退回“整改中”，验收意见告知整改单位退回理由。",
+                   request=serializers.TaskSendBackSerializer, responses={200: serializers.RectificationTaskSerializer})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        task = self.get_object()
+        services.task_review_check(reviewer=request.user, previous_status=None)  # a refused role before the payload
+
+        def send_back(**data):
+            services.task_send_back(task=task, reviewer=request.user, **data)
+            return RectificationTask.objects.get(pk=task.pk)
+        return self._apply(serializers.TaskSendBackSerializer, send_back)
+
+    @extend_schema(summary="整改进展时间线", description="任务的每一次填报和验收（通过或退回），按时间先后，含佐证材料文件。",
+                   responses={200: serializers.ProgressRecordSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, pk=None):
+        task = self.get_object()
+        records = serializers.ProgressRecordSerializer(selectors.task_timeline(task), many=True)
+        return Response(records.data)
+
+    @extend_schema(summary="申请延期", description=(
+        "整改单位为未销号、未过整改时限的任务申请延期（理由、申请延至）；每个任务同时只能有一条待审批申请。"),
+        request=serializers.ExtensionRequestSerializer, responses={201: serializers.DeadlineExtensionSerializer})
+    @action(detail=True, methods=["post"])
+    def extension(self, request, pk=None):
+        task = self.get_object()
+        payload = serializers.ExtensionRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        extension = services.extension_request(task=task, user=request.user, **payload.validated_data)
+        return Response(serializers.DeadlineExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
     def _apply(self, payload_class, operation, status_code=status.HTTP_200_OK):
         """Validate the payload, run the service with it, answer the task as it now is."""
@@ -94,15 +147,43 @@ class DeadlineExtensionViewSet(ScopedReadOnlyViewSet):
     queryset = DeadlineExtension.objects.all()
     serializer_class = serializers.DeadlineExtensionSerializer
     filterset_class = filters.DeadlineExtensionFilterSet
+    parser_classes = WRITE_PARSERS
+    service_checked_actions = ("approve", "reject")
     ordering_fields = ["id", "requested_on"]
 
-    @extend_schema(summary="批准延期", description="批准一条待审批的延期申请：整改时限和阶段日期随之变更。",
-                   request=None, responses={200: serializers.DeadlineExtensionSerializer})
+    @extend_schema(summary="批准延期", description=(
+        "批准一条待审批的延期申请（须填写审批意见）：整改时限和阶段日期随之变更。只审批一次；任务已销号或所延长的整改时限"
+        "已过时不能批准。"), request=serializers.ExtensionDecisionSerializer,
+        responses={200: serializers.DeadlineExtensionSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        return self._decide(services.extension_approve)
+
+    @extend_schema(summary="不予批准延期", description="驳回一条待审批的延期申请（须填写审批意见）；整改时限不变。只审批一次。",
+                   request=serializers.ExtensionDecisionSerializer, responses={200: serializers.DeadlineExtensionSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(services.extension_reject)
+
+    def _decide(self, decide):
         extension = self.get_object()
-        extension = services.extension_approve(extension=extension, approver=request.user)
+        services.extension_decide_check(self.request.user)  # a refused role before the payload
+        payload = serializers.ExtensionDecisionSerializer(data=self.request.data)
+        payload.is_valid(raise_exception=True)
+        extension = decide(extension=extension, approver=self.request.user, opinion=payload.validated_data["opinion"])
         return Response(self.get_serializer(extension).data)
+
+
+@described("整改佐证材料文件")
+class EvidenceFileViewSet(ScopedReadOnlyViewSet):
+    queryset = EvidenceFile.objects.select_related("record")
+    serializer_class = serializers.EvidenceFileSerializer
+
+    @extend_schema(summary="下载佐证材料文件", description="仅限有权查看该任务的用户；每次下载记入审计日志。",
+                   responses={(200, content_type): OpenApiTypes.BINARY for _, _, content_type in KINDS.values()})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        return evidence_file_response(request, self.get_object())
 
 
 @described("回访督查")

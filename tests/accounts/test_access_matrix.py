@@ -67,7 +67,8 @@ ADMIN_OBJECTS = {
 }
 SCOPED_DATA_MODELS = set(ADMIN_OBJECTS) - {"inspection.region", "accounts.user", "api.apitoken"}
 # Shown to every admin role, added, changed or deleted by no one (written by jobs).
-READ_ONLY_MODELS = {"rectification.ratesnapshot"}
+# 延期 are requested and decided on the pages and the API (the rules hold there); the admin only shows them.
+READ_ONLY_MODELS = {"rectification.ratesnapshot", "rectification.deadlineextension"}
 # What each admin role may do in the admin, by model (independent of accounts.roles on purpose).
 ADMIN_RIGHTS = {
     "region_admin": {"view": SCOPED_DATA_MODELS | {"inspection.region", "api.apitoken"},
@@ -160,7 +161,7 @@ API_OBJECTS = {
     "inspections": lambda w, s: w.side(s).inspection, "findings": lambda w, s: w.side(s).finding,
     "leads": lambda w, s: w.side(s).lead, "tasks": lambda w, s: w.side(s).task,
     "extensions": lambda w, s: w.side(s).extension, "follow-ups": lambda w, s: w.side(s).visit,
-    "warnings": lambda w, s: w.side(s).warning,
+    "warnings": lambda w, s: w.side(s).warning, "evidence": lambda w, s: w.side(s).evidence,
 }
 API_HIDDEN_FROM_UNITS = {"regions", "groups", "leads"}  # reference data of the inspecting side, leads
 
@@ -197,11 +198,30 @@ def api_routes():
     for name, url in (("api schema", "/api/schema/"), ("api swagger ui", "/api/schema/swagger/"),
                       ("api redoc", "/api/schema/redoc/")):
         routes.append(Route(name, lambda w, s, u=url: u, {role: (OK, OK) for role in ROLES if role != "anonymous"}))
-    routes.append(Route("api extension approve",
-                        lambda w, s: f"/api/v1/extensions/{w.side(s).extension.pk}/approve/",
-                        {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK)},
-                        method="post", data=lambda w, s: {}))
+    readers = {**dict.fromkeys(("region_admin", "group_member", "unit", "viewer", "api_client"), (OK, NOT_FOUND)),
+               "superuser": (OK, OK)}
+    routes.append(Route("api task timeline", lambda w, s: f"/api/v1/tasks/{w.side(s).task.pk}/timeline/", readers))
+    routes.append(Route("api evidence download", lambda w, s: f"/api/v1/evidence/{w.side(s).evidence.pk}/download/",
+                        readers))
+    deciders = {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
+                **dict.fromkeys(("unit", "viewer", "api_client"), (DENIED, NOT_FOUND))}
+    for decision in ("approve", "reject"):
+        routes.append(Route(f"api extension {decision}",
+                            lambda w, s, d=decision: f"/api/v1/extensions/{w.side(s).extension.pk}/{d}/",
+                            deciders, method="post", data=lambda w, s: {"opinion": "同意"}))
+    routes.append(Route("api extension request", lambda w, s: f"/api/v1/tasks/{w.side(s).task.pk}/extension/",
+                        {"region_admin": (OK, NOT_FOUND), "unit": (OK, NOT_FOUND), "superuser": (OK, OK),
+                         **dict.fromkeys(("group_member", "viewer", "api_client"), (DENIED, NOT_FOUND))},
+                        method="post", data=lambda w, s: {"reason": "需协调", "new_deadline": _in_days(60)}))
+    routes.append(Route("api task send back", lambda w, s: f"/api/v1/tasks/{w.side(s).task.pk}/send-back/",
+                        deciders, method="post", data=lambda w, s: {"opinion": "佐证不足"}))
     return routes
+
+
+def _in_days(days):
+    from django.utils import timezone
+
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
 
 
 # ===== ROUTES: add your pages and endpoints here =======================================================
@@ -281,8 +301,10 @@ ROUTES = [
     Route("audit log", lambda w, s: reverse("accounts:audit_list"),
           _mark_lists({"region_admin": (OK, OK), "superuser": (OK, OK)}),
           marker=lambda w, s: w.side(s).finding.description),
+    # 待办: the overdue task for reviewers (逾期督办), the task to report for the unit; nothing for read-only roles
     Route("my open tasks", lambda w, s: reverse("rectification:task_list_mine"),
-          _mark_lists(dict.fromkeys(SCOPED_READERS, (OK, OK))),
+          {**_mark_lists(dict.fromkeys(("region_admin", "group_member", "unit", "superuser"), (OK, OK))),
+           "viewer": (HIDDEN, HIDDEN), "api_client": (HIDDEN, HIDDEN)},
           marker=lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk])),
     Route("task progress page", lambda w, s: reverse("rectification:task_progress", args=[w.side(s).task.pk]),
           dict(SCOPED_READERS)),
@@ -294,7 +316,24 @@ ROUTES = [
     Route("task close", lambda w, s: reverse("rectification:task_close", args=[w.side(s).task.pk]),
           {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
            "unit": (DENIED, NOT_FOUND), "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND)},
-          method="post", data=lambda w, s: {"closed_on": "2026-06-30"}),
+          method="post", data=lambda w, s: {"outcome": "pass", "opinion": "整改到位", "closed_on": _in_days(0)}),
+    Route("task send back", lambda w, s: reverse("rectification:task_close", args=[w.side(s).task.pk]),
+          {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
+           "unit": (DENIED, NOT_FOUND), "viewer": (DENIED, NOT_FOUND), "api_client": (DENIED, NOT_FOUND)},
+          method="post", data=lambda w, s: {"outcome": "send_back", "opinion": "佐证不足"}),
+    Route("extension requests page", lambda w, s: reverse("rectification:extension_list"),
+          _mark_lists({"region_admin": (OK, OK), "group_member": (OK, OK), "superuser": (OK, OK)}),
+          marker=lambda w, s: w.side(s).extension.reason),
+    Route("evidence download", lambda w, s: reverse("rectification:evidence_download", args=[w.side(s).evidence.pk]),
+          dict(SCOPED_READERS)),
+    Route("extension request", lambda w, s: reverse("rectification:extension_request", args=[w.side(s).task.pk]),
+          {"region_admin": (OK, NOT_FOUND), "unit": (OK, NOT_FOUND), "superuser": (OK, OK),
+           **dict.fromkeys(("group_member", "viewer", "api_client"), (DENIED, NOT_FOUND))},
+          method="post", data=lambda w, s: {"reason": "需协调", "new_deadline": _in_days(60)}),
+    Route("extension decision", lambda w, s: reverse("rectification:extension_decide", args=[w.side(s).extension.pk]),
+          {"region_admin": (OK, NOT_FOUND), "group_member": (OK, NOT_FOUND), "superuser": (OK, OK),
+           **dict.fromkeys(("unit", "viewer", "api_client"), (DENIED, DENIED))},
+          method="post", data=lambda w, s: {"decision": "approve", "opinion": "同意"}),
     # ledger: import only by the region's admin; exports for every reader, of what they may see
     Route("ledger import page", lambda w, s: reverse("ledger:import", args=[w.side(s).inspection.pk]),
           {"region_admin": (OK, NOT_FOUND), "superuser": (OK, OK),
@@ -348,12 +387,24 @@ def client_for(world, role):
 
 
 def prepare_for_post(world, route):
-    """Closing needs a task the unit has reported; report both sides' tasks before the close route."""
-    if route.name == "task close":
-        from rectification.models import RectificationTask
+    """Put both sides' tasks where the route's step is allowed (the rules are tested elsewhere; this is access):
+    验收 needs a reported task; 延期 an open task before its deadline, a decision a pending request."""
+    from django.utils import timezone
 
-        RectificationTask.objects.filter(pk__in=[world.home.task.pk, world.away.task.pk]).update(
-            status="reported", evidence="佐证")
+    from rectification.models import DeadlineExtension, RectificationTask
+
+    tasks = RectificationTask.objects.filter(pk__in=[world.home.task.pk, world.away.task.pk])
+    deadline = timezone.localdate() + dt.timedelta(days=10)
+    if route.name in ("task close", "task send back", "api task send back"):
+        tasks.update(status="reported", evidence="佐证", closed_on=None, reported_on=None)
+    if "extension" in route.name:
+        tasks.update(status="in_progress", closed_on=None, reported_on=None, deadline=deadline)
+        DeadlineExtension.objects.filter(task__in=tasks).delete()
+        if "request" not in route.name or "page" in route.name:
+            for side in (world.home, world.away):
+                side.extension = DeadlineExtension.objects.create(
+                    task=side.task, reason=f"{side.label}延期理由", previous_deadline=deadline,
+                    new_deadline=deadline + dt.timedelta(days=30))
 
 
 def check(response, outcome, marker=None):

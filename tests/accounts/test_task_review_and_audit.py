@@ -1,10 +1,12 @@
 """Double review of tasks (the unit reports, the inspecting side closes) and the audit log."""
+
 import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.choices import AuditAction
@@ -15,7 +17,16 @@ from rectification.models import RectificationTask
 from rectification.services import task_close, task_report_progress
 
 pytestmark = pytest.mark.django_db
-CLOSED_ON = dt.date(2026, 6, 30)
+OPINION = "整改到位，同意销号"
+
+
+def closed_on():
+    """Today: a closing is neither in the future nor before the report (made today in these tests)."""
+    return timezone.localdate()
+
+
+def pass_form():
+    return {"outcome": "pass", "opinion": OPINION, "closed_on": closed_on().isoformat()}
 
 
 def logged_in(user):
@@ -29,8 +40,8 @@ def test_the_unit_reports_and_the_reviewer_closes(world):
     task = task_report_progress(task=world.home.task, user=unit, status="reported",
                                 evidence="整改报告及会议纪要", progress_note="已清退全部款项")
     assert task.status == "reported"
-    task = task_close(task=task, reviewer=admin, closed_on=CLOSED_ON)
-    assert (task.status, task.closed_on) == ("closed", CLOSED_ON)
+    task = task_close(task=task, reviewer=admin, closed_on=closed_on(), opinion=OPINION)
+    assert (task.status, task.closed_on) == ("closed", closed_on())
     history = list(task.history.order_by("history_date").values_list("status", "history_user__username"))
     assert history[-2:] == [("reported", "unit"), ("closed", "region_admin")]
     close = AuditEvent.objects.get(action=AuditAction.TASK_CLOSE)
@@ -45,11 +56,11 @@ def test_a_unit_user_cannot_close_its_task(world):
     assert "销号" in raised.value.message
     task_report_progress(task=task, user=unit, status="reported", evidence="整改报告", progress_note="")
     with pytest.raises(DomainError) as raised:
-        task_close(task=task, reviewer=unit, closed_on=CLOSED_ON)
+        task_close(task=task, reviewer=unit, closed_on=closed_on(), opinion=OPINION)
     assert raised.value.is_permission_denied
     # Through the pages: the close action is refused, and the progress form does not offer 已销号.
     client = logged_in(unit)
-    assert client.post(reverse("rectification:task_close", args=[task.pk]), {"closed_on": "2026-06-30"}).status_code == 403
+    assert client.post(reverse("rectification:task_close", args=[task.pk]), pass_form()).status_code == 403
     response = client.post(reverse("rectification:task_progress", args=[task.pk]),
                            {"status": "closed", "evidence": "x", "progress_note": ""})
     assert response.status_code == 400
@@ -66,10 +77,10 @@ def test_a_unit_user_cannot_close_its_task(world):
 
 def test_closing_needs_the_unit_report_first(world):
     with pytest.raises(DomainError) as raised:
-        task_close(task=world.home.task, reviewer=world.users["region_admin"], closed_on=CLOSED_ON)
+        task_close(task=world.home.task, reviewer=world.users["region_admin"], closed_on=closed_on(), opinion=OPINION)
     assert not raised.value.is_permission_denied and "已完成待验收" in raised.value.message
     response = logged_in(world.users["group_member"]).post(
-        reverse("rectification:task_close", args=[world.home.task.pk]), {"closed_on": "2026-06-30"})
+        reverse("rectification:task_close", args=[world.home.task.pk]), pass_form())
     assert response.status_code == 400 and "已完成待验收" in response.content.decode()
 
 
@@ -78,7 +89,7 @@ def test_reporting_done_needs_evidence_and_a_closed_task_is_frozen(world):
     with pytest.raises(DomainError):
         task_report_progress(task=task, user=unit, status="reported", evidence=" ", progress_note="")
     task_report_progress(task=task, user=unit, status="reported", evidence="报告", progress_note="")
-    task_close(task=task, reviewer=world.users["group_member"], closed_on=CLOSED_ON)
+    task_close(task=task, reviewer=world.users["group_member"], closed_on=closed_on(), opinion=OPINION)
     with pytest.raises(DomainError):
         task_report_progress(task=task, user=unit, status="in_progress", evidence="", progress_note="重新整改")
 
@@ -90,24 +101,40 @@ def test_services_refuse_a_task_out_of_scope(world):
     assert raised.value.is_permission_denied
     RectificationTask.objects.filter(pk=world.away.task.pk).update(status="reported", evidence="x")
     with pytest.raises(DomainError):
-        task_close(task=world.away.task, reviewer=world.users["region_admin"], closed_on=CLOSED_ON)
+        task_close(task=world.away.task, reviewer=world.users["region_admin"], closed_on=closed_on(), opinion=OPINION)
 
 
-def test_the_admin_form_applies_the_same_closing_rule(world):
+def test_the_admin_shows_the_work_on_an_existing_task_and_closes_a_new_one_under_the_same_rule(world):
+    """An existing task's status, closing, evidence and deadline change only through the task's page and the API
+    (timeline, opinion, rules); the admin shows them. A new task entered as closed follows the closing rule."""
     client = logged_in(world.users["region_admin"])
     task = world.home.task
-    url = reverse("admin:rectification_rectificationtask_change", args=[task.pk])
-    empty = {f"{p}-{k}": v for p in ("extensions", "follow_up_visits", "warnings")
-             for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))}
-    data = {"finding": task.finding_id, "responsible_unit": task.responsible_unit, "responsible_person": "",
-            "measures": "", "assigned_on": task.assigned_on.isoformat(), "deadline": task.deadline.isoformat(),
-            "status": "closed", "closed_on": "2026-06-30", "evidence": "报告", "progress_note": "", **empty}
-    response = client.post(url, data)
-    assert response.status_code == 200 and "已完成待验收" in response.content.decode()
     RectificationTask.objects.filter(pk=task.pk).update(status="reported")
+    url = reverse("admin:rectification_rectificationtask_change", args=[task.pk])
+    empty = {f"{p}-{k}": v for p in ("progress_records", "extensions", "follow_up_visits", "warnings")
+             for k, v in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))}
+    data = {"finding": task.finding_id, "responsible_unit": task.responsible_unit, "responsible_person": "王芳",
+            "measures": "", "assigned_on": task.assigned_on.isoformat(), "deadline": "2099-01-01",
+            "status": "closed", "closed_on": closed_on().isoformat(), "evidence": "报告", "progress_note": "", **empty}
     assert client.post(url, data).status_code == 302
     task.refresh_from_db()
-    assert task.status == "closed"
+    assert (task.status, task.closed_on, task.responsible_person) == ("reported", None, "王芳")
+    assert task.deadline != dt.date(2099, 1, 1)
+    # a new task entered closed: not by a unit, and not with a closing date in the future
+    finding = world.home.finding
+    new = {"inspection": finding.inspection_id, "number": finding.number, "category": finding.category,
+           "severity": finding.severity, "description": finding.description,
+           "tasks-TOTAL_FORMS": "2", "tasks-INITIAL_FORMS": "1", "tasks-MIN_NUM_FORMS": "0",
+           "tasks-MAX_NUM_FORMS": "1000", "tasks-0-id": task.pk, "tasks-0-finding": finding.pk,
+           "tasks-0-responsible_unit": task.responsible_unit, "tasks-1-finding": finding.pk,
+           "tasks-1-responsible_unit": "办公室", "tasks-1-status": "closed", "tasks-1-evidence": "报告",
+           "tasks-1-closed_on": (closed_on() + dt.timedelta(days=30)).isoformat()}
+    response = client.post(reverse("admin:inspection_finding_change", args=[finding.pk]), new)
+    assert response.status_code == 200 and "晚于今天" in response.content.decode()
+    assert RectificationTask.objects.filter(finding=finding).count() == 1
+    new["tasks-1-closed_on"] = closed_on().isoformat()
+    assert client.post(reverse("admin:inspection_finding_change", args=[finding.pk]), new).status_code == 302
+    assert RectificationTask.objects.filter(finding=finding, status="closed").count() == 1
 
 
 def test_every_change_is_audited_with_who_and_what(world):

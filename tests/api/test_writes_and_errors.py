@@ -2,9 +2,10 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from inspection.models import Finding
-from rectification.models import RectificationTask
+from rectification.models import DeadlineExtension, RectificationTask
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,9 @@ def test_other_roles_cannot_write(clients, world, role):
     finding = new_finding(world.home)
     response = clients[role].post("/api/v1/tasks/", {"finding": finding.pk, "responsible_unit": "办公室"}, format="json")
     assert_error(response, 403, "permission_denied")
-    assert_error(clients[role].post(f"/api/v1/extensions/{world.home.extension.pk}/approve/"), 403)
+    approve = clients[role].post(f"/api/v1/extensions/{world.home.extension.pk}/approve/")
+    # the round's group may decide 延期 (here: without the required opinion); the other roles may not
+    assert_error(approve, 400) if role == "group_member" else assert_error(approve, 403)
     assert not RectificationTask.objects.filter(finding=finding).exists()
 
 
@@ -76,28 +79,39 @@ def test_progress_and_close_go_through_the_double_review(clients, world):
     admin, task = clients["region_admin"], world.home.task
     url = f"/api/v1/tasks/{task.pk}/"
     # a refused rule (DomainError) is a 400 with its Chinese message
-    error = assert_error(admin.post(url + "close/", {"closed_on": "2026-06-30"}, format="json"), 400)
+    today = timezone.localdate().isoformat()
+    error = assert_error(admin.post(url + "close/", {"closed_on": today, "opinion": "同意"}, format="json"), 400)
     assert "已完成待验收" in error["message"]
     error = assert_error(admin.post(url + "progress/", {"status": "reported"}, format="json"), 400)
     assert "佐证材料" in error["message"]
     assert_error(admin.post(url + "progress/", {"status": "closed"}, format="json"), 400)
     response = admin.post(url + "progress/", {"status": "reported", "evidence": "会议纪要"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "reported"
-    response = admin.post(url + "close/", {"closed_on": "2026-06-30"}, format="json")
+    # the report was made today: a closing dated before it (or in the future) is refused
+    error = assert_error(admin.post(url + "close/", {"closed_on": "2026-06-30", "opinion": "同意"}, format="json"), 400)
+    assert "早于整改单位填报完成的日期" in error["message"]
+    response = admin.post(url + "close/", {"closed_on": today, "opinion": "同意"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "closed"
     task.refresh_from_db()
-    assert task.closed_on == dt.date(2026, 6, 30)
-    assert_error(admin.post(f"/api/v1/tasks/{world.away.task.pk}/close/", {"closed_on": "2026-06-30"}, format="json"),
-                 404, "not_found")
+    assert task.closed_on == timezone.localdate()
+    assert_error(admin.post(f"/api/v1/tasks/{world.away.task.pk}/close/", {"closed_on": today, "opinion": "同意"},
+                            format="json"), 404, "not_found")
 
 
 def test_extension_approval_moves_the_deadline(clients, world):
     extension = world.home.extension
-    response = clients["region_admin"].post(f"/api/v1/extensions/{extension.pk}/approve/")
+    deadline = timezone.localdate() + dt.timedelta(days=3)  # an approval counts only before the deadline it extends
+    RectificationTask.objects.filter(pk=extension.task_id).update(deadline=deadline)
+    DeadlineExtension.objects.filter(pk=extension.pk).update(previous_deadline=deadline,
+                                                             new_deadline=deadline + dt.timedelta(days=30))
+    extension.refresh_from_db()
+    response = clients["region_admin"].post(f"/api/v1/extensions/{extension.pk}/approve/", {"opinion": "同意"},
+                                            format="json")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     world.home.task.refresh_from_db()
     assert world.home.task.deadline == extension.new_deadline and world.home.task.is_extended
-    assert_error(clients["region_admin"].post(f"/api/v1/extensions/{world.away.extension.pk}/approve/"), 404)
+    assert_error(clients["region_admin"].post(f"/api/v1/extensions/{world.away.extension.pk}/approve/",
+                                              {"opinion": "同意"}, format="json"), 404)
 
 
 @pytest.mark.parametrize("query", [

@@ -25,14 +25,15 @@ pytestmark = [
 
 
 def large_ledger() -> SimpleUploadedFile:
-    """Only the required columns, written in streaming mode: the smallest file of this size."""
+    """Only the required columns (and the evidence a closing row needs), written in streaming mode: the smallest
+    file of this size."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("整改台账")
-    sheet.append(["序号", "问题类别", "问题描述", "责任单位", "整改状态", "完成时间"])
+    sheet.append(["序号", "问题类别", "问题描述", "责任单位", "整改状态", "完成时间", "佐证材料"])
     for number in range(1, ROWS + 1):
         closed = number % 4 == 0
         sheet.append([number, "作风建设", "办事拖拉、服务群众意识不强", "办公室", "已销号" if closed else "整改中",
-                      "2026年6月1日" if closed else None])
+                      "2026年6月1日" if closed else None, "整改报告" if closed else None])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile("大台账.xlsx", buffer.getvalue())

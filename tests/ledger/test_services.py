@@ -11,9 +11,15 @@ from inspection.models import Finding
 from ledger.choices import ImportStatus
 from ledger.services import ledger_export, ledger_import, ledger_template
 from rectification.choices import TaskStatus
-from rectification.models import DeadlineExtension, RectificationTask
-from rectification.services import extension_approve
-from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
+from rectification.models import RectificationTask
+from tests.factories import (
+    make_approved_extension,
+    make_finding,
+    make_inspection,
+    make_organization,
+    make_round,
+    make_task,
+)
 from tests.ledger.conftest import HEADERS, csv_upload, ledger_row, snapshot, xlsx_upload
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +42,8 @@ def exported(queryset, name="导出.xlsx") -> SimpleUploadedFile:
 def test_import_creates_findings_and_tasks_with_defaults_and_history(inspection, admin_user):
     upload = xlsx_upload([
         ledger_row(1),
-        ledger_row(2, category="作风", description="文山会海问题反弹", deadline=None, status="已销号", closed_on="2026年6月20日"),
+        ledger_row(2, category="作风", description="文山会海问题反弹", deadline=None, status="已销号", closed_on="2026年6月20日",
+                   evidence="整改报告"),
         ledger_row(3, category="民生", status="待验收", severity="严重", deadline="2026.8.1"),
     ])
     record = run(inspection, upload, admin_user)
@@ -73,7 +80,7 @@ def test_reimport_updates_rows_and_never_duplicates(inspection, admin_user):
     run(inspection, xlsx_upload([ledger_row(1), ledger_row(2)]), admin_user)
     again = run(inspection, xlsx_upload([
         ledger_row(1),
-        ledger_row(2, status="已销号", closed_on=dt.date(2026, 7, 1), responsible_person="李娜"),
+        ledger_row(2, status="已销号", closed_on=dt.date(2026, 7, 1), responsible_person="李娜", evidence="整改报告"),
         ledger_row(3),
     ]), admin_user)
     assert (again.rows_created, again.rows_updated, again.rows_unchanged) == (1, 1, 1)
@@ -85,11 +92,51 @@ def test_reimport_updates_rows_and_never_duplicates(inspection, admin_user):
 
 
 def test_a_changed_deadline_moves_the_stage_dates_and_keeps_the_original(inspection, admin_user):
-    run(inspection, xlsx_upload([ledger_row(1)]), admin_user)
-    run(inspection, xlsx_upload([ledger_row(1, deadline="2026/9/10")]), admin_user)
+    run(inspection, xlsx_upload([ledger_row(1, deadline="2098-07-10")]), admin_user)
+    progress_due = RectificationTask.objects.get(inspection=inspection).progress_due
+    run(inspection, xlsx_upload([ledger_row(1, deadline="2098/9/10")]), admin_user)
     task = RectificationTask.objects.get(inspection=inspection)
-    assert (task.original_deadline, task.deadline) == (dt.date(2026, 7, 10), dt.date(2026, 9, 10))
-    assert task.progress_due > dt.date(2026, 7, 10) and task.is_extended
+    assert (task.original_deadline, task.deadline) == (dt.date(2098, 7, 10), dt.date(2098, 9, 10))
+    assert task.progress_due > progress_due and task.is_extended
+
+
+def test_the_import_keeps_the_rules_of_the_pages(inspection, admin_user):
+    """A row that closes a task needs its evidence; a closed task keeps its status, closing date and deadline; a
+    deadline that has passed no longer moves (as no extension could be approved then)."""
+    record = run(inspection, xlsx_upload([ledger_row(1, status="已销号", closed_on="2026-06-20")]), admin_user)
+    assert errors_of(record) == {(2, "佐证材料")} and not RectificationTask.objects.filter(inspection=inspection).exists()
+    run(inspection, xlsx_upload([ledger_row(1, status="已销号", closed_on="2026-06-20", evidence="报告"), ledger_row(2)]),
+        admin_user)
+    before = snapshot(inspection)
+    record = run(inspection, xlsx_upload([
+        ledger_row(1, status="整改中", evidence="报告"),  # reopening a closed task
+        ledger_row(2, deadline="2026-12-31"),  # its deadline 2026-07-10 has passed
+    ]), admin_user)
+    assert errors_of(record) == {(2, "整改状态"), (3, "整改时限")}, record.errors
+    assert snapshot(inspection) == before
+    record = run(inspection, xlsx_upload([ledger_row(1, status="已销号", closed_on="2026-06-25", evidence="报告")]),
+                 admin_user)
+    assert errors_of(record) == {(2, "整改状态")}
+
+
+def test_every_row_an_import_changes_is_audited_with_file_before_and_after(inspection, admin_user):
+    from accounts.choices import AuditAction
+    from accounts.models import AuditEvent
+
+    run(inspection, xlsx_upload([ledger_row(1), ledger_row(2)], name="第一版.xlsx"), admin_user)
+    assert AuditEvent.objects.filter(action=AuditAction.LEDGER_IMPORT).count() == 2
+    record = run(inspection, xlsx_upload([ledger_row(1), ledger_row(2, status="已销号", closed_on="2026-07-01",
+                                                                    evidence="整改报告")], name="第二版.xlsx"), admin_user)
+    assert record.status == ImportStatus.SUCCEEDED, record.errors
+    event = AuditEvent.objects.filter(action=AuditAction.LEDGER_IMPORT).latest("pk")
+    task = RectificationTask.objects.get(inspection=inspection, finding__number=2)
+    assert (event.user, event.object_id, event.details["file"], event.details["number"]) == (
+        admin_user, str(task.pk), "第二版.xlsx", 2)
+    assert event.details["task"]["status"] == ["in_progress", "closed"]
+    assert event.details["task"]["closed_on"] == [None, "2026-07-01"]
+    assert AuditEvent.objects.filter(action=AuditAction.LEDGER_IMPORT).count() == 3  # the unchanged row: none
+    last = task.progress_records.last()
+    assert (last.kind, last.note, last.created_by) == ("accepted", "台账导入：第二版.xlsx", admin_user)
 
 
 def test_csv_in_utf8_and_gbk_import_alike(inspection, admin_user):
@@ -122,9 +169,7 @@ def ledger_of_many_kinds(inspection, admin_user):
                          status=TaskStatus.REPORTED, evidence="整改报告.pdf")
     make_task(make_finding(inspection, category="organization"), status=TaskStatus.CLOSED, closed_on=dt.date(2026, 6, 1),
               progress_note="已完成")
-    extension = DeadlineExtension.objects.create(task=open_task, reason="需协调", previous_deadline=open_task.deadline,
-                                                 new_deadline=dt.date(2026, 9, 30))
-    extension_approve(extension=extension, approver=admin_user)
+    make_approved_extension(open_task, dt.date(2026, 9, 30), reason="需协调")
     Finding.objects.filter(pk=reported.finding_id).update(severity="serious")
     return inspection
 

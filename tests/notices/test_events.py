@@ -12,7 +12,14 @@ from notices.choices import NoticeKind
 from notices.models import Notice
 from rectification.choices import TaskStatus
 from rectification.models import TaskWarning
-from rectification.services import extension_approve, task_close, task_report_progress, warnings_refresh
+from rectification.services import (
+    extension_reject,
+    extension_request,
+    task_close,
+    task_report_progress,
+    task_send_back,
+    warnings_refresh,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +51,7 @@ def test_closing_a_task_lifts_its_warning_and_tells_of_both(world, people, djang
     warnings_refresh(today=task.deadline - dt.timedelta(days=5), tasks=type(task).objects.filter(pk=task.pk))
     task_report_progress(task=task, user=people["unit"], status=TaskStatus.REPORTED, evidence="制度文件", progress_note="")
     with django_capture_on_commit_callbacks(execute=True):
-        task_close(task=task, reviewer=people["region_admin"], closed_on=timezone.localdate())
+        task_close(task=task, reviewer=people["region_admin"], closed_on=timezone.localdate(), opinion="材料齐全，同意销号")
     assert told(NoticeKind.TASK_CLOSED) == {"unit", "group_member"}
     assert told(NoticeKind.WARNING_LIFTED) == {"unit", "group_member", "region_admin"}
     lifted = Notice.objects.filter(kind=NoticeKind.WARNING_LIFTED).first()
@@ -55,9 +62,9 @@ def test_an_extension_decided_tells_the_requester_and_the_unit(world, people):
     extension = world.home.extension
     extension.requested_by = people["unit"]
     extension.save()
-    extension_approve(extension=extension, approver=people["region_admin"])
+    extension_reject(extension=extension, approver=people["region_admin"], opinion="理由不充分")
     assert told(NoticeKind.EXTENSION_DECIDED) == {"unit"}
-    assert "已批准" in Notice.objects.get(kind=NoticeKind.EXTENSION_DECIDED).title
+    assert "未批准" in Notice.objects.get(kind=NoticeKind.EXTENSION_DECIDED).title
 
 
 def test_the_hooks_for_sending_back_and_requesting_an_extension(world, people):
@@ -79,16 +86,19 @@ def test_the_hooks_for_sending_back_and_requesting_an_extension(world, people):
     assert "未批准" in Notice.objects.get(kind=NoticeKind.EXTENSION_DECIDED).title
 
 
-def test_services_below_notices_tell_by_emitting_events(world, people):
-    """How rectification's 退回 and extension request/reject services tell (they may not import notices)."""
-    from core import events
-
-    extension = world.home.extension
-    extension.requested_by = people["unit"]
-    events.emit(events.EXTENSION_REQUESTED, extension=extension)
-    events.emit(events.TASK_SENT_BACK, task=world.home.task, by=people["group_member"], opinion="请补充材料")
-    assert told(NoticeKind.EXTENSION_REQUESTED) == {"group_member", "region_admin"}
+def test_sending_back_and_asking_for_an_extension_through_the_services_tell(world, people):
+    """rectification's 退回 and 延期申请 services (which may not import notices) tell through their events."""
+    task = world.home.task
+    world.home.extension.delete()  # one pending request per task: the unit asks its own below
+    type(task).objects.filter(pk=task.pk).update(deadline=timezone.localdate() + dt.timedelta(days=20))
+    task.refresh_from_db()
+    task_report_progress(task=task, user=people["unit"], status=TaskStatus.REPORTED, evidence="制度文件", progress_note="")
+    task_send_back(task=task, reviewer=people["group_member"], opinion="请补充会议记录")
     assert told(NoticeKind.TASK_SENT_BACK) == {"unit"}
+    assert "请补充会议记录" in Notice.objects.get(kind=NoticeKind.TASK_SENT_BACK).body
+    extension_request(task=task, user=people["unit"], reason="需要配套资金",
+                      new_deadline=task.deadline + dt.timedelta(days=30))
+    assert told(NoticeKind.EXTENSION_REQUESTED) == {"group_member", "region_admin"}
 
 
 def test_the_due_soon_scan_is_idempotent_within_a_day_and_across_days(world, people, settings):

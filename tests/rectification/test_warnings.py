@@ -2,11 +2,13 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
+from accounts.roles import Role
 from core.errors import DomainError
 from rectification.models import DeadlineExtension, RectificationTask, TaskWarning
-from rectification.services import extension_approve, warnings_refresh
-from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task
+from rectification.services import extension_approve, extension_request, warnings_refresh
+from tests.factories import make_finding, make_inspection, make_organization, make_round, make_task, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,11 @@ T = dt.date(2026, 6, 1)
 @pytest.fixture
 def inspection(xianan):
     return make_inspection(make_round(xianan), make_organization(xianan), feedback=dt.date(2026, 5, 10))
+
+
+@pytest.fixture
+def region_admin(xianan):
+    return make_user("xianan-admin", role=Role.REGION_ADMIN, region=xianan)
 
 
 def task_due(inspection, days, **fields):
@@ -75,16 +82,17 @@ def test_closing_a_task_lifts_its_warning_when_the_change_commits(inspection, dj
     assert active(task) == {}
 
 
-def test_an_approved_extension_moves_the_deadline_and_lifts_the_warning(inspection, django_capture_on_commit_callbacks):
-    task = task_due(inspection, 5)
-    warnings_refresh(today=T)
+def test_an_approved_extension_moves_the_deadline_and_lifts_the_warning(inspection, region_admin,
+                                                                       django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    task = make_task(make_finding(inspection), deadline=today + dt.timedelta(days=5))
+    warnings_refresh(today=today)
     new_deadline = dt.date(2099, 1, 31)  # far beyond today, whatever today is
-    extension = DeadlineExtension.objects.create(task=task, reason="需协调多部门", previous_deadline=task.deadline,
-                                                 new_deadline=new_deadline)
+    extension = extension_request(task=task, user=region_admin, reason="需协调多部门", new_deadline=new_deadline)
     with django_capture_on_commit_callbacks(execute=True):
-        extension_approve(extension=extension, approver=None)
+        extension_approve(extension=extension, approver=region_admin, opinion="同意")
     task.refresh_from_db()
-    assert (task.deadline, task.original_deadline) == (new_deadline, T + dt.timedelta(days=5))
+    assert (task.deadline, task.original_deadline) == (new_deadline, today + dt.timedelta(days=5))
     assert task.history.first().deadline == new_deadline  # recorded
     warning = TaskWarning.objects.get(task=task)
     assert warning.lift_reason == "整改时限已延期至 2099-01-31"
@@ -103,17 +111,17 @@ def test_overdue_is_one_rule_in_python_and_sql(inspection):
         assert {task.pk for task in tasks if task.stage_on(day) == "overdue"} == overdue
 
 
-def test_extension_approve_takes_only_a_pending_request(rates_world):
+def test_extension_approve_takes_only_a_pending_request(inspection, region_admin):
     """The state machine of an extension lives in the service: approving twice is refused and changes nothing."""
-    task = rates_world.t4
-    extension = DeadlineExtension.objects.create(task=task, reason="协调", previous_deadline=task.deadline,
-                                                 new_deadline=task.deadline + dt.timedelta(days=30))
-    extension_approve(extension=extension, approver=None)
+    task = make_task(make_finding(inspection), deadline=timezone.localdate() + dt.timedelta(days=3))
+    extension = extension_request(task=task, user=region_admin, reason="协调",
+                                  new_deadline=task.deadline + dt.timedelta(days=30))
+    extension_approve(extension=extension, approver=region_admin, opinion="同意")
     task.refresh_from_db()
     deadline = task.deadline
     stale = DeadlineExtension.objects.get(pk=extension.pk)
     stale.new_deadline = deadline + dt.timedelta(days=60)
-    with pytest.raises(DomainError):
-        extension_approve(extension=stale, approver=None)
+    with pytest.raises(DomainError, match="已经审批"):
+        extension_approve(extension=stale, approver=region_admin, opinion="再次同意")
     task.refresh_from_db()
     assert task.deadline == deadline

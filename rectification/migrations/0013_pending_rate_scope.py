@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rectification', '0011_taskwarning'),
+        ('rectification', '0012_review_timeline_extensions_evidence'),
     ]
 
     operations = [
