@@ -20,7 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = test_dashboards.pytestmark  # skipped where chromium is not installed
-page = test_dashboards.page  # the browser tab fixture, shared
 shoot = test_dashboards.shoot
 
 
