@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 
 from notices.models import IssuedDocument, Notice
-from tests.browser.test_dashboards import CHROMIUM, SCREENSHOTS, demo_site, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM, SCREENSHOTS, demo_site, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)")
 
