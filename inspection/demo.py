@@ -21,7 +21,15 @@ from inspection.models import Finding, Inspection, InspectionGroup, InspectionRo
 from inspection.services import regions_load
 from rectification import rules
 from rectification.choices import ExtensionStatus, TaskStatus, VisitRating
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
+from rectification.models import (
+    DeadlineExtension,
+    EvidenceFile,
+    FollowUpVisit,
+    ProgressRecord,
+    RateSnapshot,
+    RectificationTask,
+    TaskWarning,
+)
 from rectification.rates import rates_recompute_history
 
 DEMO_CITY_CODE = "421200"  # 咸宁市
@@ -91,8 +99,8 @@ def demo_reset():
     from ingest.models import ExtractedRound, ReportedFigure
     from ledger.models import LedgerImport
 
-    bulk = [RateSnapshot, TaskWarning, FollowUpVisit, DeadlineExtension, RectificationTask, Lead, Finding, Inspection,
-            InspectionGroup, LedgerImport]
+    bulk = [RateSnapshot, TaskWarning, FollowUpVisit, EvidenceFile, ProgressRecord, DeadlineExtension, RectificationTask,
+            Lead, Finding, Inspection, InspectionGroup, LedgerImport]
     tables = [m._meta.db_table for m in bulk] + [InspectionGroup.member_users.through._meta.db_table]
     tables += [m.history.model._meta.db_table for m in bulk if hasattr(m, "history")]
     # Rows other tables may point at: deleted rather than truncated (PostgreSQL refuses to TRUNCATE a
