@@ -31,6 +31,18 @@ def enqueue(task, *args, **options) -> bool:
     return True
 
 
+def enqueue_due(task, queryset, *, now) -> int:
+    """A sweep's resend: send `task` for each row of `queryset` (ids in order), stamping its `queued_at`;
+    stops at the first send the broker refuses (the next sweep goes on). Returns how many were sent."""
+    sent = 0
+    for pk in queryset.values_list("pk", flat=True):
+        if not enqueue(task, pk):
+            break
+        sent += 1
+        queryset.model.objects.filter(pk=pk).update(queued_at=now)
+    return sent
+
+
 @worker_process_init.connect
 def _limit_child_memory(**_):
     """A pool child may allocate at most WORKER_MEMORY_LIMIT_MB: a hostile file that slips past the size checks

@@ -150,7 +150,7 @@ def articles_sweep(now=None) -> dict:
     Queued articles last sent `INGEST_RESEND_SECONDS` ago go to the broker again (an outage, a lost message);
     an article queued longer than `INGEST_QUEUE_LIMIT_SECONDS`, or parsing longer than its task's hard time
     limit, is marked failed with the reason (a retry on its page starts it again)."""
-    from config.celery import enqueue
+    from config.celery import enqueue_due
     from ingest.tasks import article_parse
 
     now = now or timezone.now()
@@ -162,15 +162,9 @@ def articles_sweep(now=None) -> dict:
     stuck_queued = Article.objects.filter(status=ArticleStatus.QUEUED,
                                           created_at__lt=now - timedelta(seconds=queue_limit)).update(
         status=ArticleStatus.FAILED, error=f"排队超过 {queue_limit // 3600} 小时仍未解析（后台任务不可用）。可在文章页点击“重新解析”。")
-    due = list(Article.objects.filter(status=ArticleStatus.QUEUED).filter(
+    due = Article.objects.filter(status=ArticleStatus.QUEUED).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.INGEST_RESEND_SECONDS)))
-        .order_by("pk").values_list("pk", flat=True)[:1000])
-    sent = 0
-    for article_id in due:
-        if not enqueue(article_parse, article_id):
-            break
-        sent += 1
-        Article.objects.filter(pk=article_id).update(queued_at=now)
+    sent = enqueue_due(article_parse, due.order_by("pk")[:1000], now=now)
     return {"resent": sent, "failed_parsing": stuck_parsing, "failed_queued": stuck_queued}
 
 

@@ -192,7 +192,7 @@ def imports_sweep(now=None) -> dict:
     """The beat job's work: send again the stored imports that wait for a worker; fail, with the reason, an
     import running longer than its task's hard time limit (also one run in a web request whose process died)
     or waiting longer than `LEDGER_QUEUE_LIMIT_SECONDS`."""
-    from config.celery import enqueue
+    from config.celery import enqueue_due
     from ledger.tasks import ledger_import_run as run_task
 
     now = now or timezone.now()
@@ -204,15 +204,9 @@ def imports_sweep(now=None) -> dict:
     stuck_pending = _fail_stuck(
         LedgerImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=now - timedelta(seconds=queue_limit)),
         f"排队超过 {queue_limit // 3600} 小时仍未导入（后台任务不可用），未写入任何数据。可在本页点击“重新导入”。")
-    due = list(LedgerImport.objects.filter(status=ImportStatus.PENDING, **_STORED).filter(
+    due = LedgerImport.objects.filter(status=ImportStatus.PENDING, **_STORED).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.LEDGER_RESEND_SECONDS)))
-        .order_by("pk").values_list("pk", flat=True)[:100])
-    sent = 0
-    for record_id in due:
-        if not enqueue(run_task, record_id):
-            break
-        sent += 1
-        LedgerImport.objects.filter(pk=record_id).update(queued_at=now)
+    sent = enqueue_due(run_task, due.order_by("pk")[:100], now=now)
     return {"resent": sent, "failed_running": stuck_running, "failed_pending": stuck_pending}
 
 
