@@ -12,19 +12,11 @@ from pathlib import Path
 import pytest
 
 from inspection.models import Organization
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS
+from tests.browser.conftest import CHROMIUM, SCREENSHOTS, log_in
 from tests.browser.test_dashboards import shoot
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="chromium is not installed (apt-get install chromium)")
-
-
-def log_in(page, base, username, password):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def labels(page) -> list[str]:

@@ -6,22 +6,14 @@ import pytest
 from docx import Document
 
 from notices.models import IssuedDocument, Notice
-from tests.browser.conftest import CHROMIUM, SCREENSHOTS, demo_site, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import CHROMIUM, SCREENSHOTS, demo_site, log_in, page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)")
 
 
-def login(tab, base, username, password):
-    tab.goto(f"{base}/accounts/login/")
-    tab.fill("input[name=username]", username)
-    tab.fill("input[name=password]", password)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(f"{base}/")
-
-
 def test_a_unit_user_reads_notices_from_the_bell(demo_site, page):  # noqa: F811
     base = demo_site
-    login(page, base, "xianan-unit", "xuncha-demo-xianan-unit")
+    log_in(page, base, "xianan-unit", "xuncha-demo-xianan-unit")
     unread = Notice.objects.filter(recipient__username="xianan-unit", read_at__isnull=True).count()
     assert unread > 0
     assert page.locator(".notice-count").inner_text() == str(unread)
@@ -49,7 +41,7 @@ def test_a_unit_user_reads_notices_from_the_bell(demo_site, page):  # noqa: F811
 
 def test_a_region_admin_downloads_a_supervision_notice(demo_site, page):  # noqa: F811
     base = demo_site
-    login(page, base, "xianan-admin", "xuncha-demo-xianan-admin")
+    log_in(page, base, "xianan-admin", "xuncha-demo-xianan-admin")
     page.goto(f"{base}/notices/documents/")
     page.screenshot(path=str(SCREENSHOTS / "21-documents.png"), full_page=True)
     with page.expect_download() as download:
