@@ -217,11 +217,16 @@ for _rule in RULES:
     _needs = _rule.needs or _METRIC_NEEDS.get(_rule.metric, ())
     if _needs and _needs not in _NEEDS_RE:
         _NEEDS_RE[_needs] = re.compile("|".join(map(re.escape, _needs)))
-_COMPILED = [(rule, rule.compiled() + (_NEEDS_RE.get(rule.needs or _METRIC_NEEDS.get(rule.metric, ())),)) for rule in RULES]
-_RULES_FOR_UNIT: dict[str, list] = {}  # classifier -> the rules that take it, in order
-for _entry in _COMPILED:
-    for _unit in _entry[0].units:
-        _RULES_FOR_UNIT.setdefault(_unit, []).append(_entry)
+# classifier -> the rules that take it, in order, in runs that share one needs pattern (None: no cheap test), so
+# that a needs word missing from the window skips its whole run at once: [(needs, [(rule, patterns), …]), …]
+_RULES_FOR_UNIT: dict[str, list[tuple[re.Pattern | None, list]]] = {}
+for _rule in RULES:
+    _needs_re = _NEEDS_RE.get(_rule.needs or _METRIC_NEEDS.get(_rule.metric, ()))
+    for _unit in _rule.units:
+        _runs = _RULES_FOR_UNIT.setdefault(_unit, [])
+        if not _runs or _runs[-1][0] is not _needs_re:
+            _runs.append((_needs_re, []))
+        _runs[-1][1].append((_rule, _rule.compiled()))
 _UNITS_OF = {}
 for _rule in RULES:
     _UNITS_OF.setdefault(_rule.metric, set()).update(_rule.units)
@@ -257,28 +262,29 @@ def _classify(q: Quantity, long_pre: str, post: str, sent_pre: str):
     """(rule, matched span relative to the quantity) of the first rule that fits, else None."""
     short_pre = long_pre[-SHORT_PRE:]
     window, has = f"{long_pre}\n{post}", {}  # has: needs pattern -> found in the window (asked once)
-    for rule, (p_pre, p_post, p_sent, n_pre, n_post, needs) in _RULES_FOR_UNIT.get(q.unit, ()):
+    for needs, rules in _RULES_FOR_UNIT.get(q.unit, ()):
         if needs is not None:
             found = has.get(needs)
             if found is None:
                 found = has[needs] = needs.search(window) is not None
             if not found:
                 continue
-        pre = long_pre if rule.long_pre else short_pre
-        m_pre = p_pre.search(pre) if p_pre else None
-        if p_pre and not m_pre:
-            continue
-        m_post = p_post.match(post) if p_post else None
-        if p_post and not m_post:
-            continue
-        if p_sent and not p_sent.search(sent_pre):
-            continue
-        if (n_pre and n_pre.search(pre)) or (n_post and n_post.match(post)):
-            continue
-        # The quote reaches a trigger only where it touches the number.
-        lead = len(pre) - m_pre.start() if m_pre and m_pre.end() >= len(pre) - 2 else 0
-        tail = m_post.end() if m_post else 0
-        return rule, lead, tail
+        for rule, (p_pre, p_post, p_sent, n_pre, n_post) in rules:
+            pre = long_pre if rule.long_pre else short_pre
+            m_pre = p_pre.search(pre) if p_pre else None
+            if p_pre and not m_pre:
+                continue
+            m_post = p_post.match(post) if p_post else None
+            if p_post and not m_post:
+                continue
+            if p_sent and not p_sent.search(sent_pre):
+                continue
+            if (n_pre and n_pre.search(pre)) or (n_post and n_post.match(post)):
+                continue
+            # The quote reaches a trigger only where it touches the number.
+            lead = len(pre) - m_pre.start() if m_pre and m_pre.end() >= len(pre) - 2 else 0
+            tail = m_post.end() if m_post else 0
+            return rule, lead, tail
     return None
 
 

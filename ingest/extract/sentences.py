@@ -33,6 +33,9 @@ def split_sentences(text: str) -> list[Sentence]:
     pos = 0
     for paragraph, line in enumerate(text.split("\n")):
         for m in _SENTENCE.finditer(line):
-            out.extend(Sentence(s, piece, paragraph) for s, piece in _pieces(m.group(0), pos + m.start()))
+            if m.end() - m.start() <= MAX_SENTENCE:  # nearly always: one piece
+                out.append(Sentence(pos + m.start(), m.group(), paragraph))
+            else:
+                out.extend(Sentence(s, piece, paragraph) for s, piece in _pieces(m.group(), pos + m.start()))
         pos += len(line) + 1
     return out
