@@ -10,6 +10,7 @@ Only sentences about 巡察/巡视 count, and plans (计划, 将…) are not fac
 import re
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from .fastre import scanning
 from .numbers import Quantity, find_quantities
@@ -248,8 +249,7 @@ PRE_WINDOW, POST_WINDOW, SENT_WINDOW = 110, 60, 150
 SHORT_PRE = 60  # what most rules look at before the number
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):  # (a NamedTuple like Quantity: made for every figure)
     """A figure in cleaned-text coordinates."""
 
     metric: str

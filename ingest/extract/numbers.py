@@ -1,8 +1,8 @@
 """Quantities in Chinese text: Arabic or Chinese numerals, 万/亿, decimals, percentages,
 hedges (余, 多, 近, 约, 至少, 以上, 超过, 上万) and the classifier that follows."""
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import cn2an
 
@@ -25,8 +25,8 @@ _IDIOM_AFTER_ONE = frozenset("不也都")
 _NOT_A_COUNT = frozenset("第数几每首若〓")  # ordinals, vague amounts (第三轮, 数十个, 每轮), a lost digit before
 
 
-@dataclass(frozen=True)
-class Quantity:
+# A NamedTuple, not a frozen dataclass: as immutable, and made dozens of times per article, three times faster to make.
+class Quantity(NamedTuple):
     value: int | float
     approx: bool
     unit: str

@@ -9,10 +9,11 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cpca
 
-from .fastre import find_words, finditer_rare, scanning
+from .fastre import find_words, finditer_rare, positions, scanning
 
 NATION, PROVINCE, CITY, COUNTY = -1, 0, 1, 2
 # 中央巡视组, 中央第四巡视组: the centre runs the round and owns its figures
@@ -24,15 +25,14 @@ _PLACEHOLDERS = frozenset({"市辖区", "省直辖县级行政区划", "自治�
 _QUOTED = re.compile(r"“[^“”\n]{1,40}”|《[^《》\n]{1,80}》")  # found with finditer_rare: quotes are rare
 
 
-@dataclass(frozen=True)
-class Region:
+# A NamedTuple, not a frozen dataclass: as immutable, and made dozens of times per article, three times faster to make.
+class Region(NamedTuple):
     name: str
     code: str  # 6-digit administrative code; "" for 中央 and for a committee the text never names
     level: int
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):  # (a NamedTuple like Region)
     start: int
     end: int
     level: int
@@ -80,7 +80,7 @@ def _name_table():
 _BY_NAME, _SUFFIXES, _PROVINCE_SHORT = _name_table()
 # Every full name ends with one of a few characters (省 市 县 区 旗 州 ...): look there, then
 # walk back while the text still ends like some name.
-_NAME_END = re.compile("[" + "".join(sorted({name[-1] for name in _BY_NAME})) + "]")
+_NAME_END = "".join(sorted({name[-1] for name in _BY_NAME}))
 _PROVINCE_SHORT_RE = re.compile("|".join(sorted(_PROVINCE_SHORT, key=len, reverse=True)))
 _CITY_SHORT = {}
 for _info in cpca.ad_2_addr_dict.values():
@@ -92,8 +92,8 @@ _CITY_SHORT_RE = scanning("|".join(sorted(_CITY_SHORT, key=len, reverse=True)), 
 def _full_names(text: str):
     """(start, end, name) of full division names, the longest ending at each place."""
     last_end = 0
-    for m in _NAME_END.finditer(text):
-        end, start, found = m.end(), m.start(), None
+    for start, _ in positions(text, _NAME_END):
+        end, found = start + 1, None
         while start >= last_end and text[start:end] in _SUFFIXES:
             if text[start:end] in _BY_NAME:
                 found = start

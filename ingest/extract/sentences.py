@@ -1,14 +1,14 @@
 """Paragraphs and sentences of cleaned text, with their offsets."""
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_SENTENCE = 600  # longer runs without a full stop are cut at a comma, so work per sentence stays bounded
 _SENTENCE = re.compile(r"[^。!?\n…]+(?:[。!?…]+[”’」』)]?)?")  # an ellipsis …… ends a sentence too
 _CLAUSE_END = re.compile(r"[,;:]")
 
 
-@dataclass(frozen=True)
-class Sentence:
+# A NamedTuple, not a frozen dataclass: as immutable, and made dozens of times per article, three times faster to make.
+class Sentence(NamedTuple):
     start: int  # offset in the cleaned text
     text: str
     paragraph: int
