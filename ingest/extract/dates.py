@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from .fastre import scanning
+
 _YEAR = r"(?<!\d)(?:\d{4}|去|今|前|明)年"
 _MONTH_DAY = r"(?<!\d)\d{1,2}月(?:\d{1,2}日|[上中下]旬|底|初)?"
 _ONE = rf"(?:{_YEAR}(?:{_MONTH_DAY})?|{_MONTH_DAY})"
-DATE_RE = re.compile(
+DATE_RE = scanning(
     rf"(?P<bound>截至|截止到?|到)?(?P<from>自|从|于)?(?:(?P<m1>(?<!\d)\d{{1,2}})[-—~至到](?=\d{{1,2}}月))?"
-    rf"(?P<a>{_ONE})(?:(?:至|到|—|~|-)(?P<b>{_ONE}))?(?P<since>起|以来)?"
+    rf"(?P<a>{_ONE})(?:(?:至|到|—|~|-)(?P<b>{_ONE}))?(?P<since>起|以来)?",
+    r"截到自从于\d去今前明",  # every optional head, then a digit or the relative year
 )
 _UNTIL = re.compile(rf",?(?:至|到)(?P<a>{_ONE})(?P<m1>)(?P<b>)")  # 自4月10日起,至6月底前: the end
 # A labelled date (时间:2017-04-25), a date with a clock time (2019.01.07 21:42) or one that opens a line.
