@@ -1,6 +1,5 @@
 """Quantities in Chinese text: Arabic or Chinese numerals, 万/亿, decimals, percentages,
 hedges (余, 多, 近, 约, 至少, 以上, 超过, 上万) and the classifier that follows."""
-import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -44,31 +43,22 @@ def parse_numeral(text: str) -> int | float | None:
     return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
-def quantity_at(m: re.Match, offset: int = 0, at_least: bool = False) -> Quantity | None:
-    """The Quantity of one QUANTITY_RE match, or None where it is not a counted amount."""
-    num, lead = m.group("num"), m.group("lead")
-    unit = "%" if m.group("pct") else m.group("unit")
-    if not unit:
-        return None
-    if lead == "上":  # 上万, 上千: "some ten thousand"
-        num = "一" + num
-    value = parse_numeral(num)
-    if value is None:
-        return None
-    approx = bool(lead or m.group("hedge") or m.group("tail") or at_least)
-    return Quantity(value, approx, unit, m.start() + offset, m.end() + offset)
-
-
 def find_quantities(text: str, offset: int = 0):
     """Quantities with a classifier in `text`, positions shifted by `offset`."""
     for m in QUANTITY_RE.finditer(text):
-        if m.group("unit") is None and m.group("pct") is None:
+        lead, pct, num, hedge, unit, tail = m.groups()  # one call: this loop runs for every number of a text
+        if unit is None and pct is None:
             continue  # no classifier (years, 一 inside words): the most frequent case, so tested first
-        if m.start() and text[m.start() - 1] in _NOT_A_COUNT:
+        start, end = m.span()
+        if start and text[start - 1] in _NOT_A_COUNT:
             continue
-        if m.group("num") == "一" and text[m.end():m.end() + 1] in _IDIOM_AFTER_ONE:
+        if num == "一" and text[end:end + 1] in _IDIOM_AFTER_ONE:
             continue  # 一个不落, 一个也不能少: "every single one"
+        if lead == "上":  # 上万, 上千: "some ten thousand"
+            num = "一" + num
+        value = parse_numeral(num)
+        if value is None:
+            continue
         # 至少15个 (looked for behind the number: a 至 in the first-character set slows the scan)
-        q = quantity_at(m, offset, at_least=m.start() >= 2 and text[m.start() - 2:m.start()] == "至少")
-        if q is not None:
-            yield q
+        approx = bool(lead or hedge or tail) or (start >= 2 and text[start - 2:start] == "至少")
+        yield Quantity(value, approx, "%" if pct else unit, start + offset, end + offset)
