@@ -1,4 +1,5 @@
-"""Regexes that the engine can scan quickly."""
+"""Scanning article text quickly: regexes that jump to the characters a match begins with, and str.find
+for rare characters and word lists (a regex scan costs about 10 ns a character, str.find far less)."""
 import re
 
 
