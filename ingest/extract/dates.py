@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .fastre import scanning
+from .fastre import positions, scanning
 
 _YEAR = r"(?<!\d)(?:\d{4}|去|今|前|明)年"
 _MONTH_DAY = r"(?<!\d)\d{1,2}月(?:\d{1,2}日|[上中下]旬|底|初)?"
@@ -48,7 +48,8 @@ def find_dateline(*texts: str) -> str | None:
     labelled, clocked, line_start = _DATELINES
     for text in texts:
         head = text[:600]
-        starts = [0] + [i + 1 for i, c in enumerate(head) if c == "\n"]
+        # Line starts from str.find; only a line that opens with a digit can open with a date.
+        starts = [i for i in [0] + [n + 1 for n, _ in positions(head, "\n")] if head[i:i + 1].isdigit()]
         found = [m for m in (labelled.search(head), clocked.search(head)) if m]
         found += [m for m in (line_start.match(head, i) for i in starts) if m]
         for m in sorted(found, key=lambda m: m.start()):
