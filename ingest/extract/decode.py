@@ -14,7 +14,6 @@ _BOMS = (
 # C0 controls other than tab, line feed, carriage return, form feed: never in real articles.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CJK = re.compile(r"[\u3400-\u9fff]+")
-_LATIN1 = re.compile(r"[\u0080-\u00ff]")
 
 
 def _gb2312_level1() -> frozenset[str]:
@@ -77,7 +76,9 @@ def looks_garbled(text: str) -> bool:
     if sample.count("\ufffd") > max(3, len(sample) // 200):
         return True
     hanzi = "".join(_CJK.findall(sample))
-    if len(_LATIN1.findall(sample)) > max(20, 2 * len(hanzi)):
+    # Characters U+0080–U+00FF: what Latin-1 encodes and ASCII does not (two C passes, no regex scan).
+    latin1 = len(sample.encode("latin-1", "ignore")) - len(sample.encode("ascii", "ignore"))
+    if latin1 > max(20, 2 * len(hanzi)):
         return True
     if len(hanzi) < 20:
         return False

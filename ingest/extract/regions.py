@@ -9,6 +9,7 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import cpca
@@ -82,6 +83,8 @@ _BY_NAME, _SUFFIXES, _PROVINCE_SHORT = _name_table()
 # walk back while the text still ends like some name.
 _NAME_END = "".join(sorted({name[-1] for name in _BY_NAME}))
 _PROVINCE_SHORT_RE = re.compile("|".join(sorted(_PROVINCE_SHORT, key=len, reverse=True)))
+# cpca's short name of a division (a regex substitution): names come from the national list, so the cache is bounded.
+_short_name = lru_cache(maxsize=None)(cpca.matcher._abbr_name)
 _CITY_SHORT = {}
 for _info in cpca.ad_2_addr_dict.values():
     if _info.rank == CITY and len(_short := cpca.matcher._abbr_name(_info.name)) >= 2 and _short != _info.name:
@@ -182,7 +185,7 @@ class RegionIndex:
                 for m in _PROVINCE_SHORT_RE.finditer(text) if not in_quote(m.start())]
         stems = {}
         for _, _, name, infos in raw:
-            stem = cpca.matcher._abbr_name(name) if infos[0].rank == CITY else name[:-1] if name[-1] in "区县" else None
+            stem = _short_name(name) if infos[0].rank == CITY else name[:-1] if name[-1] in "区县" else None
             if stem and len(stem) >= 2 and stem != name:
                 stems[stem] = infos
         if stems:
