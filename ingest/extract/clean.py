@@ -88,15 +88,18 @@ class _Builder:
         self.map = OffsetMap()
         self.length = 0
         self._src = source
+        # Bound once: copy runs once per whitespace run of a text.
+        self._add_part, self._add_clean, self._add_orig = (
+            self.parts.append, self.map.clean_starts.append, self.map.orig_starts.append)
 
     def copy(self, text: str, start: int, end: int):
         if start >= end:
             return
-        self.parts.append(text[start:end])
+        self._add_part(text[start:end])
         src = self._src
-        if src is None:  # the common case, called once per whitespace run: add_run inlined
-            self.map.clean_starts.append(self.length)
-            self.map.orig_starts.append(start)
+        if src is None:  # the common case: add_run inlined
+            self._add_clean(self.length)
+            self._add_orig(start)
         else:  # one run per source run that overlaps [start, end)
             k = bisect_right(src.clean_starts, start) - 1
             p = start
