@@ -297,7 +297,7 @@ def facts_in(sentence: Sentence) -> list[Found]:
     prev_q, prev_pre = None, ""
     quantities, metric_of, part_of = [], {}, None
     for q in find_quantities(text):
-        if any(a < q.start < b for a, b in slogans):
+        if slogans and any(a < q.start < b for a, b in slogans):
             continue
         if found and _IN_PARENS.fullmatch(text, found[-1].end - sentence.start, q.start):
             continue  # 处分42人(党内警告28人,…): the types inside a total are not figures of their own
@@ -331,8 +331,9 @@ def facts_in(sentence: Sentence) -> list[Found]:
             else:
                 found.append(fact)
         prev_q, prev_pre = q, pre
-    found += _list_items(text, sentence.start, quantities, metric_of)
-    found.sort(key=lambda f: f.start)
+    if len(quantities) > 1 and metric_of:  # a list needs two figures, one of them classified
+        found += _list_items(text, sentence.start, quantities, metric_of)
+    found.sort(key=lambda f: f.start)  # a trigger quoted with its figure may lie before an earlier figure
     return found
 
 
@@ -341,8 +342,6 @@ def _list_items(text: str, offset: int, quantities: list, metric_of: dict) -> li
     last item or total (对191个党政机关、12个事业单位,57个群团组织共268个党组织进行巡察), later units
     after a classified first item (巡察市直部门233个、乡镇770个; 延伸巡察8个站所、32个村), and people
     listed by rank (立案审查厅级干部1225名、处级干部8684名; 对121名厅级和921名处级干部作出组织处理)."""
-    if len(quantities) < 2 or not metric_of:
-        return []
     out, changed = [], True
     pairs = list(pairwise(quantities))
     while changed:
