@@ -27,7 +27,7 @@ from ingest.choices import ArticleStatus, ReviewState
 from ingest.documents import DocumentError, content_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
-from ingest.rules import Period, period_of, resolve_date, sentence_around, short_title
+from ingest.rules import Period, first_rounds, period_of, resolve_date, sentence_around, short_title
 from inspection.choices import RoundKind
 from inspection.models import InspectionRound, Region
 from inspection.services import round_create
@@ -389,16 +389,19 @@ def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None =
     else:
         if region is None:
             raise DomainError("无法确定该数据所属地区，请选择地区后再采纳。")
+        sentence = sentence_around(article.text, fact.start_offset, fact.end_offset)
         if period_end is None:  # the period the article gives (its sentence, else its date); never "today"
-            found = fact_period(fact, article)
+            found = period_of(sentence, article.published)
             if found is None:
                 raise DomainError("文章没有发布日期，原文也未说明统计截至日期：请填写“统计期截至”后再采纳。")
             period_start, period_end = period_start or found.start, found.end
         if period_start is not None and period_start > period_end:
             raise DomainError("统计期开始日期不能晚于截至日期。")
+        rounds = first_rounds(sentence)  # 前N轮: counted over those rounds, whoever gave the end date
         ReportedFigure.objects.update_or_create(fact=fact, defaults={
             "metric": fact.metric, "value": fact.final_value, "unit": fact.unit, "approx": fact.approx,
-            "region": region, "period_start": period_start, "period_end": period_end, "article": article})
+            "region": region, "period_start": period_start, "period_end": period_end,
+            "period_rounds": rounds[0] if rounds else None, "article": article})
     _after_review(article, user, fact, action, {"metric": fact.metric, "value": fact.final_value}, request)
     return fact
 

@@ -201,6 +201,50 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
     assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json()["results"] == []
 
 
+def test_a_figure_of_the_first_n_rounds_is_counted_over_those_rounds(client, city_admin, xianning, xianan):
+    """前3轮: the city committee's term-10 rounds 1–3 as tracked; not round 4, not term 9, not a county's round."""
+    counted = []
+    for term, number, findings in [(9, 1, 5), (10, 1, 2), (10, 2, 3), (10, 3, 4), (10, 4, 7)]:
+        rnd = make_round(xianning, term=term, number=number, started_on=dt.date(2015 + term, number, 1))
+        inspection = make_inspection(rnd, make_organization(xianning), entry=rnd.started_on,
+                                     feedback=rnd.started_on + dt.timedelta(days=20))
+        for _ in range(findings):
+            make_finding(inspection)
+        if term == 10 and number <= 3:
+            counted.append(rnd)
+        RateSnapshot.objects.create(scope="round", scope_key=f"round:{rnd.pk}", day=dt.date(2025, 4, 1), round=rnd,
+                                    region=xianning, tasks_total=10, closed=number + 5, rate=(number + 5) * 10)
+    rates_mark_latest(day=dt.date(2025, 4, 1))
+    county_round = make_round(xianan, term=10, number=2, started_on=dt.date(2025, 2, 1))
+    make_finding(make_inspection(county_round, make_organization(xianan)))
+    text = "咸宁市委巡察工作情况\n十届市委前3轮巡察共发现问题10个。整改率为72%。"
+    submitted = services.article_submit(name="rounds.txt", data=text.encode(), user=city_admin, region=xianning,
+                                        published=dt.date(2025, 4, 25))
+    article = services.article_extract(submitted.article.pk)
+    facts = {fact.metric: fact for fact in article.facts.all()}
+    assert services.fact_period(facts["issues_found"], article).rounds == 3
+    services.fact_review(fact=facts["issues_found"], user=city_admin, action="accept")
+    figure = ReportedFigure.objects.get(fact=facts["issues_found"])
+    assert (figure.period_rounds, figure.period_start, figure.period_end) == (3, None, dt.date(2025, 4, 25))
+    row, = reported_vs_tracked([figure], city_admin)
+    assert row.rounds == counted
+    assert (row.comparison.tracked, row.comparison.differs, row.comparison.difference) == (9, True, -1)
+    assert row.basis.startswith("按前3轮（第一至第三轮）统计：咸宁市委第10届第1、2、3轮")
+    # A rate over the same rounds sums their snapshots: (6 + 7 + 8) closed of 30 tasks.
+    rate = ReportedFigure.objects.create(metric="rectification_rate", value=72, region=xianning, period_rounds=3,
+                                         period_end=dt.date(2025, 4, 25), fact=facts["rectification_rate"],
+                                         article=article)
+    assert reported_vs_tracked([rate], city_admin)[0].comparison.tracked == 70
+    client.force_login(city_admin)
+    page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
+    assert "本届前3轮（截至 2025-04-25）" in page and "按前3轮（第一至第三轮）统计" in page
+    api = {row["metric"]: row for row in client.get("/api/v1/reported-figures/").json()["results"]}
+    assert api["issues_found"]["period_rounds"] == 3 and api["issues_found"]["basis"].startswith("按前3轮")
+    # With only two rounds tracked, the comparison says so.
+    InspectionRound.objects.filter(pk=counted[2].pk).update(number=5)
+    assert "记录中只有2轮" in reported_vs_tracked([figure], city_admin)[0].basis
+
+
 def test_a_fact_out_of_the_readers_scope_offers_only_a_rejection_and_the_article_is_flagged(client, article, xianan):
     county_admin = make_user("county-admin", role=Role.REGION_ADMIN, region=xianan)
     # As if the county admin had uploaded the city's article: it names the city (and other counties).
