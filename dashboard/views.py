@@ -18,11 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from core.filters import RegionField
 from core.scoping import get_object_in_scope_or_404
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.models import Finding, Organization, Region
-from inspection.selectors import rounds_visible_to
+from inspection.selectors import region_cascade, rounds_visible_to
 from ledger.views import may_import
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
 from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, TaskWarningFilterSet
@@ -267,3 +268,16 @@ def lookup(request, kind):
     if kind not in LOOKUP_FILTERS.values():
         raise Http404
     return JsonResponse({"results": selectors.lookup(request.user, kind, request.GET.get("q", "")[:50])})
+
+
+@login_required
+@require_GET
+def region_levels(request):
+    """The region filter's cascade (static/dashboard/regions.js) for `?region=` (a code or a name, as the filter
+    takes it): {levels: [{label, options, selected, fixed}], error}. A region it cannot resolve says so."""
+    try:
+        region = RegionField(required=False).clean(request.GET.get("region", "")[:80])
+        error = ""
+    except forms.ValidationError as exc:
+        region, error = None, " ".join(exc.messages)
+    return JsonResponse({"levels": region_cascade(request.user, region), "error": error})
