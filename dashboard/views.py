@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from core.filters import RegionField
-from core.scoping import get_object_in_scope_or_404
+from core.scoping import UserScope, get_object_in_scope_or_404, user_scope
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.models import Finding, Organization, Region
@@ -190,8 +190,11 @@ class FilteredListView(DashboardView):
             data.setdefault(name, value)
         filterset = self.filterset_class(data or None, queryset=self.base_queryset(), request=request)
         form = filterset.form
-        for name in self.hidden_filters:
-            form.fields[name].widget = forms.HiddenInput()
+        # A unit's user sees only their own organisation: choosing an organisation or region would choose nothing.
+        pointless = ("organization", "region") if user_scope(request.user).kind == UserScope.ORGANIZATION else ()
+        for name in (*self.hidden_filters, *pointless):
+            if name in form.fields:
+                form.fields[name].widget = forms.HiddenInput()
         controls, hidden = [], []
         for field in form:
             if field.is_hidden:
