@@ -60,4 +60,6 @@
 
   function init(root) { (root || document).querySelectorAll("input.lookup").forEach(setUp); }
   document.addEventListener("DOMContentLoaded", function () { init(); });
+  // Content htmx brings in (an article's review row saved in place) gets its typeahead too.
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();

@@ -100,6 +100,12 @@ def test_accepted_figures_become_reported_figures_of_their_region_and_period(cli
     leads.refresh_from_db()
     assert leads.review_state == ReviewState.REJECTED and leads.reviewed_by == city_admin
 
+    # The region is chosen by name as well as by code (the page's typeahead writes "名称（代码）").
+    review_fact(client, city_issues, action="accept", region="咸安区")
+    assert ReportedFigure.objects.get(fact=city_issues).region == xianan
+    review_fact(client, city_issues, action="accept", region="咸宁市（421200）")
+    assert ReportedFigure.objects.get(fact=city_issues).region == xianning
+
     # Rejecting an accepted figure takes its reported figure away again.
     review_fact(client, city_issues, action="reject")
     assert not ReportedFigure.objects.filter(fact=city_issues).exists()
@@ -110,7 +116,7 @@ def test_bad_corrections_change_nothing(client, article, city_admin):
     fact = article.facts.get(metric="issues_found", value=274)
     for data in ({"action": "correct"}, {"action": "correct", "value": "-3"}, {"action": "drop"},
                  {"action": "accept", "period_start": "2025-06-01", "period_end": "2025-05-01"},
-                 {"action": "accept", "region": "999999"}):
+                 {"action": "accept", "region": "999999"}, {"action": "accept", "region": "火星区"}):
         page = client.get(review_fact(client, fact, **data).url).content.decode()
         assert "审核未保存" in page, data
     fact.refresh_from_db()
