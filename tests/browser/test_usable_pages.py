@@ -308,3 +308,34 @@ def test_lists_put_open_tasks_first_and_link_the_import_and_refusals_are_chinese
     assert page.locator("a:has-text('返回总览')").count() == 1
     shoot(page, "19-15-forbidden")
     assert page.errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
+
+
+def test_an_article_about_another_county_is_flagged_and_accept_the_rest_leaves_it(demo_site, page):
+    from accounts.models import User
+    from ingest import services
+    from ingest.choices import ReviewState
+    from tests.conftest import DEMO_TODAY
+
+    base = demo_site
+    uploader = User.objects.get(username="xianan-admin")  # 咸安区
+    text = "咸安区委巡察工作推进会召开\n2025年，通城县委巡察共发现问题20个，移交问题线索5件。咸安区委前两轮巡察发现问题12个。"
+    submitted = services.article_submit(name="推进会.txt", data=text.encode(), user=uploader, published=DEMO_TODAY)
+    article = services.article_extract(submitted.article.pk)
+    away = list(article.facts.filter(subject_region__code="421222"))
+    home = list(article.facts.filter(subject_region__code="421202"))
+    assert away and home and article.region.code == "421202"
+
+    log_in(page, base, "xianan-admin", "xuncha-demo-xianan-admin")
+    page.goto(f"{base}/ingest/articles/{article.pk}/")
+    flag = page.locator("p.flag").inner_text()
+    assert "通城县（421222）" in flag and "不在上传人" in flag
+    for fact in away:  # out of scope: only 驳回 is offered, and the row says why
+        row = page.locator(f"#fact-{fact.pk}")
+        assert "不在您的管辖范围内，只能驳回" in row.inner_text() and row.locator("select[name=action]").count() == 0
+    shoot(page, "19-16-article-flagged")
+    page.click("text=全部采纳其余待审核数据")
+    page.wait_for_selector(f"#messages >> text=已采纳 {len(home)} 条数据")
+    assert f"{len(away)} 条未采纳" in page.locator("#messages").inner_text()
+    states = dict(article.facts.values_list("pk", "review_state"))
+    assert {states[f.pk] for f in home} == {ReviewState.ACCEPTED} and {states[f.pk] for f in away} == {ReviewState.PENDING}
+    assert not page.errors, page.errors
