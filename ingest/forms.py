@@ -47,6 +47,8 @@ class FactReviewForm(_ReviewForm):
     region = RegionField(label="地区", required=False)
     period_start = forms.DateField(label="统计期开始", required=False)
     period_end = forms.DateField(label="统计期截至", required=False)
+    period_rounds = forms.IntegerField(label="按本届前N轮统计", required=False, min_value=1, max_value=99,
+                                       help_text="空：按统计期的日期统计")
 
 
 class RoundReviewForm(_ReviewForm):

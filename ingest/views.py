@@ -66,6 +66,7 @@ def article_detail(request, pk):
     facts = list(article.facts.select_related("subject_region", "reviewed_by", "reported_figure"))
     for fact in facts:
         fact.period = services.fact_period(fact, article)  # what accepting files it under, said beside the form
+        fact.rounds = services.fact_rounds(fact, article)
     rounds = list(article.rounds.select_related("organizer_region", "reviewed_by", "inspection_round"))
     figures = ReportedFigure.objects.visible_to(request.user).filter(article=article).select_related("region")
     may_review = services.may_review(request.user)
@@ -137,7 +138,8 @@ def fact_review(request, pk):
     fact = get_object_in_scope_or_404(ExtractedFact, request.user, pk=pk)
     return _review(request, fact, FactReviewForm(request.POST), lambda data: services.fact_review(
         fact=fact, user=request.user, action=data["action"], value=data["value"], region=data["region"],
-        period_start=data["period_start"], period_end=data["period_end"], request=request))
+        period_start=data["period_start"], period_end=data["period_end"], period_rounds=data["period_rounds"],
+        request=request))
 
 
 @login_required

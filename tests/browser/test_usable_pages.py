@@ -239,6 +239,7 @@ def test_a_figure_of_the_first_rounds_is_compared_over_those_rounds(demo_site, p
     page.goto(f"{base}/ingest/articles/{article.pk}/")
     row = page.locator(f"#fact-{fact.pk}")
     assert "统计期依据：原文“前3轮”：本届第一至第三轮" in row.inner_text()
+    assert row.get_by_label("按本届前").input_value() == "3"  # the reviewer may change or clear N
     row.locator("select[name=action]").select_option("accept")
     row.locator("button[type=submit]").click()
     page.wait_for_function("(id) => document.getElementById(id).innerText.includes('已采纳')", arg=f"fact-{fact.pk}")

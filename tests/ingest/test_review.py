@@ -244,8 +244,22 @@ def test_a_figure_of_the_first_n_rounds_is_counted_over_those_rounds(client, cit
     client.force_login(city_admin)
     page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
     assert "本届前3轮（截至 2025-04-25）" in page and "按前3轮（第一至第三轮）统计" in page
+    assert 'name="period_rounds" type="number" min="1" max="99" class="rounds" value="3"' in page
     api = {row["metric"]: row for row in client.get("/api/v1/reported-figures/").json()["results"]}
     assert api["issues_found"]["period_rounds"] == 3 and api["issues_found"]["basis"].startswith("按前3轮")
+    # On the page the reviewer may change N or clear it (then the period's dates count); a bad N changes nothing.
+    client.post(reverse("ingest:fact_review", args=[facts["issues_found"].pk]), {"action": "accept", "period_rounds": "2"})
+    figure.refresh_from_db()
+    assert figure.period_rounds == 2
+    assert "审核未保存" in client.get(review_fact(client, facts["issues_found"], action="accept", period_rounds="0").url).content.decode()
+    figure.refresh_from_db()
+    assert figure.period_rounds == 2
+    review_fact(client, facts["issues_found"], action="accept", period_rounds="")
+    figure.refresh_from_db()
+    assert figure.period_rounds is None and "按前" not in reported_vs_tracked([figure], city_admin)[0].basis
+    services.fact_review(fact=facts["issues_found"], user=city_admin, action="accept")  # 全部采纳's way: the article's N
+    figure.refresh_from_db()
+    assert figure.period_rounds == 3
     # With only two rounds tracked, the comparison says so.
     InspectionRound.objects.filter(pk=counted[2].pk).update(number=5)
     assert "记录中只有2轮" in reported_vs_tracked([figure], city_admin)[0].basis
