@@ -211,6 +211,16 @@ def test_regions_browse_down_level_by_level_and_the_article_list_answers_as_you_
     assert regions and set(regions) == {"通城县"}
     assert len(regions) == Article.objects.filter(region__code="421222").count()
     shoot(page, "19-11-articles-live-filters")
+    # Picking a name from the typeahead's list filters at once (no Enter, no leaving the box).
+    box = page.locator(".filter-region input.region-box")
+    box.fill("")
+    box.press_sequentially("咸安", delay=50)
+    page.wait_for_function("() => [...document.getElementById('lookup-region').options].some(o => o.value === '咸安区（421202）')")
+    box.fill("咸安区（421202）")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('421202')")
+    page.wait_for_load_state("networkidle")
+    assert set(page.locator("#results table tbody tr td:nth-child(3)").all_inner_texts()) == {"咸安区"}
+    page.wait_for_function("() => (document.querySelectorAll('.region-cascade select')[2] || {}).value === '421202'")
     page.locator(".filter-region input.region-box").fill("火星区")
     page.locator(".filter-region input.region-box").dispatch_event("change")
     page.wait_for_selector("#results >> text=没有名为“火星区”的地区")
