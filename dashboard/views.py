@@ -124,6 +124,9 @@ class RegionView(DashboardView):
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
+        if "code" not in kwargs and user_scope(request.user).kind == UserScope.ORGANIZATION:
+            # A unit sees its own organisation, not its region: 地区 opens the unit's page rather than a 404.
+            return redirect("dashboard:organization_detail", pk=request.user.organization_id)
         if "code" not in kwargs and request.user.region_id:
             return redirect("dashboard:region_detail", code=request.user.region.code)
         return super().get(request, *args, **kwargs)

@@ -362,6 +362,17 @@ def test_the_region_cascade_browses_down_from_the_users_own_region(client, regio
     assert client.get(url).status_code == 302
 
 
+def test_a_unit_user_asking_for_the_regions_gets_their_own_organisation(client, home, away, xianan):
+    from accounts.roles import Role
+
+    unit = make_user("regions-unit", role=Role.UNIT, region=xianan, organization=home.organization)
+    client.force_login(unit)
+    response = client.get(reverse("dashboard:region_index"))
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard:organization_detail", args=[home.organization.pk])
+    assert client.get(reverse("dashboard:region_detail", args=[xianan.code])).status_code == 404  # still not theirs
+
+
 def test_the_briefing_has_issue_issuer_classification_date_and_a_summary(client, home, viewer, settings):
     settings.BRIEFING_ISSUER, settings.BRIEFING_CLASSIFICATION = "咸安区委巡察办", "内部资料"
     client.force_login(viewer)
