@@ -174,6 +174,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# A filter's empty choice reads 全部 (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -18,6 +18,7 @@ from rectification import rules
 from rectification.choices import RateScope, Stage
 from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import scope_key
+from rectification.rules import percent
 from rectification.selectors import rate_trend, rates_latest
 from rectification.services import task_schedule
 
@@ -75,10 +76,6 @@ class Figures:
 
 
 COUNT_FIELDS = tuple(field.name for field in fields(Figures) if field.type is int)  # summed over rows
-
-
-def percent(part: int, whole: int) -> Decimal | None:
-    return None if not whole else (Decimal(part) * 100 / whole).quantize(Decimal("0.01"))
 
 
 def snapshots_for(user):

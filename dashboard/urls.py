@@ -12,6 +12,7 @@ urlpatterns = [
     path("regions/<str:code>/", views.RegionView.as_view(), name="region_detail"),
     path("tasks/", views.RectificationTaskListView.as_view(), name="task_list"),
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
+    path("lookup/regions/levels/", views.region_levels, name="region_levels"),
     path("lookup/<str:kind>/", views.lookup, name="lookup"),
     path("warnings/", views.TaskWarningListView.as_view(), name="warning_list"),
 ]

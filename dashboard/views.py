@@ -18,11 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from core.scoping import get_object_in_scope_or_404
+from core.filters import RegionField
+from core.scoping import UserScope, get_object_in_scope_or_404, user_scope
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.models import Finding, Organization, Region
-from inspection.selectors import rounds_visible_to
+from inspection.selectors import region_cascade, rounds_visible_to
 from ledger.views import may_import
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
 from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, TaskWarningFilterSet
@@ -123,6 +124,9 @@ class RegionView(DashboardView):
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
+        if "code" not in kwargs and user_scope(request.user).kind == UserScope.ORGANIZATION:
+            # A unit sees its own organisation, not its region: 地区 opens the unit's page rather than a 404.
+            return redirect("dashboard:organization_detail", pk=request.user.organization_id)
         if "code" not in kwargs and request.user.region_id:
             return redirect("dashboard:region_detail", code=request.user.region.code)
         return super().get(request, *args, **kwargs)
@@ -189,8 +193,11 @@ class FilteredListView(DashboardView):
             data.setdefault(name, value)
         filterset = self.filterset_class(data or None, queryset=self.base_queryset(), request=request)
         form = filterset.form
-        for name in self.hidden_filters:
-            form.fields[name].widget = forms.HiddenInput()
+        # A unit's user sees only their own organisation: choosing an organisation or region would choose nothing.
+        pointless = ("organization", "region") if user_scope(request.user).kind == UserScope.ORGANIZATION else ()
+        for name in (*self.hidden_filters, *pointless):
+            if name in form.fields:
+                form.fields[name].widget = forms.HiddenInput()
         controls, hidden = [], []
         for field in form:
             if field.is_hidden:
@@ -267,3 +274,16 @@ def lookup(request, kind):
     if kind not in LOOKUP_FILTERS.values():
         raise Http404
     return JsonResponse({"results": selectors.lookup(request.user, kind, request.GET.get("q", "")[:50])})
+
+
+@login_required
+@require_GET
+def region_levels(request):
+    """The region filter's cascade (static/dashboard/regions.js) for `?region=` (a code or a name, as the filter
+    takes it): {levels: [{label, options, selected, fixed}], error}. A region it cannot resolve says so."""
+    try:
+        region = RegionField(required=False).clean(request.GET.get("region", "")[:80])
+        error = ""
+    except forms.ValidationError as exc:
+        region, error = None, " ".join(exc.messages)
+    return JsonResponse({"levels": region_cascade(request.user, region), "error": error})

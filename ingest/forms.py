@@ -2,10 +2,10 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from core.filters import RegionField
 from core.widgets import IsoDateInput
 from ingest.documents import SUFFIXES
 from ingest.services import ACCEPT, CORRECT, REJECT
-from inspection.models import Region
 
 
 class _MultipleFileInput(forms.ClearableFileInput):
@@ -43,18 +43,12 @@ class _ReviewForm(forms.Form):
 
 class FactReviewForm(_ReviewForm):
     value = forms.FloatField(label="更正数值", required=False, min_value=0)
-    region = forms.CharField(label="地区代码", required=False, max_length=6)
+    # By name or code, as the list filters take it ("咸安区", "421202", "咸安区（421202）"); empty: the fact's own.
+    region = RegionField(label="地区", required=False)
     period_start = forms.DateField(label="统计期开始", required=False)
     period_end = forms.DateField(label="统计期截至", required=False)
-
-    def clean_region(self):
-        code = self.cleaned_data["region"].strip()
-        if not code:
-            return None
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise forms.ValidationError(f"未知的行政区划代码：{code}")
-        return region
+    period_rounds = forms.IntegerField(label="按本届前N轮统计", required=False, min_value=1, max_value=99,
+                                       help_text="空：按统计期的日期统计")
 
 
 class RoundReviewForm(_ReviewForm):

@@ -186,6 +186,9 @@ class ReportedFigure(models.Model):
                                      on_delete=models.SET_NULL, related_name="reported_figures")
     period_start = models.DateField("统计期开始", null=True, blank=True, help_text="空：自有记录以来累计")
     period_end = models.DateField("统计期截至")
+    period_rounds = models.PositiveSmallIntegerField(
+        "本届前N轮", null=True, blank=True,
+        help_text="原文按“前N轮”统计时的 N：记录数按组织地区本届第一至第N轮计算；空：按统计期的日期")
     fact = models.OneToOneField(ExtractedFact, verbose_name="来源数据", on_delete=models.CASCADE, related_name="reported_figure")
     article = models.ForeignKey(Article, verbose_name="来源文章", on_delete=models.CASCADE, related_name="reported_figures")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -202,6 +205,8 @@ class ReportedFigure(models.Model):
                 name="figure_period_ordered",
                 violation_error_message="统计期开始日期不能晚于截至日期。",
             ),
+            models.CheckConstraint(condition=models.Q(period_rounds__isnull=True) | models.Q(period_rounds__gte=1),
+                                   name="figure_rounds_positive", violation_error_message="“前N轮”的 N 须为正整数。"),
         ]
         indexes = [models.Index(fields=["region", "metric", "period_end"], name="figure_region_metric_idx")]
 

@@ -27,7 +27,7 @@ from ingest.choices import ArticleStatus, ReviewState
 from ingest.documents import DocumentError, content_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
-from ingest.rules import Period, period_of, resolve_date, sentence_around, short_title
+from ingest.rules import Period, first_rounds, period_of, resolve_date, sentence_around, short_title
 from inspection.choices import RoundKind
 from inspection.models import InspectionRound, Region
 from inspection.services import round_create
@@ -368,10 +368,22 @@ def fact_period(fact: ExtractedFact, article: Article) -> Period | None:
     return period_of(sentence_around(article.text, fact.start_offset, fact.end_offset), article.published)
 
 
+def fact_rounds(fact: ExtractedFact, article: Article) -> int | None:
+    """N when the figure's sentence counts 前N轮 (also without a date, when the reviewer gives the end)."""
+    found = first_rounds(sentence_around(article.text, fact.start_offset, fact.end_offset))
+    return found[0] if found else None
+
+
+# `fact_review(period_rounds=…)` left out: 前N轮 as the figure's sentence says (the review page sends its field).
+ROUNDS_FROM_ARTICLE = "article"
+
+
 @transaction.atomic
 def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None = None, region: Region | None = None,
-                period_start: date | None = None, period_end: date | None = None, request=None) -> ExtractedFact:
-    """Accept, correct or reject one figure; an accepted figure becomes (or updates) a ReportedFigure."""
+                period_start: date | None = None, period_end: date | None = None,
+                period_rounds: int | str | None = ROUNDS_FROM_ARTICLE, request=None) -> ExtractedFact:
+    """Accept, correct or reject one figure; an accepted figure becomes (or updates) a ReportedFigure.
+    `period_rounds`: N of 前N轮 (counted over those rounds), None for a period of dates only."""
     fact = ExtractedFact.objects.select_for_update(of=("self",)).select_related("article__region", "subject_region").get(pk=fact.pk)
     article = fact.article
     region = region or fact.subject_region or article.region
@@ -396,9 +408,14 @@ def fact_review(*, fact: ExtractedFact, user, action: str, value: float | None =
             period_start, period_end = period_start or found.start, found.end
         if period_start is not None and period_start > period_end:
             raise DomainError("统计期开始日期不能晚于截至日期。")
+        if period_rounds == ROUNDS_FROM_ARTICLE:  # 前N轮: counted over those rounds, whoever gave the end date
+            period_rounds = fact_rounds(fact, article)
+        if period_rounds is not None and not 1 <= period_rounds <= 99:
+            raise DomainError("“前N轮”的 N 须为 1 至 99 的整数。")
         ReportedFigure.objects.update_or_create(fact=fact, defaults={
             "metric": fact.metric, "value": fact.final_value, "unit": fact.unit, "approx": fact.approx,
-            "region": region, "period_start": period_start, "period_end": period_end, "article": article})
+            "region": region, "period_start": period_start, "period_end": period_end,
+            "period_rounds": period_rounds, "article": article})
     _after_review(article, user, fact, action, {"metric": fact.metric, "value": fact.final_value}, request)
     return fact
 

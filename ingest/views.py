@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
@@ -14,6 +15,8 @@ from ingest.filters import ArticleFilterSet
 from ingest.forms import ArticleUploadForm, FactReviewForm, RoundReviewForm
 from ingest.highlight import segments
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
+
+LIST_LIMIT = 100  # the newest articles the list shows; the filters narrow it
 
 
 @login_required
@@ -36,9 +39,15 @@ def article_list(request):
                                            f"（该文章{submitted.article.get_status_display()}，解析失败的可在文章页重新解析）。")
             return redirect("ingest:article_list")
     filterset = ArticleFilterSet(request.GET or None, queryset=Article.objects.visible_to(request.user))
-    articles = filterset.qs.select_related("region", "uploaded_by").defer("text")[:100]
-    return render(request, "ingest/article_list.html", {
-        "form": form, "filterset": filterset, "articles": articles, "may_upload": services.may_upload(request.user)})
+    articles = list(filterset.qs.select_related("region", "uploaded_by").defer("text")[:LIST_LIMIT])
+    total = len(articles) if len(articles) < LIST_LIMIT else filterset.qs.count()
+    context = {"form": form, "filterset": filterset, "articles": articles, "total": total,
+               "may_upload": services.may_upload(request.user)}
+    # The filters ask with htmx as the user types: they get the results only (as the dashboards' lists do).
+    fragment = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, "ingest/includes/article_results.html" if fragment else "ingest/article_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -57,6 +66,7 @@ def article_detail(request, pk):
     facts = list(article.facts.select_related("subject_region", "reviewed_by", "reported_figure"))
     for fact in facts:
         fact.period = services.fact_period(fact, article)  # what accepting files it under, said beside the form
+        fact.rounds = services.fact_rounds(fact, article)
     rounds = list(article.rounds.select_related("organizer_region", "reviewed_by", "inspection_round"))
     figures = ReportedFigure.objects.visible_to(request.user).filter(article=article).select_related("region")
     may_review = services.may_review(request.user)
@@ -128,7 +138,8 @@ def fact_review(request, pk):
     fact = get_object_in_scope_or_404(ExtractedFact, request.user, pk=pk)
     return _review(request, fact, FactReviewForm(request.POST), lambda data: services.fact_review(
         fact=fact, user=request.user, action=data["action"], value=data["value"], region=data["region"],
-        period_start=data["period_start"], period_end=data["period_end"], request=request))
+        period_start=data["period_start"], period_end=data["period_end"], period_rounds=data["period_rounds"],
+        request=request))
 
 
 @login_required

@@ -15,7 +15,7 @@ def rounds_visible_to_request(request):
 
 
 class RegionFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码（含下辖地区）")
+    region = RegionCodeFilter(label="地区（含下辖地区）")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label="层级")
     parent = django_filters.CharFilter(field_name="parent__code", label="上级地区代码")
     q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label="名称")
@@ -26,7 +26,7 @@ class RegionFilterSet(FilterSet):
 
 
 class OrganizationFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="名称")
 
     class Meta:
@@ -35,7 +35,7 @@ class OrganizationFilterSet(FilterSet):
 
 
 class InspectionRoundFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
     kind = django_filters.MultipleChoiceFilter(choices=RoundKind.choices, label="巡察类型")
     started_from = django_filters.DateFilter(field_name="started_on", lookup_expr="gte", label="开始日期起")
     started_to = django_filters.DateFilter(field_name="started_on", lookup_expr="lte", label="开始日期止")
@@ -46,7 +46,7 @@ class InspectionRoundFilterSet(FilterSet):
 
 
 class InspectionGroupFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
 
     class Meta:
         model = InspectionGroup
@@ -54,7 +54,7 @@ class InspectionGroupFilterSet(FilterSet):
 
 
 class InspectionFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
 
     class Meta:
         model = Inspection
@@ -62,7 +62,7 @@ class InspectionFilterSet(FilterSet):
 
 
 class LeadFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
     round = IntegerFilter(field_name="inspection__round", label="巡察轮次")
     organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")
 

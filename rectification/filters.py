@@ -18,7 +18,7 @@ class RectificationTaskFilterSet(FilterSet):
     # Rounds offered (and accepted) are those the user may see; organisations are many, so an id.
     round = django_filters.ModelChoiceFilter(queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="organization", label="被巡察党组织")
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
     # `category` is copied onto the task (indexed with region): no join to findings.
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
                                                    widget=forms.CheckboxSelectMultiple)
@@ -60,7 +60,7 @@ class RectificationTaskFilterSet(FilterSet):
 class FindingFilterSet(FilterSet):
     """Findings; status, stage, overdue and deadline filter by the finding's rectification tasks (any of them)."""
 
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
     round = django_filters.ModelChoiceFilter(field_name="inspection__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="inspection__organization", label="被巡察党组织")
     category = django_filters.MultipleChoiceFilter(choices=FindingCategory.choices, label="问题类别",
@@ -96,7 +96,7 @@ class FindingFilterSet(FilterSet):
 
 
 class DeadlineExtensionFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
 
     class Meta:
         model = DeadlineExtension
@@ -104,7 +104,7 @@ class DeadlineExtensionFilterSet(FilterSet):
 
 
 class FollowUpVisitFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
 
     class Meta:
         model = FollowUpVisit
@@ -112,7 +112,7 @@ class FollowUpVisitFilterSet(FilterSet):
 
 
 class TaskWarningFilterSet(FilterSet):
-    region = RegionCodeFilter(label="地区代码")
+    region = RegionCodeFilter(label="地区")
     round = django_filters.ModelChoiceFilter(field_name="task__round", queryset=rounds_visible_to_request, label="巡察轮次")
     organization = IntegerFilter(field_name="task__organization", label="被巡察党组织")
     level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label="预警等级",
@@ -166,7 +166,7 @@ class RateSnapshotFilterSet(FilterSet):
 
     scope = django_filters.ChoiceFilter(choices=RateScope.choices, label="统计范围")
     scope_key = django_filters.CharFilter(method="filter_nothing", label="范围标识（查询趋势时使用），例如 region:421202")
-    region = RegionCodeFilter(label="地区代码（含下辖地区）")
+    region = RegionCodeFilter(label="地区（含下辖地区）")
     round = IntegerFilter(field_name="round", label="巡察轮次编号")
     organization = IntegerFilter(field_name="organization", label="被巡察党组织编号")
     category = django_filters.ChoiceFilter(choices=FindingCategory.choices, label="问题类别")

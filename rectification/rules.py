@@ -1,6 +1,7 @@
 """Date rules of rectification (整改时限 and its stages). Plain Python: no database."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -133,3 +134,8 @@ def closed_on_time(*, closed_on: date, deadline: date) -> bool:
     on or before the deadline they extend and while the task is open (`extension_decision_problem`), so the
     figure of a closed task never changes afterwards. The rates compute the same in SQL (`TASK_MEASURES`)."""
     return closed_on <= deadline
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """A rate of summed snapshot counts as the recompute job writes one: percent, 2 decimals, None without tasks."""
+    return None if not whole else (Decimal(part) * 100 / whole).quantize(Decimal("0.01"))

@@ -56,17 +56,24 @@ class ReportedFigureSerializer(serializers.ModelSerializer):
     tracked = serializers.SerializerMethodField(label="记录数据", help_text="由巡察记录计算的同一指标；无记录时为 null")
     differs = serializers.SerializerMethodField(label="是否不一致", help_text="报道数据与记录数据是否不一致；无记录时为 null")
     difference = serializers.SerializerMethodField(label="差值", help_text="记录数据减报道数据；无记录时为 null")
+    basis = serializers.SerializerMethodField(label="记录数如何统计", help_text="记录数据的范围、轮次和日期")
 
     class Meta:
         model = ReportedFigure
         fields = ["id", "metric", "value", "unit", "approx", "region", "organization", "period_start", "period_end",
-                  "fact", "article", "tracked", "differs", "difference", "created_at"]
+                  "period_rounds", "fact", "article", "tracked", "differs", "difference", "basis", "created_at"]
 
-    def _comparison(self, obj):
+    def _compared(self, obj):
         cache = self.context.setdefault("comparisons", {})
         if obj.pk not in cache:
-            cache[obj.pk] = reported_vs_tracked([obj], self.context["request"].user)[0].comparison
+            cache[obj.pk] = reported_vs_tracked([obj], self.context["request"].user)[0]
         return cache[obj.pk]
+
+    def _comparison(self, obj):
+        return self._compared(obj).comparison
+
+    def get_basis(self, obj) -> str:
+        return self._compared(obj).basis
 
     def get_tracked(self, obj) -> float | None:
         return self._comparison(obj).tracked

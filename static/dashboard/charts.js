@@ -55,8 +55,10 @@
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: kind === "bar" ? 72 : 40, containLabel: true },
       // Long round names wrap onto lines (rotated when there are many bars); the tooltip shows the full name.
+      // A trend's dates are short: shown whole, as many as fit (wrapping split them as 2025-12- / 07).
       xAxis: { type: "category", data: source.labels, triggerEvent: true,
-        axisLabel: { interval: 0, rotate: source.labels.length > 6 ? 30 : 0, formatter: wrap } },
+        axisLabel: kind === "bar" ? { interval: 0, rotate: source.labels.length > 6 ? 30 : 0, formatter: wrap }
+          : { interval: "auto", hideOverlap: true } },
       yAxis: { type: "value", min: 0, max: 100, name: "%" },
       series: series(kind, source)
     });

@@ -29,11 +29,22 @@
     var timer = null;
     var hidden = input.dataset.target ? document.getElementById(input.dataset.target) : null;
     var message = hidden ? document.getElementById(input.dataset.target + "-message") : null;
+    // A pick from the list filters at once (below); the change the browser sends when the box then loses focus
+    // carries the same value and would only ask again (and abort the answer on its way).
+    input.addEventListener("change", function (event) {
+      if (input.dataset.sent === input.value) { event.stopImmediatePropagation(); }
+    });
     input.addEventListener("input", function () {
+      delete input.dataset.sent;
       clearTimeout(timer);
       if (message) { message.textContent = ""; }
       var text = input.value.trim();
-      if (!text || chosen(input)) { return; }
+      if (chosen(input)) {  // picked from the list: filter now, not only when the box loses focus
+        input.dispatchEvent(new Event("change", {bubbles: true}));
+        input.dataset.sent = input.value;
+        return;
+      }
+      if (!text) { return; }
       timer = setTimeout(function () {
         fetch(input.dataset.lookupUrl + "?q=" + encodeURIComponent(text), {headers: {"Accept": "application/json"}})
           .then(function (response) { return response.json(); })
@@ -60,4 +71,6 @@
 
   function init(root) { (root || document).querySelectorAll("input.lookup").forEach(setUp); }
   document.addEventListener("DOMContentLoaded", function () { init(); });
+  // Content htmx brings in (an article's review row saved in place) gets its typeahead too.
+  document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
 })();

@@ -7,11 +7,16 @@
       .then(function (data) {
         cell.textContent = data.status_label + (data.error ? "：" + data.error : "");
         cell.className = "status-" + data.status;
-        if (!data.finished) { window.setTimeout(function () { poll(cell); }, 1500); }
+        if (!data.finished && cell.isConnected) { window.setTimeout(function () { poll(cell); }, 1500); }
       })
-      .catch(function () { window.setTimeout(function () { poll(cell); }, 5000); });
+      .catch(function () { if (cell.isConnected) { window.setTimeout(function () { poll(cell); }, 5000); } });
   }
-  document.querySelectorAll("[data-status-url]").forEach(function (cell) {
-    window.setTimeout(function () { poll(cell); }, 700);
-  });
+  function start(root) {
+    root.querySelectorAll("[data-status-url]").forEach(function (cell) {
+      window.setTimeout(function () { poll(cell); }, 700);
+    });
+  }
+  start(document);
+  // The filters swap the table (htmx): poll the rows it brought; a row swapped out stops polling.
+  document.addEventListener("htmx:afterSwap", function (event) { start(event.detail.target); });
 })();

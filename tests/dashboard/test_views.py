@@ -12,6 +12,7 @@ from accounts.models import AuditEvent
 from inspection.models import Finding
 from rectification.choices import RateScope
 from rectification.models import RateSnapshot, RectificationTask, TaskWarning
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -261,8 +262,6 @@ def test_a_county_sees_its_part_of_a_city_round(client, home, away, viewer, xian
 
 
 def test_a_user_of_the_whole_country_starts_the_drill_down_at_the_provinces(client, home):
-    from tests.factories import make_user
-
     client.force_login(make_user("root", is_superuser=True, staff=True))
     text = body(client.get(reverse("dashboard:region_index")))
     hubei = RateSnapshot.objects.get(scope=RateScope.REGION, region__code="420000", day=timezone.localdate())
@@ -332,6 +331,46 @@ def test_lookup_finds_by_name_only_what_the_user_sees(client, home, away, viewer
     assert client.get(reverse("dashboard:lookup", args=["people"])).status_code == 404
     client.logout()
     assert client.get(reverse("dashboard:lookup", args=["organizations"])).status_code == 302
+
+
+def test_the_region_cascade_browses_down_from_the_users_own_region(client, regions, viewer, city_viewer):
+    url = reverse("dashboard:region_levels")
+
+    def levels(**query):
+        data = client.get(url, query).json()
+        return data["error"], [(level["label"], level["fixed"], level["selected"], [o["value"] for o in level["options"]])
+                               for level in data["levels"]]
+
+    client.force_login(city_viewer)  # 咸宁市: 湖北省 and 咸宁市 fixed, its counties to choose from
+    error, (province, city, county) = levels()
+    assert error == "" and province == ("省", True, "420000", ["420000"]) and city == ("市", True, "421200", ["421200"])
+    assert county[:3] == ("县（市、区）", False, "") and {"421202", "421222"} <= set(county[3])
+    assert all(code.startswith("4212") for code in county[3])
+    assert levels(region="咸安区")[1][2][2] == "421202"  # by name, code or "名称（代码）", as the filter takes them
+    assert levels(region="通城县（421222）")[1][2][2] == "421222"
+    assert levels(region="420100")[1] == levels()[1]  # 武汉市 is not below 咸宁市: nothing chosen
+    error, unchanged = levels(region="火星区")
+    assert "没有名为“火星区”的地区" in error and unchanged == levels()[1]
+    client.force_login(viewer)  # 咸安区: everything fixed, nothing below a county
+    assert [level[1] for level in levels()[1]] == [True, True, True]
+    admin = make_user("root", role=None, region=None, is_superuser=True)
+    client.force_login(admin)  # everything: from the provinces down to the chosen county
+    province, city, county = levels(region="421202")[1]
+    assert len(province[3]) > 30 and province[2] == "420000" and not province[1]
+    assert city[2] == "421200" and "420100" in city[3] and county[2] == "421202"
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_a_unit_user_asking_for_the_regions_gets_their_own_organisation(client, home, away, xianan):
+    from accounts.roles import Role
+
+    unit = make_user("regions-unit", role=Role.UNIT, region=xianan, organization=home.organization)
+    client.force_login(unit)
+    response = client.get(reverse("dashboard:region_index"))
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard:organization_detail", args=[home.organization.pk])
+    assert client.get(reverse("dashboard:region_detail", args=[xianan.code])).status_code == 404  # still not theirs
 
 
 def test_the_briefing_has_issue_issuer_classification_date_and_a_summary(client, home, viewer, settings):

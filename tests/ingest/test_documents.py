@@ -131,6 +131,16 @@ def test_the_period_of_a_figure_comes_from_its_sentence_or_the_publication_date(
     assert (since.start, since.end) == (date(2025, 1, 1), published)
     assert period_of("共发现问题30个", published) == rules_period(None, published, "文章发布日期（累计）")
     assert period_of("共发现问题30个", None) is None  # never today: the reviewer is asked
+    # 前N轮: the first N rounds of the current term, counted as of the sentence's date or the publication date.
+    first = period_of("前3轮巡察共发现问题120个", published)
+    assert (first.start, first.end, first.rounds) == (None, published, 3) and "本届第一至第三轮" in first.basis
+    assert period_of("前两轮共巡察12个党组织", published).rounds == 2
+    assert period_of("本届以来前五轮巡察反馈问题200个", published).rounds == 5
+    dated = period_of("截至2024年6月底，前3轮共发现问题", published)
+    assert (dated.end, dated.rounds) == (date(2024, 6, 30), 3)
+    assert period_of("前3轮巡察共发现问题", None) is None  # no date: the reviewer is asked for the end
+    for words in ("目前已发现问题30个", "第3轮巡察发现问题", "提前3轮完成"):
+        assert period_of(words, published).rounds is None, words
     text = "第一句。截至2024年6月底，共发现问题120个；其余。"
     start = text.index("120")
     assert sentence_around(text, start, start + 3) == "截至2024年6月底，共发现问题120个；"

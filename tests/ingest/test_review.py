@@ -100,6 +100,12 @@ def test_accepted_figures_become_reported_figures_of_their_region_and_period(cli
     leads.refresh_from_db()
     assert leads.review_state == ReviewState.REJECTED and leads.reviewed_by == city_admin
 
+    # The region is chosen by name as well as by code (the page's typeahead writes "名称（代码）").
+    review_fact(client, city_issues, action="accept", region="咸安区")
+    assert ReportedFigure.objects.get(fact=city_issues).region == xianan
+    review_fact(client, city_issues, action="accept", region="咸宁市（421200）")
+    assert ReportedFigure.objects.get(fact=city_issues).region == xianning
+
     # Rejecting an accepted figure takes its reported figure away again.
     review_fact(client, city_issues, action="reject")
     assert not ReportedFigure.objects.filter(fact=city_issues).exists()
@@ -110,7 +116,7 @@ def test_bad_corrections_change_nothing(client, article, city_admin):
     fact = article.facts.get(metric="issues_found", value=274)
     for data in ({"action": "correct"}, {"action": "correct", "value": "-3"}, {"action": "drop"},
                  {"action": "accept", "period_start": "2025-06-01", "period_end": "2025-05-01"},
-                 {"action": "accept", "region": "999999"}):
+                 {"action": "accept", "region": "999999"}, {"action": "accept", "region": "火星区"}):
         page = client.get(review_fact(client, fact, **data).url).content.decode()
         assert "审核未保存" in page, data
     fact.refresh_from_db()
@@ -199,6 +205,64 @@ def test_reported_beside_tracked(client, article, city_admin, xianning):
     only_rates = client.get("/api/v1/reported-figures/", {"metric": "rectification_rate"}).json()["results"]
     assert [row["id"] for row in only_rates] == [rate.pk]
     assert client.get("/api/v1/reported-figures/", {"region": "421222"}).json()["results"] == []
+
+
+def test_a_figure_of_the_first_n_rounds_is_counted_over_those_rounds(client, city_admin, xianning, xianan):
+    """前3轮: the city committee's term-10 rounds 1–3 as tracked; not round 4, not term 9, not a county's round."""
+    counted = []
+    for term, number, findings in [(9, 1, 5), (10, 1, 2), (10, 2, 3), (10, 3, 4), (10, 4, 7)]:
+        rnd = make_round(xianning, term=term, number=number, started_on=dt.date(2015 + term, number, 1))
+        inspection = make_inspection(rnd, make_organization(xianning), entry=rnd.started_on,
+                                     feedback=rnd.started_on + dt.timedelta(days=20))
+        for _ in range(findings):
+            make_finding(inspection)
+        if term == 10 and number <= 3:
+            counted.append(rnd)
+        RateSnapshot.objects.create(scope="round", scope_key=f"round:{rnd.pk}", day=dt.date(2025, 4, 1), round=rnd,
+                                    region=xianning, tasks_total=10, closed=number + 5, rate=(number + 5) * 10)
+    rates_mark_latest(day=dt.date(2025, 4, 1))
+    county_round = make_round(xianan, term=10, number=2, started_on=dt.date(2025, 2, 1))
+    make_finding(make_inspection(county_round, make_organization(xianan)))
+    text = "咸宁市委巡察工作情况\n十届市委前3轮巡察共发现问题10个。整改率为72%。"
+    submitted = services.article_submit(name="rounds.txt", data=text.encode(), user=city_admin, region=xianning,
+                                        published=dt.date(2025, 4, 25))
+    article = services.article_extract(submitted.article.pk)
+    facts = {fact.metric: fact for fact in article.facts.all()}
+    assert services.fact_period(facts["issues_found"], article).rounds == 3
+    services.fact_review(fact=facts["issues_found"], user=city_admin, action="accept")
+    figure = ReportedFigure.objects.get(fact=facts["issues_found"])
+    assert (figure.period_rounds, figure.period_start, figure.period_end) == (3, None, dt.date(2025, 4, 25))
+    row, = reported_vs_tracked([figure], city_admin)
+    assert row.rounds == counted
+    assert (row.comparison.tracked, row.comparison.differs, row.comparison.difference) == (9, True, -1)
+    assert row.basis.startswith("按前3轮（第一至第三轮）统计：咸宁市委第10届第1、2、3轮")
+    # A rate over the same rounds sums their snapshots: (6 + 7 + 8) closed of 30 tasks.
+    rate = ReportedFigure.objects.create(metric="rectification_rate", value=72, region=xianning, period_rounds=3,
+                                         period_end=dt.date(2025, 4, 25), fact=facts["rectification_rate"],
+                                         article=article)
+    assert reported_vs_tracked([rate], city_admin)[0].comparison.tracked == 70
+    client.force_login(city_admin)
+    page = client.get(reverse("ingest:article_detail", args=[article.pk])).content.decode()
+    assert "本届前3轮（截至 2025-04-25）" in page and "按前3轮（第一至第三轮）统计" in page
+    assert 'name="period_rounds" type="number" min="1" max="99" class="rounds" value="3"' in page
+    api = {row["metric"]: row for row in client.get("/api/v1/reported-figures/").json()["results"]}
+    assert api["issues_found"]["period_rounds"] == 3 and api["issues_found"]["basis"].startswith("按前3轮")
+    # On the page the reviewer may change N or clear it (then the period's dates count); a bad N changes nothing.
+    client.post(reverse("ingest:fact_review", args=[facts["issues_found"].pk]), {"action": "accept", "period_rounds": "2"})
+    figure.refresh_from_db()
+    assert figure.period_rounds == 2
+    assert "审核未保存" in client.get(review_fact(client, facts["issues_found"], action="accept", period_rounds="0").url).content.decode()
+    figure.refresh_from_db()
+    assert figure.period_rounds == 2
+    review_fact(client, facts["issues_found"], action="accept", period_rounds="")
+    figure.refresh_from_db()
+    assert figure.period_rounds is None and "按前" not in reported_vs_tracked([figure], city_admin)[0].basis
+    services.fact_review(fact=facts["issues_found"], user=city_admin, action="accept")  # 全部采纳's way: the article's N
+    figure.refresh_from_db()
+    assert figure.period_rounds == 3
+    # With only two rounds tracked, the comparison says so.
+    InspectionRound.objects.filter(pk=counted[2].pk).update(number=5)
+    assert "记录中只有2轮" in reported_vs_tracked([figure], city_admin)[0].basis
 
 
 def test_a_fact_out_of_the_readers_scope_offers_only_a_rejection_and_the_article_is_flagged(client, article, xianan):
