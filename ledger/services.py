@@ -43,7 +43,7 @@ from rectification import rules
 from rectification.choices import ProgressKind, TaskStatus
 from rectification.models import ProgressRecord, RectificationTask
 from rectification.rates import rates_touch_tasks
-from rectification.services import task_apply_schedule, tasks_place_sync, tasks_save_many, warnings_refresh
+from rectification.services import task_apply_schedule, tasks_place_sync, tasks_save_many, warnings_touch
 
 logger = logging.getLogger(__name__)
 
@@ -383,7 +383,7 @@ def _write(record: LedgerImport, spool):
     # have the inspection's rates recomputed and its warnings refreshed once this commits.
     tasks_place_sync(RectificationTask.objects.filter(finding__inspection=inspection))
     rates_touch_tasks(RectificationTask.objects.filter(inspection=inspection))
-    transaction.on_commit(lambda: warnings_refresh(tasks=RectificationTask.objects.filter(inspection=inspection)))
+    warnings_touch(RectificationTask.objects.filter(inspection=inspection).values_list("pk", flat=True))
 
 
 def _write_batch(inspection, rows, history, today, record) -> dict:
