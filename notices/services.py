@@ -246,8 +246,9 @@ def notify_article_parsed(article) -> int:
     """The uploader learns that the article was parsed (or why not). One notice per parse run."""
     if article.uploaded_by_id is None:  # the `ingest` command and the demo: nobody to tell
         return 0
-    failed = article.status == "failed"
-    title = f"文章解析{'失败' if failed else '完成'}：{article.title or article.pk}"
+    failed = article.status in ("failed", "duplicate")
+    outcome = {"failed": "解析失败", "duplicate": "内容重复"}.get(article.status, "解析完成")
+    title = f"文章{outcome}：{article.title or article.pk}"
     body = article.error if failed else f"已抽取 {article.facts.count()} 项数据，待审核。"
     return notify(recipients=[article.uploaded_by_id], kind=NoticeKind.ARTICLE_PARSED,
                   event_key=f"{NoticeKind.ARTICLE_PARSED}:{article.pk}:{article.extractor_runs}:{article.status}",

@@ -263,6 +263,8 @@ INGEST_ROUTES = [
     Route("api articles", lambda w, s: "/api/v1/articles/", INGEST_LISTS,
           marker=lambda w, s: w.side(s).article.title),
     Route("api article", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/", INGEST_READERS),
+    Route("api article facts", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/facts/", INGEST_READERS),
+    Route("api article rounds", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/rounds/", INGEST_READERS),
     Route("api article create", lambda w, s: "/api/v1/articles/", INGEST_UPLOADERS, method="post",
           data=lambda w, s: {"file": _article_file(w, s)}),
     Route("api reported figures", lambda w, s: "/api/v1/reported-figures/", INGEST_LISTS,
