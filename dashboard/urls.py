@@ -14,4 +14,5 @@ urlpatterns = [
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
     path("lookup/<str:kind>/", views.lookup, name="lookup"),
     path("warnings/", views.TaskWarningListView.as_view(), name="warning_list"),
+    path("work/", views.waiting_work, name="waiting_work"),
 ]
