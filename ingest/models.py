@@ -55,6 +55,8 @@ class Article(models.Model):
     # The parse job's bookkeeping (`services.article_parse_queued`, `articles_sweep`): when it was last handed
     # to the broker, when a worker last started it, how many times one did.
     queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
+    # Set by a retry: the queue's time limit counts from here, not from the upload (`created_at`).
+    requeued_at = models.DateTimeField("重新排队时间", null=True, blank=True)
     parse_started_at = models.DateTimeField("最近开始解析时间", null=True, blank=True)
     parse_attempts = models.PositiveSmallIntegerField("解析尝试次数", default=0)
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -126,7 +127,7 @@ def article_retry(*, article: Article, user) -> None:
 def article_requeue(article_id: int) -> bool:
     """A failed or waiting article back to 排队中 with a fresh count of attempts; False for any other."""
     return bool(Article.objects.filter(pk=article_id, status__in=RETRYABLE).update(
-        status=ArticleStatus.QUEUED, error="", parse_attempts=0))
+        status=ArticleStatus.QUEUED, error="", parse_attempts=0, requeued_at=timezone.now()))
 
 
 # The article's worker job: how often it may start, and when it counts as stuck.
@@ -165,8 +166,8 @@ def articles_sweep(now=None) -> dict:
                                            parse_started_at__lt=now - timedelta(seconds=parse_limit)).update(
         status=ArticleStatus.FAILED, error=f"解析中断：超过 {parse_limit} 秒未完成（工作进程退出或超时）。可在文章页点击“重新解析”。")
     queue_limit = settings.INGEST_QUEUE_LIMIT_SECONDS
-    stuck_queued = Article.objects.filter(status=ArticleStatus.QUEUED,
-                                          created_at__lt=now - timedelta(seconds=queue_limit)).update(
+    stuck_queued = Article.objects.alias(waiting_since=Coalesce("requeued_at", "created_at")).filter(
+        status=ArticleStatus.QUEUED, waiting_since__lt=now - timedelta(seconds=queue_limit)).update(
         status=ArticleStatus.FAILED, error=f"排队超过 {queue_limit // 3600} 小时仍未解析（后台任务不可用）。可在文章页点击“重新解析”。")
     due = Article.objects.filter(status=ArticleStatus.QUEUED).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.INGEST_RESEND_SECONDS)))

@@ -54,6 +54,8 @@ def test_upload_page_takes_several_files_and_reports_each(client, admin_user, dj
         assert article.uploaded_by == admin_user and article.facts.exists() and article.content is None
         status = client.get(reverse("ingest:article_status", args=[article.pk])).json()
         assert status == {"status": "parsed", "status_label": "已解析", "finished": True, "error": ""}
+    assert reverse("ingest:article_detail", args=[docx.pk]) in client.get(
+        reverse("ingest:article_detail", args=[duplicate.pk])).content.decode()  # 查看该文章
     detail = client.get(reverse("ingest:article_detail", args=[broken.pk])).content.decode()
     assert "PDF 文件已损坏" in detail and "重新解析" in detail
     # The uploader is a 咸安区 user: the 通城县 article stays under their region (they keep seeing it).
