@@ -27,6 +27,7 @@ def test_an_operator_sees_the_waiting_work_and_retries_a_failed_article(page, li
     task = make_task(make_finding(make_inspection(make_round(xianan), make_organization(xianan))))
     PendingWarningRefresh.objects.all().delete()
     PendingWarningRefresh.objects.create(task=task)
+    PendingRateScope.objects.all().delete()  # what the saves above touched
     PendingRateScope.objects.create(scope_key="region:421202")
 
     log_in(page, live_server.url, "ops-admin", "ops-admin-pass-9731")
