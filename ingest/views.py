@@ -37,7 +37,7 @@ def article_list(request):
                                               "是同一文件，已重新排队解析。")
                 else:
                     messages.info(request, f"{submitted.name}：与已有文章“{submitted.article.title}”内容相同，未重复存储"
-                                           f"（该文章{submitted.article.get_status_display()}，解析失败的可在文章页重新解析）。")
+                                           f"（该文章{submitted.article.get_status_display()}）。")
             return redirect("ingest:article_list")
     filterset = ArticleFilterSet(request.GET or None, queryset=Article.objects.visible_to(request.user))
     articles = filterset.qs.select_related("region", "uploaded_by").defer("text", "content")[:100]
