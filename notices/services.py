@@ -86,7 +86,7 @@ def notices_email_sweep(now=None) -> int:
     (their job was lost with the broker, or never sent). Returns how many were mailed."""
     now = now or timezone.now()
     keys = (_mailable(Notice.objects.filter(created_at__range=(now - EMAIL_SWEEP_WITHIN, now - EMAIL_SWEEP_AFTER)))
-            .filter(_email_mode_is(EmailMode.IMMEDIATE)).values_list("event_key", flat=True).distinct())
+            .filter(_email_mode_is(EmailMode.IMMEDIATE)).values_list("event_key", flat=True).order_by().distinct())
     return notices_email_send(sorted(keys)[:EMAIL_BATCH])
 
 
