@@ -267,14 +267,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10, hour=0),
     },
     "warnings-refresh-hourly": {"task": "rectification.tasks.warnings_refresh", "schedule": crontab(minute=15)},
-    # Work a change still owes (rate scopes, articles, imports): sent again after an outage, or failed with
+    # Work a change still owes (rate scopes, warnings, articles, imports): sent again after an outage, or failed with
     # the reason once stuck past its limit.
     "rates-sweep": {"task": "rectification.tasks.rates_sweep", "schedule": 60.0},
+    "warnings-sweep": {"task": "rectification.tasks.warnings_sweep", "schedule": 60.0},
     "articles-sweep": {"task": "ingest.tasks.articles_sweep", "schedule": 60.0},
     "ledger-imports-sweep": {"task": "ledger.tasks.imports_sweep", "schedule": 60.0},
     # Notices: tasks due soon at 07:30, the digest mails at 08:00 (both idempotent per day).
     "notices-due-soon-daily": {"task": "notices.tasks.notices_due_soon_scan", "schedule": crontab(minute=30, hour=7)},
     "notices-digest-daily": {"task": "notices.tasks.notices_digest_send", "schedule": crontab(minute=0, hour=8)},
+    "notices-email-sweep": {"task": "notices.tasks.notices_email_sweep", "schedule": 300.0},
 }
 
 # 整改时限: the usual window after feedback, in months.

@@ -6,17 +6,31 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q
 from django.utils import timezone
 
 from accounts.roles import is_unit_user
 from core.scoping import UserScope, region_prefix, user_scope
 from dashboard.paging import rows_in_order
+from ingest.choices import ArticleStatus
+from ingest.models import Article
+from ingest.services import RETRYABLE as ARTICLE_RETRYABLE
 from inspection.models import Finding, Inspection, Organization, Region
 from inspection.selectors import rounds_visible_to
+from ledger.choices import ImportStatus
+from ledger.models import LedgerImport
+from ledger.services import RETRYABLE as IMPORT_RETRYABLE
 from rectification import rules
 from rectification.choices import RateScope, Stage
-from rectification.models import DeadlineExtension, FollowUpVisit, RateSnapshot, RectificationTask, TaskWarning
+from rectification.models import (
+    DeadlineExtension,
+    FollowUpVisit,
+    PendingRateScope,
+    PendingWarningRefresh,
+    RateSnapshot,
+    RectificationTask,
+    TaskWarning,
+)
 from rectification.rates import scope_key
 from rectification.rules import percent
 from rectification.selectors import rate_trend, rates_latest
@@ -349,3 +363,61 @@ def briefing_summary(scope: str, figures: "Figures | None", *, subject: str = ""
     if figures.overdue:
         text += "逾期任务须督促责任单位限期整改到位。"
     return text
+
+
+# ----- 待处理的后台工作 (the operators' page) ------------------------------------------------------------
+WAITING_LISTED = 100  # rows listed per kind; the counts are of all
+
+
+# Every sweep runs each minute (beat): work waiting longer than this means a worker, beat or Redis is down.
+STALE_AFTER = timedelta(minutes=5)
+
+
+@dataclass
+class Backlog:
+    """One kind of follow-up work: how much waits and since when (`oldest` None: nothing waits), how much
+    failed (waiting for someone to retry it), and the rows listed."""
+
+    label: str
+    count: int
+    oldest: datetime | None
+    failed: int = 0
+    rows: tuple = ()
+
+    @property
+    def stale(self) -> bool:
+        return self.oldest is not None and self.oldest < timezone.now() - STALE_AFTER
+
+
+def waiting_work(user) -> dict[str, Backlog]:
+    """The follow-up work committed changes still owe, as far as `user` may see it: tasks whose warnings wait
+    for a refresh, articles and ledger imports queued, running or failed. Rate scopes are keys of every scope
+    (not rows of a region): a count and an age only."""
+    def backlog(label, queryset, waiting=None, failed=None, retryable=(), **listed):
+        totals = queryset.filter(**(waiting or {})).aggregate(count=Count("pk"), oldest=Min("created_at"))
+        rows = ()
+        if failed is not None:  # articles and imports: the waiting ones first, then the failed, oldest first
+            rows = list(queryset.filter(Q(**waiting) | Q(**failed)).order_by("-status", "created_at", "pk")
+                        .annotate(**listed)[:WAITING_LISTED])
+            for row in rows:
+                row.retryable = row.status in retryable and getattr(row, "file_stored", True)
+                # Since when this row waits: its run's start, else its last hand-over to the broker, else its upload.
+                started = getattr(row, "parse_started_at", None) or getattr(row, "started_at", None)
+                row.since = (started if row.status in ("parsing", "running") else None) or row.queued_at or row.created_at
+                row.stale = row.status not in ("failed",) and row.since < timezone.now() - STALE_AFTER
+        return Backlog(label, totals["count"], totals["oldest"],
+                       queryset.filter(**failed).count() if failed is not None else 0, rows)
+
+    stored = {"file_stored": ExpressionWrapper(Q(content__isnull=False), output_field=BooleanField())}
+    articles = Article.objects.visible_to(user).defer("text", "content").select_related("region")
+    imports = LedgerImport.objects.visible_to(user).defer("content", "errors").select_related("inspection__organization")
+    tasks = RectificationTask.objects.visible_to(user).values("pk")
+    return {
+        "rates": backlog("待重算整改率的统计范围（全系统）", PendingRateScope.objects.all()),
+        "warnings": backlog("待刷新预警的整改任务", PendingWarningRefresh.objects.filter(task__in=tasks)),
+        "articles": backlog("报道文章的读取和解析", articles,
+                            {"status__in": (ArticleStatus.QUEUED, ArticleStatus.PARSING)}, {"status": ArticleStatus.FAILED},
+                            ARTICLE_RETRYABLE),
+        "imports": backlog("整改台账导入", imports, {"status__in": (ImportStatus.PENDING, ImportStatus.RUNNING)},
+                           {"status": ImportStatus.FAILED}, IMPORT_RETRYABLE, **stored),
+    }

@@ -15,4 +15,5 @@ urlpatterns = [
     path("lookup/regions/levels/", views.region_levels, name="region_levels"),
     path("lookup/<str:kind>/", views.lookup, name="lookup"),
     path("warnings/", views.TaskWarningListView.as_view(), name="warning_list"),
+    path("work/", views.waiting_work, name="waiting_work"),
 ]

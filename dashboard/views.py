@@ -8,16 +8,18 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from accounts.roles import is_region_admin
 from core.filters import RegionField
 from core.scoping import UserScope, get_object_in_scope_or_404, user_scope
 from dashboard import selectors
@@ -287,3 +289,16 @@ def region_levels(request):
     except forms.ValidationError as exc:
         region, error = None, " ".join(exc.messages)
     return JsonResponse({"levels": region_cascade(request.user, region), "error": error})
+
+
+@login_required
+@require_GET
+def waiting_work(request):
+    """待处理的后台工作: for region admins and superusers, what committed changes still owe (their region's),
+    with its age, so an operator sees that nothing is stuck; failed articles and imports can be retried here."""
+    if not is_region_admin(request.user):
+        raise PermissionDenied("只有巡察办管理员可以查看后台工作。")
+    return render(request, "dashboard/waiting_work.html", {
+        "work": selectors.waiting_work(request.user), "listed": selectors.WAITING_LISTED,
+        "sweep_seconds": 60, "resend_seconds": settings.INGEST_RESEND_SECONDS,
+        "debounce_seconds": settings.RATES_DEBOUNCE_SECONDS})

@@ -8,6 +8,7 @@ class ArticleStatus(models.TextChoices):
     PARSED = "parsed", "已解析"
     FAILED = "failed", "解析失败"
     REVIEWED = "reviewed", "已审核"
+    DUPLICATE = "duplicate", "内容重复"  # its file read to the text of an article stored already
 
 
 class ReviewState(models.TextChoices):

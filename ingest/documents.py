@@ -82,12 +82,8 @@ def html_to_text(markup: str) -> tuple[str, str]:
 def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here so plain-text ingest does not load lxml
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            archive_check(archive, DOCX_LIMITS, parsed_whole=lambda name: name.endswith((".xml", ".rels")))
+    try:  # the zip's directory passed `document_check`
         document = docx.Document(io.BytesIO(data))
-    except ArchiveTooLarge as exc:
-        raise DocumentError(str(exc)) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError("Word 文件已损坏或不是 .docx 格式，无法读取。") from exc
     except Exception as exc:  # lxml and python-docx raise their own types for broken parts
@@ -140,16 +136,47 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.1f} KB".replace(".0 KB", " KB") if size >= 1024 else f"{size} 字节"
 
 
-def read_document(name: str, data: bytes, *, max_bytes: int, max_chars: int = ARTICLE_MAX_CHARS) -> Document:
-    """The text of one uploaded or local file; DocumentError for anything that is not an article, or that
-    is longer than `max_chars` characters."""
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+# A character takes at most 4 bytes in every encoding read (UTF-8, UTF-16, GB18030): a plain-text file larger
+# than this many bytes per allowed character cannot be short enough.
+MAX_BYTES_PER_CHAR = 4
+
+
+def document_check(name: str, data: bytes, *, max_bytes: int, max_chars: int = ARTICLE_MAX_CHARS) -> None:
+    """What can be told of a file without reading it (the upload request does this, the worker the rest):
+    its type, size, emptiness, a .docx's zip directory (parts and unpacked sizes), a PDF's header, a text
+    file's length. DocumentError with the reason."""
+    suffix = _suffix(name)
     if suffix not in SUFFIXES:
         raise DocumentError(f"不支持的文件类型“{suffix or '无扩展名'}”，只接受 .txt、.html、.docx、.pdf。")
     if len(data) > max_bytes:
         raise DocumentError(too_large(len(data), max_bytes))
     if not data.strip():
         raise DocumentError("文件为空。")
+    if suffix == ".docx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                archive_check(archive, DOCX_LIMITS, parsed_whole=lambda part: part.endswith((".xml", ".rels")))
+                archive.getinfo("word/document.xml")
+        except ArchiveTooLarge as exc:
+            raise DocumentError(str(exc)) from exc
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise DocumentError("Word 文件已损坏或不是 .docx 格式，无法读取。") from exc
+    elif suffix == ".pdf":
+        if b"%PDF-" not in data[:1024]:
+            raise DocumentError("文件不是 PDF 格式（扩展名为 .pdf，内容不是），无法读取。")
+    elif suffix == ".txt" and len(data) > MAX_BYTES_PER_CHAR * max_chars:
+        raise DocumentError(too_long(len(data) // MAX_BYTES_PER_CHAR, max_chars, at_least=True))
+
+
+def read_document(name: str, data: bytes, *, max_bytes: int, max_chars: int = ARTICLE_MAX_CHARS) -> Document:
+    """The text of one uploaded or local file; DocumentError for anything that is not an article, or that
+    is longer than `max_chars` characters."""
+    document_check(name, data, max_bytes=max_bytes, max_chars=max_chars)
+    suffix = _suffix(name)
     title = ""
     if suffix == ".docx":
         text, encoding = _docx_text(data), "docx"
@@ -170,6 +197,11 @@ def read_document(name: str, data: bytes, *, max_bytes: int, max_chars: int = AR
     if looks_garbled(clean_text(text, False).text):
         raise DocumentError("文件内容是乱码（编码错误的文字），请用正确的编码重新保存后上传。")
     return Document(text=text, encoding=encoding, title=(title or _first_line(text))[:300])
+
+
+def file_hash(data: bytes) -> str:
+    """SHA-256 of a file as sent: the same file sent again is known before it is read."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def content_hash(text: str) -> str:

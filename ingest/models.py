@@ -26,15 +26,23 @@ class ArticleQuerySet(_RegionWideQuerySet):
 
 
 class Article(models.Model):
-    """采集文章: one news article, stored once (by the hash of its normalised text)."""
+    """采集文章: one news article, stored once (by the hash of its normalised text).
+
+    An upload stores the file's bytes (`content`) after cheap checks; the worker reads them into `text` (under
+    its time and memory limits), then sets `content_hash` and drops the bytes. An upload whose text turns out
+    to be an article stored already stays as a record 内容重复 pointing to it (`duplicate_of`)."""
 
     title = models.CharField("标题", max_length=300)
     source_url = models.URLField("来源网址", max_length=1000, blank=True)
     published = models.DateField("发布日期", null=True, blank=True)
     encoding = models.CharField("检测到的编码", max_length=32, blank=True)
     file_name = models.CharField("原文件名", max_length=255, blank=True)
-    text = models.TextField("正文")
-    content_hash = models.CharField("内容哈希（规范化后 SHA-256）", max_length=64, unique=True)
+    text = models.TextField("正文", blank=True)
+    content_hash = models.CharField("内容哈希（规范化后 SHA-256）", max_length=64, unique=True, null=True, blank=True)
+    content = models.BinaryField("原文件内容（读取前）", null=True, editable=False)
+    file_hash = models.CharField("原文件哈希（SHA-256）", max_length=64, blank=True, db_index=True)
+    duplicate_of = models.ForeignKey("self", verbose_name="与之重复的文章", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     status = models.CharField("状态", max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.QUEUED, db_index=True)
     error = models.TextField("错误信息", blank=True)
     region = models.ForeignKey(Region, verbose_name="所属地区", null=True, blank=True, on_delete=models.PROTECT,
@@ -47,6 +55,8 @@ class Article(models.Model):
     # The parse job's bookkeeping (`services.article_parse_queued`, `articles_sweep`): when it was last handed
     # to the broker, when a worker last started it, how many times one did.
     queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
+    # Set by a retry: the queue's time limit counts from here, not from the upload (`created_at`).
+    requeued_at = models.DateTimeField("重新排队时间", null=True, blank=True)
     parse_started_at = models.DateTimeField("最近开始解析时间", null=True, blank=True)
     parse_attempts = models.PositiveSmallIntegerField("解析尝试次数", default=0)
 

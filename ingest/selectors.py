@@ -1,4 +1,5 @@
-"""Reads shared by ingest's pages and API: reported figures beside the figures records produce.
+"""Reads shared by ingest's pages and API: an article's extracted items a page at a time, and reported
+figures beside the figures records produce.
 
 Tracked figures come from what `user` may see: rates and closed tasks from `RateSnapshot`
 (the region's newest row on or before the period end, through `rectification.selectors`),
@@ -9,6 +10,7 @@ rounds, rates from their round snapshots as of the period end.
 """
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 
 from ingest.choices import Metric
@@ -18,6 +20,24 @@ from rectification.models import RateSnapshot
 from rectification.rates import scope_key
 from rectification.rules import percent
 from rectification.selectors import rates_latest
+
+# The review page lists an article's figures (and, apart, its rounds) this many at a time: an article may
+# hold INGEST_MAX_FACTS of each, and each listed figure carries its review form and its comparison.
+REVIEW_PER_PAGE = 50
+
+
+def review_page(items, number):
+    """One page of an article's facts or rounds (`items`, in text order); a page number out of range or not a
+    number gives the nearest page."""
+    return Paginator(items, REVIEW_PER_PAGE).get_page(number)
+
+
+def review_page_of(item) -> int:
+    """The review page an extracted fact or round is listed on (their order: place in the text, then id)."""
+    before = type(item).objects.filter(article_id=item.article_id).filter(
+        Q(start_offset__lt=item.start_offset) | Q(start_offset=item.start_offset, pk__lt=item.pk)).count()
+    return before // REVIEW_PER_PAGE + 1
+
 
 # metric → RateSnapshot field
 SNAPSHOT_FIELDS = {Metric.RECTIFICATION_RATE: "rate", Metric.ISSUES_RECTIFIED: "closed"}

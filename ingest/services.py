@@ -1,9 +1,10 @@
 """Operations that change ingest data: submit a file, extract an article, review what was found.
 
-The pipeline is the same for all three doors (command, upload page, API):
-`article_submit` reads the file into text (refusing bad files with a Chinese message and
-storing nothing), stores the article once per normalised content hash, and the parse
-(`article_extract`) runs the engine and writes facts and rounds in one transaction.
+The pipeline is the same for all three doors (command, upload page, API): `article_submit` checks the
+file without reading it (refusing bad files with a Chinese message and storing nothing) and stores its
+bytes once per file hash; the parse (`article_extract`: the worker, or in-process for the command and the
+demo) reads them into text under the worker's limits, keeps the article once per normalised content hash,
+runs the engine and writes facts and rounds in one transaction.
 """
 import logging
 from collections import Counter
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -24,7 +26,7 @@ from core import events
 from core.errors import DomainError
 from core.scoping import region_prefix
 from ingest.choices import ArticleStatus, ReviewState
-from ingest.documents import DocumentError, content_hash, read_document, too_large
+from ingest.documents import DocumentError, content_hash, document_check, file_hash, read_document, too_large
 from ingest.extract import extract
 from ingest.models import Article, ExtractedFact, ExtractedRound, ReportedFigure
 from ingest.rules import Period, first_rounds, period_of, resolve_date, sentence_around, short_title
@@ -50,50 +52,51 @@ class Submitted:
     name: str
     article: Article | None = None
     created: bool = False
+    requeued: bool = False  # the same file again, after it failed or while it waits: queued once more
     error: str = ""
 
     @property
     def outcome(self) -> str:
-        return "failed" if self.error else "stored" if self.created else "duplicate"
+        if self.error:
+            return "failed"
+        return "stored" if self.created else "requeued" if self.requeued else "duplicate"
 
 
 def article_submit(*, name: str, data: bytes, user=None, region: Region | None = None, source_url: str = "",
                    published: date | None = None, title: str = "") -> Submitted:
-    """Read one file and store its article (status 排队中) unless the same text is stored already.
+    """Check one file without reading it (`documents.document_check`) and store it (status 排队中) unless the
+    same file is stored already; the worker reads and parses it (`article_extract`).
 
-    A bad file stores nothing and comes back with `error`. The caller starts the parse
-    (`tasks.article_parse`, or `article_extract` in-process).
-    """
+    A bad file stores nothing and comes back with `error`. The same file again answers its article; when that
+    one failed or still waits, it is queued again (`requeued`), so a re-upload is a retry. The caller starts
+    the parse (`article_queue`, or `article_extract` in-process). The same text in another file (a .docx of
+    a stored .txt) is found once read: that upload is marked 内容重复."""
     try:
-        document = read_document(name, data, max_bytes=settings.INGEST_MAX_BYTES, max_chars=settings.INGEST_MAX_CHARS)
+        document_check(name, data, max_bytes=settings.INGEST_MAX_BYTES, max_chars=settings.INGEST_MAX_CHARS)
     except DocumentError as exc:
         return Submitted(name, error=str(exc))
-    digest = content_hash(document.text)
-    existing = Article.objects.filter(content_hash=digest).first()
+    digest = file_hash(data)
+    existing = Article.objects.filter(file_hash=digest).defer("text", "content").order_by("pk").first()
     if existing is not None:
-        return Submitted(name, existing)
+        if existing.status == ArticleStatus.DUPLICATE and existing.duplicate_of_id:
+            return Submitted(name, Article.objects.defer("text", "content").get(pk=existing.duplicate_of_id))
+        return Submitted(name, existing, requeued=article_requeue(existing.pk))
     if region is None and user is not None:
         region = user.region
-    try:
-        with transaction.atomic():
-            article = Article.objects.create(
-                title=short_title(title or document.title or name), source_url=source_url, published=published,
-                encoding=document.encoding, file_name=name[:255], text=document.text, content_hash=digest,
-                region=region, uploaded_by=user,
-            )
-    except IntegrityError:  # the same text sent twice at once: the other one won
-        return Submitted(name, Article.objects.get(content_hash=digest))
+    article = Article.objects.create(
+        title=short_title(title or name), source_url=source_url, published=published, file_name=name[:255],
+        content=data, file_hash=digest, region=region, uploaded_by=user)
     return Submitted(name, article, created=True)
 
 
 def article_submit_upload(file, *, user, **fields) -> Submitted:
-    """`article_submit` for an uploaded file (page and API); a new article is parsed by a Celery task
-    once the transaction commits, so the request returns at once."""
+    """`article_submit` for an uploaded file (page and API); a new or re-queued article is read and parsed by a
+    Celery task once the transaction commits, so the request returns at once."""
     limit = settings.INGEST_MAX_BYTES
     if file.size is not None and file.size > limit:  # refused before a byte is read
         return Submitted(file.name, error=too_large(file.size, limit))
     submitted = article_submit(name=file.name, data=file.read(limit + 1), user=user, **fields)
-    if submitted.created:
+    if submitted.created or submitted.requeued:
         article_queue(submitted.article.pk)
     return submitted
 
@@ -116,11 +119,15 @@ def article_retry(*, article: Article, user) -> None:
     if not may_upload(user):
         raise DomainError("只有巡察办管理员、巡察组成员和 API 客户端可以重新解析文章。", code=DomainError.PERMISSION_DENIED)
     with transaction.atomic():
-        updated = Article.objects.filter(pk=article.pk, status__in=RETRYABLE).update(
-            status=ArticleStatus.QUEUED, error="", parse_attempts=0)
-        if not updated:
+        if not article_requeue(article.pk):
             raise DomainError("只有解析失败或排队中的文章可以重新解析。")
         article_queue(article.pk)
+
+
+def article_requeue(article_id: int) -> bool:
+    """A failed or waiting article back to 排队中 with a fresh count of attempts; False for any other."""
+    return bool(Article.objects.filter(pk=article_id, status__in=RETRYABLE).update(
+        status=ArticleStatus.QUEUED, error="", parse_attempts=0, requeued_at=timezone.now()))
 
 
 # The article's worker job: how often it may start, and when it counts as stuck.
@@ -159,8 +166,8 @@ def articles_sweep(now=None) -> dict:
                                            parse_started_at__lt=now - timedelta(seconds=parse_limit)).update(
         status=ArticleStatus.FAILED, error=f"解析中断：超过 {parse_limit} 秒未完成（工作进程退出或超时）。可在文章页点击“重新解析”。")
     queue_limit = settings.INGEST_QUEUE_LIMIT_SECONDS
-    stuck_queued = Article.objects.filter(status=ArticleStatus.QUEUED,
-                                          created_at__lt=now - timedelta(seconds=queue_limit)).update(
+    stuck_queued = Article.objects.alias(waiting_since=Coalesce("requeued_at", "created_at")).filter(
+        status=ArticleStatus.QUEUED, waiting_since__lt=now - timedelta(seconds=queue_limit)).update(
         status=ArticleStatus.FAILED, error=f"排队超过 {queue_limit // 3600} 小时仍未解析（后台任务不可用）。可在文章页点击“重新解析”。")
     due = Article.objects.filter(status=ArticleStatus.QUEUED).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.INGEST_RESEND_SECONDS)))
@@ -241,34 +248,25 @@ def _write_rounds(article, rounds, regions) -> None:
 
 
 def article_extract(article_id: int) -> Article:
-    """Run the engine over a stored article and write its facts and rounds (again), in one transaction.
+    """Read a stored article's file (when not read yet), run the engine over its text and write its facts and
+    rounds (again), in one transaction.
 
     Idempotent: a re-run writes the same rows; after the engine changed, pending items follow
     it and reviewed ones (and their reported figures and rounds) are kept. A failure marks the
     article 解析失败 with the error and leaves its earlier facts as they were.
     """
-    Article.objects.filter(pk=article_id).update(status=ArticleStatus.PARSING)
+    Article.objects.filter(pk=article_id).exclude(status=ArticleStatus.DUPLICATE).update(status=ArticleStatus.PARSING)
     try:
         with transaction.atomic():
             article = Article.objects.select_for_update(of=("self",)).select_related("region").get(pk=article_id)
-            result = extract(article.text, article.published)
-            if result.garbled:
-                raise DocumentError("文件内容是乱码（编码错误的文字），未抽取任何数据。")
-            facts, rounds = result.facts[:settings.INGEST_MAX_FACTS], result.rounds[:settings.INGEST_MAX_FACTS]
-            codes = [f.subject_code for f in facts] + [r.organizer_code for r in rounds]
-            regions = _regions_by_code(codes)
-            _write_facts(article, facts, regions)
-            _write_rounds(article, rounds, regions)
-            article.region = article_region(article.region, Counter(c for c in codes if c), regions)
-            if article.published is None and result.published:
-                article.published = date.fromisoformat(result.published)
-            article.status = ArticleStatus.REVIEWED if _all_reviewed(article) else ArticleStatus.PARSED
-            article.error, article.parsed_at = _capped_notice(result), timezone.now()
-            article.extractor_runs += 1
-            article.save()
+            # A file still to read is read first; the text of another article has nothing of its own to extract.
+            if article.status != ArticleStatus.DUPLICATE and (article.content is None or _article_read(article)):
+                _article_extract_text(article)
     except Exception as exc:  # one article's failure is recorded on it and stops nothing else
         if isinstance(exc, DocumentError):
             message = str(exc)
+        elif isinstance(exc, IntegrityError):  # `_article_read` lost a race to an upload of the same text
+            message = "另一篇同时上传的文章内容与本文相同；请点击“重新解析”查看。"
         elif isinstance(exc, SoftTimeLimitExceeded):
             message = "解析超时，已停止；这篇文章可能过长或格式异常。"
         elif isinstance(exc, MemoryError):
@@ -280,6 +278,45 @@ def article_extract(article_id: int) -> Article:
     article = Article.objects.get(pk=article_id)
     events.emit(events.ARTICLE_PARSED, article=article)
     return article
+
+
+def _article_extract_text(article: Article) -> None:
+    result = extract(article.text, article.published)
+    if result.garbled:
+        raise DocumentError("文件内容是乱码（编码错误的文字），未抽取任何数据。")
+    facts, rounds = result.facts[:settings.INGEST_MAX_FACTS], result.rounds[:settings.INGEST_MAX_FACTS]
+    codes = [f.subject_code for f in facts] + [r.organizer_code for r in rounds]
+    regions = _regions_by_code(codes)
+    _write_facts(article, facts, regions)
+    _write_rounds(article, rounds, regions)
+    article.region = article_region(article.region, Counter(c for c in codes if c), regions)
+    if article.published is None and result.published:
+        article.published = date.fromisoformat(result.published)
+    article.status = ArticleStatus.REVIEWED if _all_reviewed(article) else ArticleStatus.PARSED
+    article.error, article.parsed_at = _capped_notice(result), timezone.now()
+    article.extractor_runs += 1
+    article.save()
+
+
+def _article_read(article: Article) -> bool:
+    """Turn the stored file into the article's text (in the worker, under its time and memory limits) and drop
+    the bytes. False when the text is that of an article stored already: this one is then saved as 内容重复,
+    pointing to it. A file that cannot be read raises DocumentError (the bytes stay for a retry)."""
+    document = read_document(article.file_name, bytes(article.content), max_bytes=settings.INGEST_MAX_BYTES,
+                             max_chars=settings.INGEST_MAX_CHARS)
+    digest = content_hash(document.text)
+    original = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).defer("text", "content").first()
+    if original is not None:
+        article.status, article.duplicate_of, article.content = ArticleStatus.DUPLICATE, original, None
+        article.error = f"与已有文章“{original.title}”内容相同，未重复存储。"
+        article.save()
+        return False
+    if article.title == short_title(article.file_name):  # no title was given: the document's own
+        article.title = short_title(document.title or article.file_name)
+    article.text, article.encoding, article.content_hash, article.content = (
+        document.text, document.encoding, digest, None)
+    article.save()
+    return True
 
 
 def _capped_notice(result) -> str:

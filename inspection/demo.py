@@ -25,6 +25,7 @@ from rectification.models import (
     DeadlineExtension,
     EvidenceFile,
     FollowUpVisit,
+    PendingWarningRefresh,
     ProgressRecord,
     RateSnapshot,
     RectificationTask,
@@ -99,8 +100,8 @@ def demo_reset():
     from ingest.models import ExtractedRound, ReportedFigure
     from ledger.models import LedgerImport
 
-    bulk = [RateSnapshot, TaskWarning, FollowUpVisit, EvidenceFile, ProgressRecord, DeadlineExtension, RectificationTask,
-            Lead, Finding, Inspection, InspectionGroup, LedgerImport]
+    bulk = [RateSnapshot, TaskWarning, PendingWarningRefresh, FollowUpVisit, EvidenceFile, ProgressRecord,
+            DeadlineExtension, RectificationTask, Lead, Finding, Inspection, InspectionGroup, LedgerImport]
     tables = [m._meta.db_table for m in bulk] + [InspectionGroup.member_users.through._meta.db_table]
     tables += [m.history.model._meta.db_table for m in bulk if hasattr(m, "history")]
     # Rows other tables may point at: deleted rather than truncated (PostgreSQL refuses to TRUNCATE a

@@ -31,6 +31,8 @@ class LedgerImport(models.Model):
     # The worker job's bookkeeping (`services.ledger_import_run_queued`, `imports_sweep`): when it was last
     # handed to the broker, when a run last started, how many runs started.
     queued_at = models.DateTimeField("最近排队时间", null=True, blank=True)
+    # Set by a retry: the queue's time limit counts from here, not from the upload (`created_at`).
+    requeued_at = models.DateTimeField("重新排队时间", null=True, blank=True)
     started_at = models.DateTimeField("最近开始时间", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("运行次数", default=0)
     rows_total = models.PositiveIntegerField("数据行数", default=0)

@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from openpyxl import Workbook
@@ -43,7 +44,7 @@ from rectification import rules
 from rectification.choices import ProgressKind, TaskStatus
 from rectification.models import ProgressRecord, RectificationTask
 from rectification.rates import rates_touch_tasks
-from rectification.services import task_apply_schedule, tasks_place_sync, tasks_save_many, warnings_refresh
+from rectification.services import task_apply_schedule, tasks_place_sync, tasks_save_many, warnings_touch
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +180,8 @@ def ledger_import_retry(*, record: LedgerImport, user) -> None:
     """Run a failed or stuck import again from its stored file (its page); a finished one has no file left."""
     with transaction.atomic():
         updated = LedgerImport.objects.filter(pk=record.pk, status__in=RETRYABLE, **_STORED).update(
-            status=ImportStatus.PENDING, attempts=0, errors=[], error_count=0, rows_processed=0, finished_at=None)
+            status=ImportStatus.PENDING, attempts=0, errors=[], error_count=0, rows_processed=0, finished_at=None,
+            requeued_at=timezone.now())
         if not updated:
             raise ValidationError("这次导入的文件已不在系统中（导入已结束），请重新上传文件。")
         ledger_import_queue(record.pk)
@@ -202,7 +204,8 @@ def imports_sweep(now=None) -> dict:
         f"导入中断：超过 {run_limit // 60} 分钟未完成（工作进程退出或超时），未写入任何数据。可在本页点击“重新导入”。")
     queue_limit = settings.LEDGER_QUEUE_LIMIT_SECONDS
     stuck_pending = _fail_stuck(
-        LedgerImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=now - timedelta(seconds=queue_limit)),
+        LedgerImport.objects.alias(waiting_since=Coalesce("requeued_at", "created_at")).filter(
+            status=ImportStatus.PENDING, waiting_since__lt=now - timedelta(seconds=queue_limit)),
         f"排队超过 {queue_limit // 3600} 小时仍未导入（后台任务不可用），未写入任何数据。可在本页点击“重新导入”。")
     due = LedgerImport.objects.filter(status=ImportStatus.PENDING, **_STORED).filter(
         Q(queued_at__isnull=True) | Q(queued_at__lt=now - timedelta(seconds=settings.LEDGER_RESEND_SECONDS)))
@@ -383,7 +386,7 @@ def _write(record: LedgerImport, spool):
     # have the inspection's rates recomputed and its warnings refreshed once this commits.
     tasks_place_sync(RectificationTask.objects.filter(finding__inspection=inspection))
     rates_touch_tasks(RectificationTask.objects.filter(inspection=inspection))
-    transaction.on_commit(lambda: warnings_refresh(tasks=RectificationTask.objects.filter(inspection=inspection)))
+    warnings_touch(RectificationTask.objects.filter(inspection=inspection).values_list("pk", flat=True))
 
 
 def _write_batch(inspection, rows, history, today, record) -> dict:

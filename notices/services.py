@@ -67,11 +67,27 @@ def notify_many(events) -> int:
 
 
 def _email_later(event_keys) -> None:
+    # After the commit: a broker that is down must not fail the change. The notice itself (not yet mailed) is
+    # the durable record; `notices_email_sweep` sends what no job took.
+    from config.celery import enqueue
     from notices.tasks import notices_email_send  # tasks imports this module
 
     keys = sorted(event_keys)
     for start in range(0, len(keys), EMAIL_BATCH):
-        notices_email_send.delay(keys[start:start + EMAIL_BATCH])
+        enqueue(notices_email_send, keys[start:start + EMAIL_BATCH])
+
+
+EMAIL_SWEEP_AFTER = timedelta(minutes=5)  # a job sent on commit has had its chance by then
+EMAIL_SWEEP_WITHIN = timedelta(days=1)  # older notices wait for no mail: the digest or the page has them
+
+
+def notices_email_sweep(now=None) -> int:
+    """The beat job's work: mail the notices of the last day still unmailed to recipients who want mail at once
+    (their job was lost with the broker, or never sent). Returns how many were mailed."""
+    now = now or timezone.now()
+    keys = (_mailable(Notice.objects.filter(created_at__range=(now - EMAIL_SWEEP_WITHIN, now - EMAIL_SWEEP_AFTER)))
+            .filter(_email_mode_is(EmailMode.IMMEDIATE)).values_list("event_key", flat=True).order_by().distinct())
+    return notices_email_send(sorted(keys)[:EMAIL_BATCH])
 
 
 # Who is told. Inactive users never are; each audience is loaded for a whole batch of objects at once.
@@ -230,8 +246,9 @@ def notify_article_parsed(article) -> int:
     """The uploader learns that the article was parsed (or why not). One notice per parse run."""
     if article.uploaded_by_id is None:  # the `ingest` command and the demo: nobody to tell
         return 0
-    failed = article.status == "failed"
-    title = f"文章解析{'失败' if failed else '完成'}：{article.title or article.pk}"
+    failed = article.status in ("failed", "duplicate")
+    outcome = {"failed": "解析失败", "duplicate": "内容重复"}.get(article.status, "解析完成")
+    title = f"文章{outcome}：{article.title or article.pk}"
     body = article.error if failed else f"已抽取 {article.facts.count()} 项数据，待审核。"
     return notify(recipients=[article.uploaded_by_id], kind=NoticeKind.ARTICLE_PARSED,
                   event_key=f"{NoticeKind.ARTICLE_PARSED}:{article.pk}:{article.extractor_runs}:{article.status}",

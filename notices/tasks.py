@@ -16,6 +16,12 @@ def notices_email_send(event_keys: list[str]) -> int:
     return services.notices_email_send(event_keys)
 
 
+@shared_task(soft_time_limit=300, time_limit=360, **RETRY)
+def notices_email_sweep() -> int:
+    """Every 5 minutes (beat): mail the recent notices whose mail job was lost (a broker outage)."""
+    return services.notices_email_sweep()
+
+
 @shared_task(**RETRY)
 def notices_digest_send() -> int:
     """Daily: one digest mail per user who chose it."""

@@ -468,3 +468,19 @@ class PendingRateScope(models.Model):
 
     def __str__(self):
         return f"{self.scope_key}（{self.created_at:%Y-%m-%d %H:%M:%S}）"
+
+
+class PendingWarningRefresh(models.Model):
+    """待刷新预警: a task whose warnings a committed change may have made wrong, written in that change's
+    transaction (so neither a failure after the commit nor a Redis or worker outage loses it) and removed by
+    the refresh that brings them in line (`services.warnings_refresh_pending`), in the refresh's transaction."""
+
+    task = models.ForeignKey(RectificationTask, verbose_name="整改任务", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "待刷新预警的任务"
+        verbose_name_plural = "待刷新预警的任务"
+
+    def __str__(self):
+        return f"{self.task_id}（{self.created_at:%Y-%m-%d %H:%M:%S}）"

@@ -35,3 +35,9 @@ def rates_recompute_all(day: str | None = None) -> int:
 @shared_task(**RETRY)
 def warnings_refresh() -> dict:
     return services.warnings_refresh()
+
+
+@shared_task(soft_time_limit=300, time_limit=360, **RETRY)
+def warnings_sweep() -> int:
+    """Every minute (beat): refresh the warnings a committed change recorded but did not refresh."""
+    return services.warnings_sweep()

@@ -25,15 +25,22 @@ class ArticleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "title", "source_url", "published", "encoding", "file_name", "content_hash", "status",
-                  "status_label", "error", "region", "created_at", "parsed_at"]
+                  "status_label", "error", "duplicate_of", "region", "created_at", "parsed_at"]
 
 
 class ArticleDetailSerializer(ArticleSerializer):
-    facts = ExtractedFactSerializer(many=True, read_only=True)
-    rounds = ExtractedRoundSerializer(many=True, read_only=True)
+    """An article with its text; its figures and rounds are paginated lists of their own (`facts_url`,
+    `rounds_url`), since one article may hold INGEST_MAX_FACTS of each."""
+
+    facts_count = serializers.IntegerField(source="facts.count", read_only=True, label="抽取数据条数")
+    rounds_count = serializers.IntegerField(source="rounds.count", read_only=True, label="抽取轮次条数")
+    facts_url = serializers.HyperlinkedIdentityField(view_name="api:articles-facts", read_only=True,
+                                                     label="抽取数据（分页）")
+    rounds_url = serializers.HyperlinkedIdentityField(view_name="api:articles-rounds", read_only=True,
+                                                      label="抽取轮次（分页）")
 
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "text", "facts", "rounds"]
+        fields = [*ArticleSerializer.Meta.fields, "text", "facts_count", "facts_url", "rounds_count", "rounds_url"]
 
 
 class ArticleCreateSerializer(serializers.Serializer):

@@ -21,7 +21,13 @@ from rectification.services.task import (
     tasks_place_sync,
     tasks_save_many,
 )
-from rectification.services.warning import warning_thresholds, warnings_refresh, warnings_touch
+from rectification.services.warning import (
+    warning_thresholds,
+    warnings_refresh,
+    warnings_refresh_pending,
+    warnings_sweep,
+    warnings_touch,
+)
 
 __all__ = [
     "UNIT_SETTABLE_STATUSES",
@@ -43,5 +49,7 @@ __all__ = [
     "tasks_save_many",
     "warning_thresholds",
     "warnings_refresh",
+    "warnings_refresh_pending",
+    "warnings_sweep",
     "warnings_touch",
 ]

@@ -1,8 +1,9 @@
 """Warnings (提醒 / 黄牌 / 红牌): each open task gets the one `rules.warning_for` gives it."""
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -11,15 +12,64 @@ from core import events
 from core.on_commit import on_commit_gathered
 from rectification import rules
 from rectification.choices import TaskStatus, WarningLevel
-from rectification.models import RectificationTask, TaskWarning
+from rectification.models import PendingWarningRefresh, RectificationTask, TaskWarning
 from rectification.rates import rates_touch_tasks
+
+logger = logging.getLogger(__name__)
+CHUNK = 900  # task ids per statement (SQLite takes at most 999 parameters)
+SWEEP_AFTER_SECONDS = 30  # a record older than this was not refreshed by its own request
 
 
 def warnings_touch(task_ids) -> None:
-    """Refresh the warnings of these tasks once the current transaction commits (one refresh for all the
-    tasks a transaction saved)."""
-    on_commit_gathered("warnings", set(task_ids), lambda ids: warnings_refresh(
-        tasks=RectificationTask.objects.filter(pk__in=ids)))
+    """Have the warnings of these tasks refreshed: recorded now, in the current transaction (so a committed
+    change never loses its refresh), and refreshed once it commits (one refresh for all the tasks a
+    transaction saved), so the next page shows them."""
+    ids = set(task_ids)
+    if ids:
+        PendingWarningRefresh.objects.bulk_create([PendingWarningRefresh(task_id=pk) for pk in ids], batch_size=CHUNK)
+        on_commit_gathered("warnings", ids, _refresh_after_commit)
+
+
+def _refresh_after_commit(task_ids) -> None:
+    # The change is committed: whatever fails now (the database, Redis behind the notices) must not turn its
+    # answer into an error. The records stay and `warnings_sweep` (beat, every minute) refreshes them.
+    try:
+        warnings_refresh_pending(task_ids)
+    except Exception:
+        logger.exception("warnings: refresh after commit failed for %d task(s), left for warnings_sweep", len(task_ids))
+
+
+def warnings_refresh_pending(task_ids=None, *, older_than: int | None = None) -> set[int]:
+    """Refresh the recorded tasks (those of `task_ids`, or every record older than `older_than` seconds) and
+    remove their records, in one transaction: a failure leaves them recorded. Records are taken before the
+    tasks are read, so a change committed meanwhile is either read here or keeps its record. Returns the
+    task ids refreshed."""
+    table = PendingWarningRefresh._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        taken = set()
+        if task_ids is None:
+            since = timezone.now() - timedelta(seconds=older_than or 0)
+            cursor.execute(f"DELETE FROM {table} WHERE created_at < %s RETURNING task_id", [since])
+            taken = {pk for (pk,) in cursor.fetchall()}
+        else:
+            taken = set(task_ids)
+            for chunk in _chunks(taken):
+                PendingWarningRefresh.objects.filter(task_id__in=chunk).delete()
+        for chunk in _chunks(taken):
+            warnings_refresh(tasks=RectificationTask.objects.filter(pk__in=chunk))
+    return taken
+
+
+def _chunks(ids):
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start:start + CHUNK]
+
+
+def warnings_sweep() -> int:
+    """The beat job's work: refresh what a request recorded but could not refresh (it failed after its commit,
+    or its process died). Returns how many tasks were refreshed."""
+    return len(warnings_refresh_pending(older_than=SWEEP_AFTER_SECONDS))
 
 
 def warning_thresholds() -> rules.WarningThresholds:

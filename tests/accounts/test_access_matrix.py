@@ -263,6 +263,8 @@ INGEST_ROUTES = [
     Route("api articles", lambda w, s: "/api/v1/articles/", INGEST_LISTS,
           marker=lambda w, s: w.side(s).article.title),
     Route("api article", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/", INGEST_READERS),
+    Route("api article facts", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/facts/", INGEST_READERS),
+    Route("api article rounds", lambda w, s: f"/api/v1/articles/{w.side(s).article.pk}/rounds/", INGEST_READERS),
     Route("api article create", lambda w, s: "/api/v1/articles/", INGEST_UPLOADERS, method="post",
           data=lambda w, s: {"file": _article_file(w, s)}),
     Route("api reported figures", lambda w, s: "/api/v1/reported-figures/", INGEST_LISTS,
@@ -301,6 +303,10 @@ ROUTES = [
     Route("audit log", lambda w, s: reverse("accounts:audit_list"),
           _mark_lists({"region_admin": (OK, OK), "superuser": (OK, OK)}),
           marker=lambda w, s: w.side(s).finding.description),
+    # 后台工作: operators see their region's waiting and failed work (the world's failed import, its file stored)
+    Route("waiting work", lambda w, s: reverse("dashboard:waiting_work"),
+          _mark_lists({"region_admin": (OK, OK), "superuser": (OK, OK)}),
+          marker=lambda w, s: reverse("ledger:import-detail", args=[w.side(s).ledger_import.pk])),
     # 待办: the overdue task for reviewers (逾期督办), the task to report for the unit; nothing for read-only roles
     Route("my open tasks", lambda w, s: reverse("rectification:task_list_mine"),
           {**_mark_lists(dict.fromkeys(("region_admin", "group_member", "unit", "superuser"), (OK, OK))),

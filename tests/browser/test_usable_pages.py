@@ -344,7 +344,7 @@ def test_an_article_about_another_county_is_flagged_and_accept_the_rest_leaves_i
         row = page.locator(f"#fact-{fact.pk}")
         assert "不在您的管辖范围内，只能驳回" in row.inner_text() and row.locator("select[name=action]").count() == 0
     shoot(page, "19-16-article-flagged")
-    page.click("text=全部采纳其余待审核数据")
+    page.get_by_role("button", name=re.compile(r"^全部采纳其余 \d+ 条待审核数据")).click()
     page.wait_for_selector(f"#messages >> text=已采纳 {len(home)} 条数据")
     assert f"{len(away)} 条未采纳" in page.locator("#messages").inner_text()
     states = dict(article.facts.values_list("pk", "review_state"))

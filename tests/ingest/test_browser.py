@@ -85,3 +85,38 @@ def test_scripts_in_an_uploaded_page_never_run(page, live_server):
     assert page.locator(".ingest-text").inner_text().count("<img src=x onerror=alert(1)>") == 1
     assert dialogs == []
     assert page.locator("img").count() == 0 and not page.errors
+
+
+def test_figures_reviewed_a_page_at_a_time(page, live_server):
+    """An article of 120 figures: the review page lists 50 at a time; a figure reviewed on page 3 is swapped in
+    place there; a mark in the text for a figure of another page leads to it; 全部采纳 takes every page and
+    returns to the page the reviewer was on."""
+    from ingest.models import ExtractedFact
+    from ingest.selectors import REVIEW_PER_PAGE
+
+    sentence = "咸安区委巡察组发现问题12个。"
+    article = Article.objects.create(title="很多数据的文章", text=sentence * 120, content_hash="many", status="parsed",
+                                     region=page.admin.region, published="2026-06-01")
+    ExtractedFact.objects.bulk_create(
+        ExtractedFact(article=article, metric="issues_found", value=12, unit="个", start_offset=n * 15 + 8,
+                      end_offset=n * 15 + 11, quote=sentence) for n in range(120))
+    facts = list(article.facts.order_by("start_offset"))
+    page.goto(f"{live_server.url}/ingest/articles/{article.pk}/")
+    page.locator(".pagination a", has_text="下一页").first.click()
+    page.locator(".pagination a", has_text="下一页").first.click()
+    assert "第 3 / 3 页" in page.locator(".pagination").first.inner_text()
+    assert page.locator("tr[id^=fact-]").count() == 120 - 2 * REVIEW_PER_PAGE
+
+    last = facts[-1]
+    page.locator(f"#fact-{last.pk} button[type=submit]").click()  # 采纳, through htmx
+    page.wait_for_selector(".messages li.success")
+    assert "已采纳" in page.locator(f"#fact-{last.pk}").inner_text() and "page=3" in page.url
+    page.locator(f'.ingest-text a[href="?page=1#fact-{facts[0].pk}"]').click()  # a figure listed on page 1
+    page.wait_for_url(f"**/articles/{article.pk}/?page=1#fact-{facts[0].pk}")
+    assert page.locator(f"#fact-{facts[0].pk}").is_visible()
+
+    page.goto(f"{live_server.url}/ingest/articles/{article.pk}/?page=2")
+    page.get_by_role("button", name="全部采纳其余 119 条待审核数据（含其他页）").click()
+    page.wait_for_selector(".messages li.success")
+    assert "已采纳 119 条数据" in page.locator(".messages").inner_text() and page.url.endswith("?page=2")
+    assert not article.facts.filter(review_state="pending").exists() and not page.errors

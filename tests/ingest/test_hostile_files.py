@@ -1,5 +1,8 @@
 """Hostile files are refused before they cost memory: zip bombs, too many parts or pages, endless text (no database)."""
+import datetime as dt
 import io
+import re
+import time
 
 import pytest
 
@@ -60,26 +63,55 @@ def test_figures_past_the_limit_are_dropped_and_the_article_says_so(settings, re
 
 
 @pytest.mark.django_db
-def test_the_largest_article_accepted_still_renders_its_review_page_and_api_answer(client, settings, regions):
-    """What the limits allow at most (INGEST_MAX_CHARS of text, INGEST_MAX_FACTS figures) stays one bounded answer."""
+def test_the_largest_article_accepted_is_reviewed_and_read_a_page_at_a_time(client, settings, regions):
+    """What the limits allow at most (INGEST_MAX_CHARS of text, INGEST_MAX_FACTS figures): the review page lists
+    its figures a page at a time (every one marked in the text, linking to its page), a review returns to the
+    figure's page, 全部采纳 takes every page; the API pages through the figures with its cursors."""
     from accounts.roles import Role
     from api.services import token_issue
     from ingest.models import Article, ExtractedFact
+    from ingest.selectors import REVIEW_PER_PAGE
     from tests.factories import make_user
 
     xianan = regions.get(code="421202")
     sentence = "咸安区委巡察组发现问题12个。"  # 15 characters, the figure at 8–11
     text = sentence * (settings.INGEST_MAX_CHARS // len(sentence))
-    article = Article.objects.create(title="最长的文章", text=text, content_hash="longest", region=xianan, status="parsed")
+    article = Article.objects.create(title="最长的文章", text=text, content_hash="longest", region=xianan, status="parsed",
+                                     published=dt.date(2026, 6, 1))
     ExtractedFact.objects.bulk_create(
         ExtractedFact(article=article, metric="issues_found", value=12, unit="个", start_offset=n * 15 + 8,
                       end_offset=n * 15 + 11, quote=sentence) for n in range(settings.INGEST_MAX_FACTS))
+    facts = list(article.facts.order_by("start_offset"))
     admin = make_user("longest-admin", role=Role.REGION_ADMIN, region=xianan)
     client.force_login(admin)
-    page = client.get(f"/ingest/articles/{article.pk}/")
+    started = time.perf_counter()
+    page = client.get(f"/ingest/articles/{article.pk}/?page=3")
+    took = time.perf_counter() - started
+    body = page.content.decode()
     assert page.status_code == 200 and len(page.content) < 4 * 1048576
+    listed = [int(pk) for pk in re.findall(r'<tr id="fact-(\d+)">', body)]
+    assert listed == [fact.pk for fact in facts[2 * REVIEW_PER_PAGE:3 * REVIEW_PER_PAGE]]
+    assert body.count("<mark ") == settings.INGEST_MAX_FACTS  # every figure marked in the text ...
+    assert f'href="?page=1#fact-{facts[0].pk}"' in body and f'href="#fact-{listed[0]}"' in body  # ... linking to its page
+    assert f"第 3 / {settings.INGEST_MAX_FACTS // REVIEW_PER_PAGE} 页" in body and f"全部采纳其余 {len(facts)} 条" in body
+
+    review = client.post(f"/ingest/facts/{facts[-1].pk}/review/", {"action": "accept"})
+    assert review.url.endswith(f"?page={settings.INGEST_MAX_FACTS // REVIEW_PER_PAGE}#fact-{facts[-1].pk}")
+    accept_rest = client.post(f"/ingest/articles/{article.pk}/accept-rest/", {"page": "3"})
+    assert accept_rest.url.endswith("?page=3")
+    assert not article.facts.filter(review_state="pending").exists()  # every page's figures
+
     _, key = token_issue(user=admin, name="最长")
-    answer = client.get(f"/api/v1/articles/{article.pk}/", HTTP_AUTHORIZATION=f"Token {key}")
-    assert answer.status_code == 200 and len(answer.json()["facts"]) == settings.INGEST_MAX_FACTS
-    print(f"\nlargest article: review page {len(page.content) / 1048576:.1f} MB, API answer {len(answer.content) / 1048576:.1f} MB")
-    assert len(answer.content) < 2 * 1048576
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    answer = client.get(f"/api/v1/articles/{article.pk}/", **auth)
+    assert answer.status_code == 200 and answer.json()["facts_count"] == settings.INGEST_MAX_FACTS
+    seen, url, sizes = [], answer.json()["facts_url"], []
+    while url:
+        listing = client.get(url, **auth)
+        sizes.append(len(listing.content))
+        seen += [row["id"] for row in listing.json()["results"]]
+        url = listing.json()["next"]
+    assert seen == [fact.pk for fact in facts]
+    print(f"\nlargest article: review page {len(page.content) / 1048576:.1f} MB in {took:.2f} s, API detail "
+          f"{len(answer.content) / 1048576:.1f} MB, its figures in {len(sizes)} pages of at most {max(sizes) / 1024:.0f} KB")
+    assert len(answer.content) < 2 * 1048576 and max(sizes) < 100 * 1024

@@ -71,3 +71,15 @@ def test_a_failed_article_is_retried_from_its_page(client, regions, django_captu
     item.refresh_from_db()
     assert (item.status, item.error, item.parse_attempts) == (ArticleStatus.QUEUED, "", 0)
     assert sent == [("ingest.tasks.article_parse", (item.pk,))]
+
+
+def test_a_retried_article_uploaded_long_ago_waits_its_full_queue_time_again(regions, sent, settings):
+    """The queue's time limit counts from the retry (or the re-upload): an article uploaded 7 h ago and retried
+    during an outage is not failed by the next sweep."""
+    item = article(status=ArticleStatus.FAILED)
+    Article.objects.filter(pk=item.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    assert services.article_requeue(item.pk)
+    now = timezone.now()
+    assert services.articles_sweep(now)["failed_queued"] == 0
+    later = now + timedelta(seconds=settings.INGEST_QUEUE_LIMIT_SECONDS + 1)
+    assert services.articles_sweep(later)["failed_queued"] == 1

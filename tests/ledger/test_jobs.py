@@ -68,3 +68,15 @@ def test_a_failed_import_with_its_file_is_retried_from_its_page(client, inspecti
     finished = stored(inspection, status=ImportStatus.SUCCEEDED)
     LedgerImport.objects.filter(pk=finished.pk).update(content=None)
     assert "重新导入" not in client.get(f"/ledger/imports/{finished.pk}/").content.decode()
+
+
+def test_a_retried_import_uploaded_long_ago_waits_its_full_queue_time_again(inspection, admin_user, sent, settings):
+    """The queue's time limit counts from the retry: an import uploaded 7 h ago and retried during an outage is
+    not failed by the next sweep."""
+    record = stored(inspection, status=ImportStatus.FAILED)
+    LedgerImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    services.ledger_import_retry(record=record, user=admin_user)
+    now = timezone.now()
+    assert services.imports_sweep(now)["failed_pending"] == 0
+    later = now + timedelta(seconds=settings.LEDGER_QUEUE_LIMIT_SECONDS + 1)
+    assert services.imports_sweep(later)["failed_pending"] == 1

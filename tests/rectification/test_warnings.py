@@ -125,3 +125,47 @@ def test_extension_approve_takes_only_a_pending_request(inspection, region_admin
         extension_approve(extension=stale, approver=region_admin, opinion="再次同意")
     task.refresh_from_db()
     assert task.deadline == deadline
+
+
+def test_a_saved_task_records_its_refresh_and_the_sweep_does_it_when_the_request_could_not(inspection, monkeypatch,
+                                                                                        django_capture_on_commit_callbacks):
+    """The refresh after a commit is recorded in the commit's transaction: when it fails (or its process dies
+    before it runs) the change still answers, the record stays, and the sweep refreshes the task."""
+    from django.db import OperationalError
+
+    from rectification.models import PendingWarningRefresh
+    from rectification.services import warning
+
+    today = timezone.localdate()
+    failing = {"on": True}
+    real_refresh = warning.warnings_refresh
+
+    def refresh(**kwargs):
+        if failing["on"]:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_refresh(**kwargs)
+
+    monkeypatch.setattr(warning, "warnings_refresh", refresh)
+    with django_capture_on_commit_callbacks(execute=True):
+        task = make_task(make_finding(inspection), deadline=today - dt.timedelta(days=1))  # deserves a 红牌
+    assert not active(task)
+    assert list(PendingWarningRefresh.objects.values_list("task_id", flat=True)) == [task.pk]
+
+    failing["on"] = False
+    assert warning.warnings_sweep() == 0  # a fresh record is its own request's to refresh
+    PendingWarningRefresh.objects.update(created_at=timezone.now() - dt.timedelta(seconds=warning.SWEEP_AFTER_SECONDS + 1))
+    assert warning.warnings_sweep() == 1
+    assert set(active(task)) == {"red"} and not PendingWarningRefresh.objects.exists()
+
+
+def test_a_refresh_after_commit_removes_only_its_own_records(inspection, django_capture_on_commit_callbacks):
+    from rectification.models import PendingWarningRefresh
+
+    today = timezone.localdate()
+    other = make_task(make_finding(inspection), deadline=today + dt.timedelta(days=60))
+    PendingWarningRefresh.objects.all().delete()
+    PendingWarningRefresh.objects.create(task=other)  # left by an earlier failure
+    with django_capture_on_commit_callbacks(execute=True):
+        task = make_task(make_finding(inspection), deadline=today + dt.timedelta(days=3))
+    assert set(active(task)) == {"yellow"}
+    assert list(PendingWarningRefresh.objects.values_list("task_id", flat=True)) == [other.pk]

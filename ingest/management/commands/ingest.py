@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ingest import services
+from ingest.choices import ArticleStatus
 from ingest.documents import SUFFIXES
 from ingest.models import Article
 from inspection.models import Region
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             if region_obj is None:
                 raise CommandError(f"未知的行政区划代码：{region}")
         files = files_under(paths)
-        counts = {"stored": 0, "duplicate": 0, "failed": 0}
+        counts = {"stored": 0, "requeued": 0, "duplicate": 0, "failed": 0}
         failures = []
         for path in tqdm(files, desc="采集", unit="篇", disable=no_progress or None):
             submitted = self._one(path, region_obj, reextract)
@@ -50,12 +51,13 @@ class Command(BaseCommand):
                 failures.append(f"{path}: {submitted.error}")
         for line in failures:
             self.stderr.write(line)
-        self.stdout.write(f"新增 {counts['stored']} 篇，重复 {counts['duplicate']} 篇，失败 {counts['failed']} 篇"
+        retried = f"重新解析 {counts['requeued']} 篇，" if counts["requeued"] else ""
+        self.stdout.write(f"新增 {counts['stored']} 篇，{retried}重复 {counts['duplicate']} 篇，失败 {counts['failed']} 篇"
                           f"（共 {len(files)} 个文件）")
 
     def _reextract_all(self, no_progress):
         failed = 0
-        ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        ids = list(Article.objects.exclude(status=ArticleStatus.DUPLICATE).order_by("pk").values_list("pk", flat=True))
         for pk in tqdm(ids, desc="重新抽取", unit="篇", disable=no_progress or None):
             article = services.article_extract(pk)
             if article.error:
@@ -70,9 +72,15 @@ class Command(BaseCommand):
         except OSError as exc:
             return services.Submitted(str(path), error=f"无法读取文件：{exc.strerror or exc}")
         submitted = services.article_submit(name=path.name, data=data, region=region)
-        if submitted.created or (reextract and submitted.article is not None):
+        if submitted.created or submitted.requeued or (reextract and submitted.article is not None):
             # The command is itself a batch job: it parses in-process (the same service the Celery task runs).
             article = services.article_extract(submitted.article.pk)
-            if article.error:
+            duplicate = article.status == ArticleStatus.DUPLICATE
+            if submitted.created and (duplicate or (article.status == ArticleStatus.FAILED and article.content is not None)):
+                # A new file found a duplicate or unreadable once read: reported below, nothing of it kept.
+                Article.objects.filter(pk=article.pk).delete()
+            if duplicate:
+                submitted.created = submitted.requeued = False
+            elif article.error:
                 submitted.error = article.error
         return submitted
