@@ -12,6 +12,7 @@ import time
 
 BENCH_ADMIN = "bench-admin"
 BENCH_API_CLIENT = "bench-api"
+BENCH_PASSWORD = "bench-admin-password"  # the load test logs in through the login page (benchmark data only)
 PROVINCE_CODE = "420000"  # seed_demo puts datasets above 20,000 tasks in 湖北省
 
 
@@ -26,7 +27,7 @@ def setup():
 
 
 def bench_users():
-    """A 巡察办管理员 and an API client of the province (created once per dataset)."""
+    """A 巡察办管理员 (with a password, for the login page) and an API client of the province."""
     from accounts.models import User
     from accounts.roles import Role, user_role_set
     from inspection.models import Region
@@ -36,6 +37,9 @@ def bench_users():
     for username, role in ((BENCH_ADMIN, Role.REGION_ADMIN), (BENCH_API_CLIENT, Role.API_CLIENT)):
         user, _ = User.objects.get_or_create(username=username, defaults={"region": region})
         user_role_set(user, role)
+        if role == Role.REGION_ADMIN and not user.check_password(BENCH_PASSWORD):
+            user.set_password(BENCH_PASSWORD)
+            user.save(update_fields=["password"])
         users[role] = user
     return users
 

@@ -33,9 +33,11 @@ def markdown(results: dict) -> str:
         "# Benchmarks",
         "",
         f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), Python {info['python']}, PostgreSQL. "
-        "Made by `make bench`; every row shows the sizes side by side so a cost that grows with the data stands out.",
+        "Made by `make bench`; every row shows the sizes side by side so a cost that grows with the data stands out "
+        "(with `--before CHECKOUT`, each size measured on another checkout and then on this one, back to back). "
+        "The load average is the machine's (1/5/15 min) when a column's measuring started and ended.",
         "",
-        "| section | figure | " + " | ".join(f"{s} tasks" for s in sizes) + " |",
+        "| section | figure | " + " | ".join(sizes) + " |",
         "|---|---|" + "---|" * len(sizes),
     ]
     for (section, name), values in rows.items():

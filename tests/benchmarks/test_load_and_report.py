@@ -27,10 +27,10 @@ def http_server():
 
 
 def test_wrk_load_reports_rate_latency_and_refused_requests(http_server):
-    good = api_load.load(http_server, "k", seconds=1, connections=2)
+    good = api_load.load(http_server, api_load.token_headers("k"), seconds=1, connections=2)
     assert good["rps"] > 0 and 0 < good["p50_ms"] <= good["p99_ms"] and good["non_2xx"] == 0
 
-    refused = api_load.load(http_server, "wrong", seconds=1, connections=2)
+    refused = api_load.load(http_server, api_load.token_headers("wrong"), seconds=1, connections=2)
     assert refused["non_2xx"] > 0
 
 
@@ -38,8 +38,8 @@ def test_table_puts_the_sizes_side_by_side():
     results = {
         "machine": {"date": "2026-12-01", "cpu": "Test CPU", "cores": 2, "python": "3.11"},
         "sizes": {
-            "10,000": {"pages": {"overview: p95 (ms)": 12.25, "overview: SQL queries": 9}},
-            "100,000": {"pages": {"overview: p95 (ms)": 14.0, "overview: SQL queries": 9}},
+            "10,000 tasks": {"pages": {"overview: p95 (ms)": 12.25, "overview: SQL queries": 9}},
+            "100,000 tasks": {"pages": {"overview: p95 (ms)": 14.0, "overview: SQL queries": 9}},
         },
     }
     table = report.markdown(results)
