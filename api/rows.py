@@ -13,10 +13,13 @@ stays the one definition of an endpoint's layout and of its documented schema:
 """
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, getcontext
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import F
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 CONVERTED = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
 
@@ -25,7 +28,28 @@ def _value(key):
     return lambda values, today: values[key]
 
 
-def _converted(key, to_representation):
+def _converted(key, field):
+    """What `field.to_representation` gives for the column `key`, as DRF's JSON renderer would write it; the
+    usual cases (ISO formats, decimals as numbers) without its per-call set-up."""
+    to_representation = field.to_representation
+    default_format = getattr(field, "format", None) in (None, api_settings.DATE_FORMAT, api_settings.DATETIME_FORMAT)
+    if isinstance(field, serializers.DateTimeField) and default_format and \
+            api_settings.DATETIME_FORMAT.lower() == ISO_8601 and not hasattr(field, "timezone"):
+        def to_representation(value):
+            text = value.astimezone(timezone.get_current_timezone()).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+    elif isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField) \
+            and default_format and api_settings.DATE_FORMAT.lower() == ISO_8601:
+        to_representation = date.isoformat
+    elif isinstance(field, serializers.DecimalField) and not field.normalize_output \
+            and not getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING) \
+            and field.decimal_places is not None:
+        context = getcontext().copy()
+        context.prec = field.max_digits or context.prec
+        quantum = Decimal(".1") ** field.decimal_places
+
+        def to_representation(value):  # the serializer's quantized Decimal, which the renderer writes as a float
+            return float(value.quantize(quantum, rounding=field.rounding, context=context))
     return lambda values, today: None if values[key] is None else to_representation(values[key])
 
 
@@ -47,6 +71,8 @@ class RowPlan:
             attrs = field.source_attrs
             if name in computed:
                 step = computed[name]
+            elif not attrs:
+                raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: source='*', give its value in `computed`")
             elif len(attrs) > 1:
                 self.joins[name] = F("__".join(attrs))
                 step = _value(name)
@@ -61,8 +87,7 @@ class RowPlan:
                     raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: not a model field, "
                                                "give its value in `computed`") from None
                 self._read(attrs[0])
-                step = _converted(attrs[0], field.to_representation) if isinstance(field, CONVERTED) \
-                    else _value(attrs[0])
+                step = _converted(attrs[0], field) if isinstance(field, CONVERTED) else _value(attrs[0])
             self.steps.append((name, step))
         for name in needs:
             self._read(name)

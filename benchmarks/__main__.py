@@ -20,9 +20,10 @@ PAGES_UNDER_LOAD = {"overview (region admin)": "/"}
 
 
 def inprocess(dataset, *args) -> dict:
+    # This checkout's harness, on the measured checkout's code and Python.
     output = subprocess.run(
-        [dataset.python, "-m", "benchmarks.inprocess", *args], cwd=dataset.root, env=dataset.env(),
-        check=True, stdout=subprocess.PIPE, text=True,
+        [dataset.python, str(datasets.ROOT / "benchmarks" / "inprocess.py"), *args], cwd=dataset.root,
+        env=dataset.env(PYTHONPATH=str(dataset.root)), check=True, stdout=subprocess.PIPE, text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -36,11 +37,14 @@ def rates_section(dataset, options, log) -> dict:
 
 
 def pages_section(dataset, options, log) -> dict:
+    """Pages, then the API endpoints, in process (server time, Python CPU time, queries)."""
     figures = {}
-    for page, values in inprocess(dataset, "pages", str(options.page_repeat)).items():
-        figures.update({
-            f"{page}: p50 (ms)": values["p50_ms"], f"{page}: p95 (ms)": values["p95_ms"], f"{page}: SQL queries": values["queries"],
-        })
+    for command in ("pages", "api"):
+        for page, values in inprocess(dataset, command, str(options.page_repeat)).items():
+            figures.update({
+                f"{page}: p50 (ms)": values["p50_ms"], f"{page}: p95 (ms)": values["p95_ms"],
+                f"{page}: CPU (ms)": values["cpu_ms"], f"{page}: SQL queries": values["queries"],
+            })
     return figures
 
 
@@ -128,9 +132,11 @@ def main(argv=None):
     results = {"machine": report.machine(), "sizes": {}}
     failed = False
 
+    kept = report.notes_of(options.output)  # what people wrote below the table stays
+
     def write():  # after every section, so what was measured is kept whatever fails or stops later
         with open(options.output, "w", encoding="utf-8") as handle:
-            handle.write(report.markdown(results))
+            handle.write(report.markdown(results) + kept)
 
     for tasks in (int(size) for size in options.sizes.split(",")):
         label = f"{tasks:,} tasks"

@@ -45,5 +45,18 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+NOTES = "<!-- Below: notes kept by `make bench`, which rewrites only the table above. -->"
+
+
+def notes_of(path) -> str:
+    """The part of an earlier BENCHMARKS.md from the NOTES line on (empty when there is none)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return ""
+    return "\n" + text[text.index(NOTES):] if NOTES in text else ""
+
+
 def as_json(results: dict) -> str:
     return json.dumps(results, ensure_ascii=False, indent=2)

@@ -73,3 +73,28 @@ def test_a_failed_section_keeps_the_others_and_exits_non_zero(tmp_path, monkeypa
     assert "| rates | full recompute (s) | 2.5 |" in table and "| pages | overview: p50 (ms) | 12.0 |" in table
     assert "| ingest | error | CalledProcessError: " in table and "CommandError: 语料中没有 .txt 文章 \\| x |" in table
     assert "a section failed" in capsys.readouterr().err
+
+
+def test_notes_below_the_table_are_kept(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    assert report.notes_of(path) == ""
+    path.write_text(f"# Benchmarks\n| old table |\n\n{report.NOTES}\n## Profiles\ntext\n", encoding="utf-8")
+    assert report.notes_of(path) == f"\n{report.NOTES}\n## Profiles\ntext\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_test_logs_in_through_the_login_page(live_server, settings, xianan):
+    import urllib.request
+
+    from accounts.roles import Role
+    from tests.factories import make_user
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain HTTP, as `make bench` runs gunicorn
+    admin = make_user("bench-admin", role=Role.REGION_ADMIN, region=xianan)
+    admin.set_password("bench-password")
+    admin.save()
+    headers = api_load.login(live_server.url, "bench-admin", "bench-password")
+    with urllib.request.urlopen(urllib.request.Request(f"{live_server.url}/", headers=headers)) as page:
+        assert page.status == 200 and page.url == f"{live_server.url}/"  # the overview, not the login page
+    with pytest.raises(SystemExit):
+        api_load.login(live_server.url, "bench-admin", "wrong-password")

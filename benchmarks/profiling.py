@@ -1,6 +1,6 @@
 """Where a request's time goes: pyinstrument over repeated requests of the endpoints `make bench` loads.
 
-`python -m benchmarks.profile [repeat]` with a dataset's DATABASE_URL (after `make bench` built it): each
+`python -m benchmarks.profiling [repeat]` with a dataset's DATABASE_URL (after `make bench` built it): each
 endpoint is asked `repeat` times through Django's whole request path (test client, production settings,
 rates cache off so every rates request is a miss), and pyinstrument prints the frames that took the time.
 The summary of a run is kept in docs/BENCHMARKS.md.
