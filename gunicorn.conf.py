@@ -1,6 +1,7 @@
 """gunicorn's settings (read from the working directory by every `gunicorn` started in the project: the
 container, docker compose, `make bench`, the tests). Workers, bind and the rest stay on the command line."""
 import gc
+import sys
 
 
 def post_worker_init(worker):
@@ -11,7 +12,8 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    # API token uses gathered since the last batch are written before the worker goes (accounts.audit).
-    from accounts.audit import token_use_log
-
-    token_use_log.flush()
+    # API token uses gathered since the last batch are written before the worker goes (accounts.audit); a worker
+    # that never loaded the application has none.
+    audit = sys.modules.get("accounts.audit")
+    if audit is not None:
+        audit.token_use_log.flush()

@@ -82,26 +82,25 @@ def audit_event(*, user, action, obj=None, details=None, request=None, username:
 
 
 class AuditBuffer:
-    """Audit rows gathered in memory and written in batches by a thread of the process (started by the first
-    row in each process, so a forked gunicorn worker has its own)."""
+    """Audit rows gathered in memory and written in batches by a thread of the process, started by the first
+    row. A forked child (a gunicorn worker) starts empty, with its own thread: the parent writes its own rows."""
 
     MAX_ROWS = 100_000  # kept while the database is away; beyond it the oldest are dropped, and logged
 
     def __init__(self):
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self):
         self._rows: list[AuditEvent] = []
-        self._lock = threading.Lock()
-        self._flushing = threading.Lock()
-        self._pid = None
+        self._lock, self._flushing, self._thread = threading.Lock(), threading.Lock(), None
 
     def add(self, event: AuditEvent) -> None:
         with self._lock:
             self._rows.append(event)
-            if self._pid != os.getpid():
-                self._pid = os.getpid()
-                threading.Thread(target=self._run, name="audit-flush", daemon=True).start()
-
-    def pending(self) -> int:
-        return len(self._rows)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="audit-flush", daemon=True)
+                self._thread.start()
 
     def flush(self) -> int:
         """Write every row gathered so far, in one INSERT; returns how many. On failure they wait for the next."""
