@@ -10,7 +10,7 @@ from accounts.roles import is_region_admin
 from api.models import ApiToken
 from core.errors import DomainError
 
-# last_used_at is written at most this often per token, so a busy client costs one audit INSERT per request.
+# last_used_at is written at most this often per token, so a busy client costs no UPDATE per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 

@@ -7,13 +7,16 @@ pages are for the reading roles too (`SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]`
 """
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from api.exports import EXPORT_FORMATS, Column, CSVRenderer, XLSXRenderer, export_response
 from api.pagination import ApiPageNumberPagination
+from api.renderers import ORJSONRenderer
+from api.rows import RowPlan
 
 
 class ScopedQuerysetMixin:
@@ -34,16 +37,46 @@ class ShortListViewSet(ScopedReadOnlyViewSet):
     pagination_class = ApiPageNumberPagination
 
 
+class ValuesListMixin:
+    """`list` in JSON from `.values()` rows laid out by the serializer (`api.rows.RowPlan`): the same answer,
+    without a model instance and a serializer field call per value. `row_computed` gives the fields that are
+    not model fields (functions of the values row and today); `row_needs` the fields they read besides."""
+
+    row_computed: dict = {}
+    row_needs: tuple[str, ...] = ()
+    _row_plans: dict = {}
+
+    @classmethod
+    def row_plan(cls) -> RowPlan:
+        if cls not in ValuesListMixin._row_plans:
+            ValuesListMixin._row_plans[cls] = RowPlan(cls.serializer_class, cls.row_computed, cls.row_needs)
+        return ValuesListMixin._row_plans[cls]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        data = self.values_page()
+        return self.get_paginated_response(data) if self.paginator is not None else Response(data)
+
+    def values_page(self) -> "list[dict]":
+        """The rows of the filtered list's page (all of them without pagination), as the serializer lays them out."""
+        plan = self.row_plan()
+        rows = plan.values(self.filter_queryset(self.get_queryset()))
+        if self.paginator is not None:
+            rows = self.paginate_queryset(rows)
+        return plan.rows(rows, timezone.localdate())
+
+
 class ExportMixin:
     """`?format=csv|xlsx` (or `Accept: text/csv`) on `list`: every filtered row, unpaginated, audited."""
 
-    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    renderer_classes = [ORJSONRenderer, CSVRenderer, XLSXRenderer]
     export_name: str = ""
     export_columns: list[Column] = []
 
     def get_renderers(self):
         if getattr(self, "action", None) != "list":
-            return [JSONRenderer()]
+            return [ORJSONRenderer()]
         return super().get_renderers()
 
     def list(self, request, *args, **kwargs):
@@ -57,7 +90,7 @@ class ExportMixin:
         # Errors are JSON whatever format was asked for.
         if getattr(self.request, "accepted_renderer", None) is not None and \
                 self.request.accepted_renderer.format in EXPORT_FORMATS:
-            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+            self.request.accepted_renderer, self.request.accepted_media_type = ORJSONRenderer(), "application/json"
         return super().handle_exception(exc)
 
 

@@ -1,10 +1,12 @@
 """`python -m benchmarks` (make bench): build or reuse the datasets, measure, print and write docs/BENCHMARKS.md."""
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from benchmarks import api_load, datasets, report
 
@@ -13,12 +15,15 @@ API_ENDPOINTS = {
     "/api/v1/rates/ (regions)": "/api/v1/rates/?scope=region",
     "/api/v1/tasks/ (filtered)": "/api/v1/tasks/?status=in_progress&region=420000",
 }
+UNCACHED_ENDPOINTS = {"/api/v1/rates/ (regions, cache off)": "/api/v1/rates/?scope=region"}
+PAGES_UNDER_LOAD = {"overview (region admin)": "/"}
 
 
 def inprocess(dataset, *args) -> dict:
+    # This checkout's harness, on the measured checkout's code and Python.
     output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.inprocess", *args], cwd=datasets.ROOT, env=dataset.env(),
-        check=True, stdout=subprocess.PIPE, text=True,
+        [dataset.python, str(datasets.ROOT / "benchmarks" / "inprocess.py"), *args], cwd=dataset.root,
+        env=dataset.env(PYTHONPATH=str(dataset.root)), check=True, stdout=subprocess.PIPE, text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -32,17 +37,21 @@ def rates_section(dataset, options, log) -> dict:
 
 
 def pages_section(dataset, options, log) -> dict:
+    """Pages, then the API endpoints, in process (server time, Python CPU time, queries)."""
     figures = {}
-    for page, values in inprocess(dataset, "pages", str(options.page_repeat)).items():
-        figures.update({
-            f"{page}: p50 (ms)": values["p50_ms"], f"{page}: p95 (ms)": values["p95_ms"], f"{page}: SQL queries": values["queries"],
-        })
+    for command in ("pages", "api"):
+        for page, values in inprocess(dataset, command, str(options.page_repeat)).items():
+            figures.update({
+                f"{page}: p50 (ms)": values["p50_ms"], f"{page}: p95 (ms)": values["p95_ms"],
+                f"{page}: CPU (ms)": values["cpu_ms"], f"{page}: SQL queries": values["queries"],
+            })
     return figures
 
 
 def api_section(dataset, options, log) -> dict:
     figures = {}
-    for endpoint, values in api_load.measure(dataset, API_ENDPOINTS, options.api_seconds).items():
+    measured = api_load.measure(dataset, API_ENDPOINTS, UNCACHED_ENDPOINTS, PAGES_UNDER_LOAD, options.api_seconds)
+    for endpoint, values in measured.items():
         figures.update({
             f"{endpoint}: req/s": values["rps"], f"{endpoint}: p50 (ms)": values["p50_ms"],
             f"{endpoint}: p99 (ms)": values["p99_ms"], f"{endpoint}: errors": values["non_2xx"],
@@ -70,10 +79,15 @@ def failure(exc: BaseException) -> str:
     return message
 
 
+def load_average() -> str:
+    return "{:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
+
+
 def measure(dataset, options, log) -> Iterator[tuple[dict, bool]]:
     """Every section in turn, yielding the figures so far after each; a section that fails is recorded with
-    its error (and whether one failed is yielded), and the next ones still run."""
-    figures, failed = {}, False
+    its error (and whether one failed is yielded), and the next ones still run. The machine's load average
+    (1/5/15 min) before and after is recorded beside the figures: other work on the machine shows in them."""
+    figures, failed = {"machine": {"load average before": load_average()}}, False
     if dataset.seed_s is not None:
         figures["dataset"] = {"seed_demo (s)": dataset.seed_s}
     for name, section in SECTIONS:
@@ -84,7 +98,17 @@ def measure(dataset, options, log) -> Iterator[tuple[dict, bool]]:
             figures[name] = {"error": failure(exc)}
             failed = True
             log(f"[{dataset.label}] {name} failed: {figures[name]['error']}")
+        figures["machine"]["load average after"] = load_average()
         yield figures, failed
+
+
+def checkout(path: str) -> dict:
+    """Where another checkout is and its virtualenv's Python (made by its `make install`)."""
+    root = Path(path).resolve()
+    python = root / ".venv" / "bin" / "python"
+    if not (root / "manage.py").exists() or not python.exists():
+        raise SystemExit(f"--before {path}: needs a checkout with its .venv (cd {path} && make install)")
+    return {"root": root, "python": str(python)}
 
 
 def main(argv=None):
@@ -94,7 +118,12 @@ def main(argv=None):
     parser.add_argument("--page-repeat", type=int, default=30, help="requests per page")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the Markdown table")
     parser.add_argument("--output", default=str(datasets.ROOT / "docs" / "BENCHMARKS.md"), help="where to write the table")
+    parser.add_argument("--before", metavar="CHECKOUT", help=(
+        "another checkout (e.g. `git worktree add ../before main` and its `make install`) measured on the same "
+        "datasets just before this one: the table shows each size before and after side by side; the two must "
+        "share the database schema"))
     options = parser.parse_args(argv)
+    variants = [("before", checkout(options.before)), ("after", {})] if options.before else [("", {})]
     base_url = os.environ.get("DATABASE_URL", "")
 
     def log(message):
@@ -103,15 +132,16 @@ def main(argv=None):
     results = {"machine": report.machine(), "sizes": {}}
     failed = False
 
+    kept = report.notes_of(options.output)  # what people wrote below the table stays
+
     def write():  # after every section, so what was measured is kept whatever fails or stops later
         with open(options.output, "w", encoding="utf-8") as handle:
-            handle.write(report.markdown(results))
+            handle.write(report.markdown(results) + kept)
 
     for tasks in (int(size) for size in options.sizes.split(",")):
-        label = f"{tasks:,}"
+        label = f"{tasks:,} tasks"
         try:
             dataset = datasets.prepare(base_url, tasks, log=log)
-            datasets.manage(dataset, "collectstatic", "--noinput", "-v0")  # pages render as in production (DEBUG off)
             inprocess(dataset, "users")
         except (Exception, SystemExit) as exc:
             results["sizes"][label] = {"dataset": {"error": failure(exc)}}
@@ -119,10 +149,20 @@ def main(argv=None):
             log(f"[{label}] dataset failed: {results['sizes'][label]['dataset']['error']}")
             write()
             continue
-        for figures, section_failed in measure(dataset, options, log):
-            results["sizes"][label] = figures
-            failed = failed or section_failed
-            write()
+        for variant, where in variants:  # before, then after: back to back on the same data
+            measured = dataclasses.replace(dataset, **where)
+            column = f"{label}, {variant}" if variant else label
+            try:
+                datasets.manage(measured, "collectstatic", "--noinput", "-v0")  # pages render as in production
+            except (Exception, SystemExit) as exc:
+                results["sizes"][column] = {"dataset": {"error": failure(exc)}}
+                failed = True
+                write()
+                continue
+            for figures, section_failed in measure(measured, options, log):
+                results["sizes"][column] = figures
+                failed = failed or section_failed
+                write()
     print(report.as_json(results) if options.json else report.markdown(results))
     if failed:
         print(f"make bench: a section failed; its error is in {options.output} beside the figures measured.", file=sys.stderr)

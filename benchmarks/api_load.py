@@ -1,15 +1,22 @@
-"""Requests per second and latency of API endpoints under load: gunicorn on 127.0.0.1, wrk as the client."""
+"""Requests per second and latency under load: gunicorn on 127.0.0.1, wrk as the client (16 connections).
+
+API endpoints with a token; the rates endpoint a second time against a gunicorn with the rates cache off
+(`RATES_CACHE_SECONDS=0`: every request builds its answer); pages with the session cookie of a region admin
+who logged in once through the login page.
+"""
+import http.cookiejar
 import os
 import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
+import urllib.parse
+import urllib.request
 from contextlib import contextmanager
 
-from benchmarks.datasets import ROOT, Dataset, manage
-from benchmarks.inprocess import BENCH_API_CLIENT
+from benchmarks.datasets import Dataset, manage
+from benchmarks.inprocess import BENCH_ADMIN, BENCH_API_CLIENT, BENCH_PASSWORD
 
 PORT = 8765
 # The production settings of README's "Production" section, over plain HTTP on the loopback.
@@ -19,18 +26,19 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @contextmanager
-def gunicorn(dataset: Dataset):
+def gunicorn(dataset: Dataset, **settings):
+    """gunicorn of the dataset's checkout (its gunicorn.conf.py, if any, as in production), with `settings`."""
     env = dataset.env(DEBUG="0", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0",
-                      REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL)
+                      REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL, **settings)
     # Cached answers of another dataset (the same Redis serves every size) must not be served for this one.
-    bumped = subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c",
+    bumped = subprocess.run([dataset.python, "manage.py", "shell", "-v0", "-c",
                              "from rectification.rates import snapshot_version_bump; snapshot_version_bump()"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+                            cwd=dataset.root, env=env, capture_output=True, text=True)
     if bumped.returncode:
         raise SystemExit(f"the API benchmark runs gunicorn as in production, with Redis at {env['REDIS_URL']} "
                          f"(set REDIS_URL): {bumped.stderr.strip().splitlines()[-1]}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", *GUNICORN_ARGS], cwd=ROOT, env=env
+        [dataset.python, "-m", "gunicorn", "config.wsgi:application", *GUNICORN_ARGS], cwd=dataset.root, env=env
     )
     try:
         deadline = time.monotonic() + 30
@@ -59,21 +67,51 @@ def parse_wrk(output: str) -> dict:
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def load(url: str, token: str, seconds: int, connections: int = 16) -> dict:
+def load(url: str, headers: dict[str, str], seconds: int, connections: int = 16) -> dict:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
+    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: Token {token}", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args, url],
         check=True, capture_output=True, text=True, timeout=seconds + 60,
     ).stdout
     return parse_wrk(output)
 
 
-def measure(dataset: Dataset, endpoints: dict[str, str], seconds: int) -> dict:
-    token = manage(dataset, "issue_token", "--user", BENCH_API_CLIENT, "--name", "make bench", capture=True).split()[-1]
+def token_headers(token: str) -> dict[str, str]:
+    return {"Authorization": f"Token {token}"}
+
+
+def login(base: str, username: str, password: str) -> dict[str, str]:
+    """Log in through the login page as a browser does (CSRF cookie and field); the session cookie's header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
+    opener.open(urllib.request.Request(f"{base}/accounts/login/", data=form.encode(),
+                                       headers={"Referer": f"{base}/accounts/login/"}), timeout=30)
+    session = next((cookie.value for cookie in jar if cookie.name == "sessionid"), None)
+    if session is None:
+        raise SystemExit(f"{username} could not log in at {base}/accounts/login/")
+    return {"Cookie": f"sessionid={session}"}
+
+
+def measure_each(base: str, endpoints: dict[str, str], headers: dict[str, str], seconds: int) -> dict:
     results = {}
+    for name, path in endpoints.items():
+        load(base + path, headers, 2)  # warm the workers' connections and caches
+        results[name] = load(base + path, headers, seconds)
+    return results
+
+
+def measure(dataset: Dataset, endpoints: dict[str, str], uncached: dict[str, str], pages: dict[str, str],
+            seconds: int) -> dict:
+    """`endpoints` with a token, `uncached` with a token and the rates cache off, `pages` as the region admin."""
+    token = manage(dataset, "issue_token", "--user", BENCH_API_CLIENT, "--name", "make bench", capture=True).split()[-1]
     with gunicorn(dataset) as base:
-        for name, path in endpoints.items():
-            load(base + path, token, 2)  # warm the workers' connections and caches
-            results[name] = load(base + path, token, seconds)
+        results = measure_each(base, endpoints, token_headers(token), seconds)
+        results.update(measure_each(base, pages, login(base, BENCH_ADMIN, BENCH_PASSWORD), seconds))
+    with gunicorn(dataset, RATES_CACHE_SECONDS="0") as base:
+        results.update(measure_each(base, uncached, token_headers(token), seconds))
     return results

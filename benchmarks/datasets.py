@@ -18,6 +18,8 @@ class Dataset:
     tasks: int
     url: str
     seed_s: float | None = None  # None when reused
+    root: Path = ROOT  # the checkout measured on it (`--before` measures another one on the same data)
+    python: str = sys.executable
 
     @property
     def label(self) -> str:
@@ -32,7 +34,7 @@ class Dataset:
 
 def manage(dataset: Dataset, *args, capture=False, **env) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=dataset.env(**env), check=True,
+        [dataset.python, "manage.py", *args], cwd=dataset.root, env=dataset.env(**env), check=True,
         capture_output=capture, text=True,
     )
     return result.stdout if capture else ""

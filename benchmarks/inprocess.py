@@ -1,8 +1,12 @@
 """Figures measured inside one Django process on a dataset: page server time and SQL queries.
 
-Run by `benchmarks.run` as `python -m benchmarks.inprocess pages` with the dataset's DATABASE_URL;
-prints JSON (`rates` instead of `pages`: the rates endpoint as the same province user). Server time is the time Django takes to answer a request through the whole middleware
-stack (the test client, no network), measured after one warm-up request per page.
+Run by `make bench` as `python benchmarks/inprocess.py pages` in the measured checkout (its folder first on
+PYTHONPATH, so `--before` measures another checkout with this harness) with the dataset's DATABASE_URL; prints
+JSON (`rates` instead of `pages`: the rates endpoint as the same province user; `api`: the API endpoints that
+`make bench` loads, with a token, the rates cache off). Server time is the time Django takes to answer a request
+through the whole middleware stack (the test client, no network), measured after one warm-up request per page;
+CPU is the Python process's own CPU time per request (the database's is not in it), which other work on a busy
+machine disturbs much less than the elapsed time.
 """
 import json
 import os
@@ -12,6 +16,7 @@ import time
 
 BENCH_ADMIN = "bench-admin"
 BENCH_API_CLIENT = "bench-api"
+BENCH_PASSWORD = "bench-admin-password"  # the load test logs in through the login page (benchmark data only)
 PROVINCE_CODE = "420000"  # seed_demo puts datasets above 20,000 tasks in 湖北省
 
 
@@ -26,7 +31,7 @@ def setup():
 
 
 def bench_users():
-    """A 巡察办管理员 and an API client of the province (created once per dataset)."""
+    """A 巡察办管理员 (with a password, for the login page) and an API client of the province."""
     from accounts.models import User
     from accounts.roles import Role, user_role_set
     from inspection.models import Region
@@ -36,6 +41,9 @@ def bench_users():
     for username, role in ((BENCH_ADMIN, Role.REGION_ADMIN), (BENCH_API_CLIENT, Role.API_CLIENT)):
         user, _ = User.objects.get_or_create(username=username, defaults={"region": region})
         user_role_set(user, role)
+        if role == Role.REGION_ADMIN and not user.check_password(BENCH_PASSWORD):
+            user.set_password(BENCH_PASSWORD)
+            user.save(update_fields=["password"])
         users[role] = user
     return users
 
@@ -73,42 +81,61 @@ def rate_urls() -> dict[str, str]:
     }
 
 
-def measure_pages(repeat: int, urls=None) -> dict:
+def api_urls() -> dict[str, str]:
+    return {
+        "/api/v1/tasks/ (filtered)": "/api/v1/tasks/?status=in_progress&region=420000",
+        "/api/v1/rates/ (regions, cache off)": "/api/v1/rates/?scope=region",
+    }
+
+
+def measure_pages(repeat: int, urls=None, *, token: bool = False) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.roles import Role
+    from api.services import token_issue
 
     client = Client()
-    client.force_login(bench_users()[Role.REGION_ADMIN])
+    users = bench_users()
+    if token:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {token_issue(user=users[Role.API_CLIENT], name='make bench')[1]}"
+    else:
+        client.force_login(users[Role.REGION_ADMIN])
     results = {}
     for name, url in (urls or page_urls()).items():
         response = client.get(url)  # warm-up: caches, connections, templates
         if response.status_code != 200:
             raise SystemExit(f"{name} {url} answered {response.status_code}")
-        timings = []
+        timings, cpu = [], []
         for _ in range(repeat):
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
         timings.sort()
         results[name] = {
             "p50_ms": statistics.median(timings),
             "p95_ms": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+            "cpu_ms": statistics.median(cpu),
             "queries": len(queries),
         }
     return results
 
 
 def main(argv):
-    setup()
     command = argv[1] if len(argv) > 1 else "pages"
+    if command != "api":
+        setup()
     if command == "pages":
         print(json.dumps(measure_pages(int(argv[2]) if len(argv) > 2 else 30)))
     elif command == "rates":
         print(json.dumps(measure_pages(int(argv[2]) if len(argv) > 2 else 30, rate_urls())))
+    elif command == "api":
+        os.environ["RATES_CACHE_SECONDS"] = "0"
+        setup()
+        print(json.dumps(measure_pages(int(argv[2]) if len(argv) > 2 else 30, api_urls(), token=True)))
     elif command == "users":
         print(json.dumps({role: user.username for role, user in bench_users().items()}))
     else:

@@ -33,14 +33,29 @@ def markdown(results: dict) -> str:
         "# Benchmarks",
         "",
         f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), Python {info['python']}, PostgreSQL. "
-        "Made by `make bench`; every row shows the sizes side by side so a cost that grows with the data stands out.",
+        "Made by `make bench`; every row shows the sizes side by side so a cost that grows with the data stands out "
+        "(with `--before CHECKOUT`, each size measured on another checkout and then on this one, back to back). "
+        "The load average is the machine's (1/5/15 min) when a column's measuring started and ended.",
         "",
-        "| section | figure | " + " | ".join(f"{s} tasks" for s in sizes) + " |",
+        "| section | figure | " + " | ".join(sizes) + " |",
         "|---|---|" + "---|" * len(sizes),
     ]
     for (section, name), values in rows.items():
         lines.append(f"| {section} | {name} | " + " | ".join(fmt(values.get(s)) for s in sizes) + " |")
     return "\n".join(lines) + "\n"
+
+
+NOTES = "<!-- Below: notes kept by `make bench`, which rewrites only the table above. -->"
+
+
+def notes_of(path) -> str:
+    """The part of an earlier BENCHMARKS.md from the NOTES line on (empty when there is none)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return ""
+    return "\n" + text[text.index(NOTES):] if NOTES in text else ""
 
 
 def as_json(results: dict) -> str:

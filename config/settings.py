@@ -322,6 +322,10 @@ LEDGER_MAX_UPLOAD_BYTES = int(env_str("LEDGER_MAX_UPLOAD_BYTES", str(20 * 1024 *
 LEDGER_ASYNC_ROWS = int(env_str("LEDGER_ASYNC_ROWS", "2000"))
 LEDGER_MAX_ROWS = int(env_str("LEDGER_MAX_ROWS", "100000"))
 
+# API token use is audited in batches written every this many seconds (accounts.audit.token_use_log): a crash
+# loses at most this long's rows. 0 writes each row in its request.
+AUDIT_FLUSH_SECONDS = float(env_str("AUDIT_FLUSH_SECONDS", "1"))
+
 # REST API (`api/`): token or session authentication, one error shape, scoped reads, admin writes.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -329,7 +333,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # the pages' own calls; CSRF enforced
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadScopedWriteAdmin"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.ORJSONRenderer"],  # DRF's JSON, written by orjson
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q
 from django.utils import timezone
 
 from accounts.roles import is_unit_user
@@ -15,7 +15,7 @@ from dashboard.paging import rows_in_order
 from ingest.choices import ArticleStatus
 from ingest.models import Article
 from ingest.services import RETRYABLE as ARTICLE_RETRYABLE
-from inspection.models import Finding, Inspection, Organization, Region
+from inspection.models import Finding, Inspection, InspectionRound, Organization, Region
 from inspection.selectors import rounds_visible_to
 from ledger.choices import ImportStatus
 from ledger.models import LedgerImport
@@ -38,6 +38,7 @@ from rectification.services import task_schedule
 
 TREND_DAYS = 365
 LIST_LIMIT = 10
+BY_ROUND_LIMIT = 12
 
 
 @dataclass
@@ -132,8 +133,13 @@ def overview(user, today: date) -> dict:
     trend = trend_of(snapshots, home_rows[0].scope_key, today) if len(home_rows) == 1 else []
     # A unit sees its own part of each round (round × organisation rows); round rows are not theirs to see.
     round_scope = RateScope.ROUND_ORGANIZATION if user_scope(user).kind == UserScope.ORGANIZATION else RateScope.ROUND
-    by_round = list(rates_latest(snapshots.filter(scope=round_scope)).select_related("round__organizer")
-                    .order_by("-round__started_on", "-round_id")[:12])
+    round_rows = rates_latest(snapshots.filter(scope=round_scope))
+    # The newest rounds that have a row, found among the rounds (few) before their rows are joined: ordering every
+    # round row by its round's start cost ~20 ms at 1,000,000 tasks.
+    newest = (InspectionRound.objects.filter(Exists(round_rows.filter(round=OuterRef("pk"))))
+              .order_by("-started_on", "-pk").values("pk")[:BY_ROUND_LIMIT])
+    by_round = list(round_rows.filter(round__in=newest).select_related("round__organizer")
+                    .order_by("-round__started_on", "-round_id")[:BY_ROUND_LIMIT])
     tasks = RectificationTask.objects.visible_to(user)
     if len(home_rows) == 1 and home_rows[0].scope in (RateScope.REGION, RateScope.OVERALL):
         # The whole region (or everything) is one snapshot: its counts, not COUNTs over every row.

@@ -155,9 +155,14 @@ class RectificationTask(LoadedValuesMixin, models.Model):
         """Derived today, like every page, filter and export (never stored, so never stale)."""
         return self.overdue_on(timezone.localdate())
 
+    @staticmethod
+    def extended(deadline, original_deadline) -> bool:
+        """延期: the deadline in force is later than the first one."""
+        return deadline > original_deadline
+
     @property
     def is_extended(self) -> bool:
-        return self.deadline > self.original_deadline
+        return self.extended(self.deadline, self.original_deadline)
 
     def stage_on(self, day=None) -> Stage:
         return rules.stage_on(

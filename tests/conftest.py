@@ -24,6 +24,9 @@ def pytest_configure(config):
     settings.SECURE_SSL_REDIRECT = False
     # Password hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read a token's audit row right after its request: written in the request. The batches written by
+    # a thread (production) are tested against a real gunicorn in tests/api/test_token_audit_batches.py.
+    settings.AUDIT_FLUSH_SECONDS = 0
     # Uploaded files (evidence) go to a folder of this run, removed at its end.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="xuncha-test-media-")
 

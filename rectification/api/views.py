@@ -1,5 +1,4 @@
 """Endpoints of rectification: tasks (with writes through the services), extensions, visits, warnings, rates."""
-from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
@@ -12,12 +11,12 @@ from rest_framework.response import Response
 
 from api.exports import EXPORT_FORMATS, Column
 from api.pagination import ApiCursorPagination
-from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet
+from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet, ValuesListMixin
 from core.schema import described
 from core.scoping import visibility_key
-from rectification import filters, selectors, services
+from rectification import filters, rules, selectors, services
 from rectification.api import serializers
-from rectification.choices import RateScope
+from rectification.choices import TaskStatus
 from rectification.evidence import KINDS
 from rectification.models import (
     DeadlineExtension,
@@ -63,9 +62,19 @@ TASK_EXPORT_COLUMNS = [
                          request=serializers.RectificationTaskCreateSerializer,
                          responses={201: serializers.RectificationTaskSerializer}),
 )
-class RectificationTaskViewSet(ExportMixin, ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class RectificationTaskViewSet(ExportMixin, ValuesListMixin, ScopedQuerysetMixin, mixins.CreateModelMixin,
+                               viewsets.ReadOnlyModelViewSet):
     queryset = RectificationTask.objects.select_related("organization", "region")
     serializer_class = serializers.RectificationTaskSerializer
+    # The model's derived properties, from a values row (rules.py holds the rules).
+    row_computed = {
+        "stage": lambda row, today: rules.stage_on(
+            today=today, closed=row["status"] == TaskStatus.CLOSED, start_due=row["start_due"],
+            progress_due=row["progress_due"], deadline=row["deadline"]).value,
+        "is_extended": lambda row, today: RectificationTask.extended(row["deadline"], row["original_deadline"]),
+        "is_overdue": lambda row, today: rules.is_overdue(
+            today=today, deadline=row["deadline"], closed=row["status"] == TaskStatus.CLOSED),
+    }
     filterset_class = filters.RectificationTaskFilterSet
     ordering_fields = ["id", "deadline", "updated_at"]
     export_name = "整改任务"
@@ -230,7 +239,7 @@ class RateCursorPagination(ApiCursorPagination):
 @extend_schema_view(list=extend_schema(summary="整改率", description=(
     "不带 from/to 时：每个统计范围截至 as_of（默认今天）的最新快照；带 from/to 时：一个范围（scope_key，或 scope 加"
     "确定该范围的筛选条件）在该期间的逐日趋势。region 包含下辖地区。`?format=csv|xlsx` 导出（中文表头，记入审计日志）。")))
-class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RateViewSet(ExportMixin, ValuesListMixin, ScopedQuerysetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = RateSnapshot.objects.select_related("region")
     serializer_class = serializers.RateSnapshotSerializer
     filterset_class = filters.RateSnapshotFilterSet
@@ -238,12 +247,6 @@ class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, views
     pagination_class = RateCursorPagination
     export_name = "整改率"
     export_columns = _rate_columns()
-    # The JSON page is built from .values(): DRF serializer fields cost ~0.15 ms a row, and this endpoint
-    # is polled by dashboards and other systems. The rows match RateSnapshotSerializer (the documented
-    # schema, which schemathesis checks against every response).
-    row_fields = [name for name in serializers.RateSnapshotSerializer.Meta.fields
-                  if name not in ("region_code", "scope_display")]
-    scope_labels = dict(RateScope.choices)
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset).order_by(*RateCursorPagination.ordering)
@@ -254,14 +257,10 @@ class RateViewSet(ExportMixin, ScopedQuerysetMixin, mixins.ListModelMixin, views
         # The rendered page is cached per snapshot version (a recompute ends every cached page at once), row
         # layout and media type, day (the default as_of), who is asking (what decides their scope) and URL
         # (filters and cursor). A hit answers without building the query; a bad filter raises before caching.
-        body = snapshot_cached(("api page", self.row_fields, request.accepted_media_type, timezone.localdate(),
+        body = snapshot_cached(("api page", self.row_plan().fields, request.accepted_media_type, timezone.localdate(),
                                 visibility_key(request.user), request.build_absolute_uri()), self._render_page)
         return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
     def _render_page(self) -> bytes:
-        rows = self.filter_queryset(self.get_queryset()).values(*self.row_fields, region_code=F("region__code"))
-        page = self.paginate_queryset(rows)
-        for row in page:
-            row["scope_display"] = self.scope_labels.get(row["scope"], row["scope"])
-        data = self.get_paginated_response(page).data
+        data = self.get_paginated_response(self.values_page()).data
         return self.request.accepted_renderer.render(data, self.request.accepted_media_type, self.get_renderer_context())

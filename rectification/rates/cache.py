@@ -31,7 +31,10 @@ def snapshot_version_bump() -> None:
 def snapshot_cached(key_parts: tuple, build):
     """`build()`, cached under `key_parts` for the current snapshot version, for at most RATES_CACHE_SECONDS.
     `key_parts` must hold everything the answer depends on besides the snapshots (who asks, what they asked).
-    The cache only saves work: when Redis cannot be reached the answer is built as if nothing were cached."""
+    The cache only saves work: when Redis cannot be reached the answer is built as if nothing were cached.
+    RATES_CACHE_SECONDS=0 turns it off: every answer is built, and Redis is not asked."""
+    if settings.RATES_CACHE_SECONDS <= 0:
+        return build()
     try:
         key = "rates:answer:" + hashlib.sha256(repr((snapshot_version(), *key_parts)).encode()).hexdigest()
         value = cache.get(key)

@@ -27,10 +27,10 @@ def http_server():
 
 
 def test_wrk_load_reports_rate_latency_and_refused_requests(http_server):
-    good = api_load.load(http_server, "k", seconds=1, connections=2)
+    good = api_load.load(http_server, api_load.token_headers("k"), seconds=1, connections=2)
     assert good["rps"] > 0 and 0 < good["p50_ms"] <= good["p99_ms"] and good["non_2xx"] == 0
 
-    refused = api_load.load(http_server, "wrong", seconds=1, connections=2)
+    refused = api_load.load(http_server, api_load.token_headers("wrong"), seconds=1, connections=2)
     assert refused["non_2xx"] > 0
 
 
@@ -38,8 +38,8 @@ def test_table_puts_the_sizes_side_by_side():
     results = {
         "machine": {"date": "2026-12-01", "cpu": "Test CPU", "cores": 2, "python": "3.11"},
         "sizes": {
-            "10,000": {"pages": {"overview: p95 (ms)": 12.25, "overview: SQL queries": 9}},
-            "100,000": {"pages": {"overview: p95 (ms)": 14.0, "overview: SQL queries": 9}},
+            "10,000 tasks": {"pages": {"overview: p95 (ms)": 12.25, "overview: SQL queries": 9}},
+            "100,000 tasks": {"pages": {"overview: p95 (ms)": 14.0, "overview: SQL queries": 9}},
         },
     }
     table = report.markdown(results)
@@ -73,3 +73,28 @@ def test_a_failed_section_keeps_the_others_and_exits_non_zero(tmp_path, monkeypa
     assert "| rates | full recompute (s) | 2.5 |" in table and "| pages | overview: p50 (ms) | 12.0 |" in table
     assert "| ingest | error | CalledProcessError: " in table and "CommandError: 语料中没有 .txt 文章 \\| x |" in table
     assert "a section failed" in capsys.readouterr().err
+
+
+def test_notes_below_the_table_are_kept(tmp_path):
+    path = tmp_path / "BENCHMARKS.md"
+    assert report.notes_of(path) == ""
+    path.write_text(f"# Benchmarks\n| old table |\n\n{report.NOTES}\n## Profiles\ntext\n", encoding="utf-8")
+    assert report.notes_of(path) == f"\n{report.NOTES}\n## Profiles\ntext\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_test_logs_in_through_the_login_page(live_server, settings, xianan):
+    import urllib.request
+
+    from accounts.roles import Role
+    from tests.factories import make_user
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # plain HTTP, as `make bench` runs gunicorn
+    admin = make_user("bench-admin", role=Role.REGION_ADMIN, region=xianan)
+    admin.set_password("bench-password")
+    admin.save()
+    headers = api_load.login(live_server.url, "bench-admin", "bench-password")
+    with urllib.request.urlopen(urllib.request.Request(f"{live_server.url}/", headers=headers)) as page:
+        assert page.status == 200 and page.url == f"{live_server.url}/"  # the overview, not the login page
+    with pytest.raises(SystemExit):
+        api_load.login(live_server.url, "bench-admin", "wrong-password")
