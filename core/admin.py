@@ -45,6 +45,32 @@ class ScopedInlineMixin(ScopedChoicesMixin):
         return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
 
 
+class ReadOnlyAdminMixin:
+    """Records only services or jobs write (decisions, snapshots): the admin shows them and nothing more."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInlineMixin:
+    """An inline history (timeline, decisions) shown beside its parent; its rows come from the services."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ServiceSaveMixin:
     """Admin saves of the object and of its inline rows go through the app's services (`save_object`), so a rule
     holds in the admin as on every other door."""

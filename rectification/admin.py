@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
+from core.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, ScopedAdminMixin, ScopedInlineMixin, ServiceSaveMixin
 from inspection.models import Finding
 from inspection.services import finding_save
 from rectification.forms import RectificationTaskForm
@@ -22,26 +22,14 @@ EXTENSION_FIELDS = ("requested_on", "requested_by", "reason", "previous_deadline
                     "decided_by", "decided_at", "decision_note")
 
 
-class DeadlineExtensionInline(ScopedInlineMixin, admin.TabularInline):
+class DeadlineExtensionInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = DeadlineExtension
-    extra = 0
     fields = EXTENSION_FIELDS
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ProgressRecordInline(ScopedInlineMixin, admin.TabularInline):
+class ProgressRecordInline(ReadOnlyInlineMixin, ScopedInlineMixin, admin.TabularInline):
     model = ProgressRecord
-    extra = 0
     fields = ("created_at", "kind", "status", "note", "evidence", "created_by")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class FollowUpVisitInline(ScopedInlineMixin, admin.TabularInline):
@@ -130,7 +118,7 @@ class RectificationTaskAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DeadlineExtensionAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("task_display", "requested_on", "previous_deadline", "new_deadline", "status", "decided_by")
     list_filter = ("status",)
     search_fields = ("reason", "task__organization__name")
@@ -142,15 +130,6 @@ class DeadlineExtensionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def task_display(self, obj):
         task = obj.task
         return f"#{task.pk} {task.round} 第{task.finding.number}号问题 {task.organization}（{task.get_status_display()}）"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FollowUpVisit)
@@ -172,7 +151,7 @@ class TaskWarningAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RateSnapshot)
-class RateSnapshotAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RateSnapshotAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only: snapshots are written only by the recompute jobs (rectification.services)."""
 
     list_display = ("scope_key", "day", "scope", "region", "tasks_total", "closed", "rate", "on_time_rate", "overdue",
@@ -181,12 +160,3 @@ class RateSnapshotAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("scope_key", "region__name", "organization__name")
     date_hierarchy = "day"
     list_select_related = ("region",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
