@@ -18,11 +18,12 @@ import uuid
 from django.core.cache import cache
 from redis.exceptions import RedisError
 
-from core.on_commit import on_commit_gathered
+from core.on_commit import gathered_pending, on_commit_gathered
 
 logger = logging.getLogger(__name__)
 
 LIVE_VERSION_KEY = "pages:live-version"
+LIVE_VERSION = "live-version"  # the bump gathered per transaction (core.on_commit)
 
 
 def version(key: str) -> str:
@@ -41,7 +42,7 @@ def version_bump(key: str) -> None:
 def live_changed() -> None:
     """End the answers cached under the live version once the current transaction commits (at once outside
     one): one bump per transaction, however many changes it makes."""
-    on_commit_gathered("live-version", {LIVE_VERSION_KEY}, _live_version_bump)
+    on_commit_gathered(LIVE_VERSION, {LIVE_VERSION_KEY}, _live_version_bump)
 
 
 def _live_version_bump(keys) -> None:
@@ -57,7 +58,9 @@ def versioned_cached(name: str, versions: tuple[str, ...], key_parts: tuple, bui
     round trip when it is cached. `key_parts` must hold everything the answer depends on besides what the
     versions follow (who asks and what they see, what they asked, today's date). `seconds` <= 0: always built,
     and Redis is not asked."""
-    if seconds <= 0:
+    if seconds <= 0 or (LIVE_VERSION_KEY in versions and gathered_pending(LIVE_VERSION)):
+        # Inside a transaction that changed the records, its own changes show to it (not yet committed, they
+        # are not stored for anyone else either).
         return build()
     key = f"{name}:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     try:
