@@ -177,3 +177,16 @@ def test_a_unit_users_own_work_shows_in_their_todo(world):
     waiting = todo(page(client))
     make_task(make_finding(world.home.inspection, description="单位新任务"))
     assert todo(page(client)) == waiting + 1  # 待填报
+
+
+def test_the_audit_link_follows_a_permission_given_or_taken(world):
+    from django.contrib.auth.models import Permission
+
+    viewer = world.users["viewer"]
+    client = signed_in(viewer)
+    assert "审计日志" not in page(client)
+    permission = Permission.objects.get(codename="view_auditevent", content_type__app_label="accounts")
+    viewer.user_permissions.add(permission)
+    assert "审计日志" in page(client)
+    viewer.user_permissions.remove(permission)
+    assert "审计日志" not in page(client)
