@@ -28,17 +28,28 @@ def _value(key):
     return lambda values, today: values[key]
 
 
+def _iso_datetime(field) -> bool:
+    """A datetime field DRF writes in ISO 8601 in the current time zone (the usual case)."""
+    return isinstance(field, serializers.DateTimeField) and api_settings.DATETIME_FORMAT.lower() == ISO_8601 \
+        and getattr(field, "format", None) in (None, api_settings.DATETIME_FORMAT) and not hasattr(field, "timezone")
+
+
+def _zoned(key):
+    """A datetime column in the time zone `tz`, looked up once a page (`RowPlan.rows`), not once a value."""
+    def step_in(tz):
+        def to_representation(value):
+            text = value.astimezone(tz).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return lambda values, today: None if values[key] is None else to_representation(values[key])
+    return step_in
+
+
 def _converted(key, field):
     """What `field.to_representation` gives for the column `key`, as DRF's JSON renderer would write it; the
-    usual cases (ISO formats, decimals as numbers) without its per-call set-up."""
+    usual cases (ISO dates, decimals as numbers) without its per-call set-up."""
     to_representation = field.to_representation
-    default_format = getattr(field, "format", None) in (None, api_settings.DATE_FORMAT, api_settings.DATETIME_FORMAT)
-    if isinstance(field, serializers.DateTimeField) and default_format and \
-            api_settings.DATETIME_FORMAT.lower() == ISO_8601 and not hasattr(field, "timezone"):
-        def to_representation(value):
-            text = value.astimezone(timezone.get_current_timezone()).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-    elif isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField) \
+    default_format = getattr(field, "format", None) in (None, api_settings.DATE_FORMAT)
+    if isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField) \
             and default_format and api_settings.DATE_FORMAT.lower() == ISO_8601:
         to_representation = date.isoformat
     elif isinstance(field, serializers.DecimalField) and not field.normalize_output \
@@ -66,7 +77,9 @@ class RowPlan:
         model = serializer.Meta.model
         self.fields: list[str] = []  # model fields, read as they are
         self.joins: dict[str, F] = {}  # alias → a related model's field
-        self.steps: list[tuple[str, Callable]] = []  # (name, function of the values row and today), in order
+        # (name, function of the values row and today), in order; a datetime's is made per page from the time zone
+        self.steps: list[tuple[str, Callable]] = []
+        self.zoned: set[str] = set()
         for name, field in serializer.fields.items():
             attrs = field.source_attrs
             if name in computed:
@@ -87,7 +100,11 @@ class RowPlan:
                     raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: not a model field, "
                                                "give its value in `computed`") from None
                 self._read(attrs[0])
-                step = _converted(attrs[0], field) if isinstance(field, CONVERTED) else _value(attrs[0])
+                if _iso_datetime(field):
+                    step = _zoned(attrs[0])
+                    self.zoned.add(name)
+                else:
+                    step = _converted(attrs[0], field) if isinstance(field, CONVERTED) else _value(attrs[0])
             self.steps.append((name, step))
         for name in needs:
             self._read(name)
@@ -100,5 +117,6 @@ class RowPlan:
         return queryset.values(*self.fields, **self.joins)
 
     def rows(self, values_rows, today: date) -> list[dict]:
-        steps = self.steps
+        tz = timezone.get_current_timezone()
+        steps = [(name, step(tz) if name in self.zoned else step) for name, step in self.steps]
         return [{name: step(values, today) for name, step in steps} for values in values_rows]

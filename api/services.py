@@ -58,8 +58,8 @@ def token_revoke(*, token: ApiToken, revoker=None) -> ApiToken:
 
 def token_authenticate(key: str) -> ApiToken | None:
     """The active token with this key (its user and region loaded), or None. One indexed SELECT."""
-    token = (ApiToken.objects.active().select_related("user__region")
-             .filter(key_hash=key_hash(key)).first())
+    token = next(iter(ApiToken.objects.active().select_related("user__region").filter(key_hash=key_hash(key))
+                      .order_by()[:1]), None)  # key_hash is unique: no ordering to build
     if token is None:
         return None
     now = timezone.now()

@@ -79,6 +79,14 @@ def _fresh_rates_cache():
     snapshot_version_bump()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_region_copies():
+    """The filters' in-process regions by code (`core.filters.regions_by_code`) must not outlive the test's rows."""
+    from core.filters import regions_by_code
+
+    regions_by_code.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national divisions once into the test database."""
