@@ -14,6 +14,7 @@ stays the one definition of an endpoint's layout and of its documented schema:
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, getcontext
+from operator import itemgetter
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import F
@@ -24,8 +25,12 @@ from rest_framework.settings import api_settings
 CONVERTED = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
 
 
+class _Column(str):
+    """A value shown as the query gives it: the column's key in the values row."""
+
+
 def _value(key):
-    return lambda values, today: values[key]
+    return _Column(key)
 
 
 def _iso_datetime(field) -> bool:
@@ -108,6 +113,12 @@ class RowPlan:
             self.steps.append((name, step))
         for name in needs:
             self._read(name)
+        # A row starts as the columns in the serializer's order (one C-level getter; the other fields take any
+        # column's value as a placeholder, which keeps their place in the order) and the other fields are set after.
+        keys = [step if isinstance(step, _Column) else (self.fields or list(self.joins))[0] for _, step in self.steps]
+        self._names = tuple(name for name, _ in self.steps)
+        self._columns = itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
+        self._others = [(name, step) for name, step in self.steps if not isinstance(step, _Column)]
 
     def _read(self, name):
         if name not in self.fields:
@@ -118,5 +129,12 @@ class RowPlan:
 
     def rows(self, values_rows, today: date) -> list[dict]:
         tz = timezone.get_current_timezone()
-        steps = [(name, step(tz) if name in self.zoned else step) for name, step in self.steps]
-        return [{name: step(values, today) for name, step in steps} for values in values_rows]
+        others = [(name, step(tz) if name in self.zoned else step) for name, step in self._others]
+        names, columns = self._names, self._columns
+        rows = []
+        for values in values_rows:
+            row = dict(zip(names, columns(values)))
+            for name, step in others:
+                row[name] = step(values, today)
+            rows.append(row)
+        return rows
