@@ -14,6 +14,7 @@ stays the one definition of an endpoint's layout and of its documented schema:
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, getcontext
+from operator import itemgetter
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import F
@@ -24,21 +25,36 @@ from rest_framework.settings import api_settings
 CONVERTED = (serializers.DateTimeField, serializers.DateField, serializers.DecimalField)
 
 
+class _Column(str):
+    """A value shown as the query gives it: the column's key in the values row."""
+
+
 def _value(key):
-    return lambda values, today: values[key]
+    return _Column(key)
+
+
+def _iso_datetime(field) -> bool:
+    """A datetime field DRF writes in ISO 8601 in the current time zone (the usual case)."""
+    return isinstance(field, serializers.DateTimeField) and api_settings.DATETIME_FORMAT.lower() == ISO_8601 \
+        and getattr(field, "format", None) in (None, api_settings.DATETIME_FORMAT) and not hasattr(field, "timezone")
+
+
+def _zoned(key):
+    """A datetime column in the time zone `tz`, looked up once a page (`RowPlan.rows`), not once a value."""
+    def step_in(tz):
+        def to_representation(value):
+            text = value.astimezone(tz).isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return lambda values, today: None if values[key] is None else to_representation(values[key])
+    return step_in
 
 
 def _converted(key, field):
     """What `field.to_representation` gives for the column `key`, as DRF's JSON renderer would write it; the
-    usual cases (ISO formats, decimals as numbers) without its per-call set-up."""
+    usual cases (ISO dates, decimals as numbers) without its per-call set-up."""
     to_representation = field.to_representation
-    default_format = getattr(field, "format", None) in (None, api_settings.DATE_FORMAT, api_settings.DATETIME_FORMAT)
-    if isinstance(field, serializers.DateTimeField) and default_format and \
-            api_settings.DATETIME_FORMAT.lower() == ISO_8601 and not hasattr(field, "timezone"):
-        def to_representation(value):
-            text = value.astimezone(timezone.get_current_timezone()).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
-    elif isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField) \
+    default_format = getattr(field, "format", None) in (None, api_settings.DATE_FORMAT)
+    if isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField) \
             and default_format and api_settings.DATE_FORMAT.lower() == ISO_8601:
         to_representation = date.isoformat
     elif isinstance(field, serializers.DecimalField) and not field.normalize_output \
@@ -66,7 +82,9 @@ class RowPlan:
         model = serializer.Meta.model
         self.fields: list[str] = []  # model fields, read as they are
         self.joins: dict[str, F] = {}  # alias → a related model's field
-        self.steps: list[tuple[str, Callable]] = []  # (name, function of the values row and today), in order
+        # (name, function of the values row and today), in order; a datetime's is made per page from the time zone
+        self.steps: list[tuple[str, Callable]] = []
+        self.zoned: set[str] = set()
         for name, field in serializer.fields.items():
             attrs = field.source_attrs
             if name in computed:
@@ -87,10 +105,20 @@ class RowPlan:
                     raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: not a model field, "
                                                "give its value in `computed`") from None
                 self._read(attrs[0])
-                step = _converted(attrs[0], field) if isinstance(field, CONVERTED) else _value(attrs[0])
+                if _iso_datetime(field):
+                    step = _zoned(attrs[0])
+                    self.zoned.add(name)
+                else:
+                    step = _converted(attrs[0], field) if isinstance(field, CONVERTED) else _value(attrs[0])
             self.steps.append((name, step))
         for name in needs:
             self._read(name)
+        # A row starts as the columns in the serializer's order (one C-level getter; the other fields take any
+        # column's value as a placeholder, which keeps their place in the order) and the other fields are set after.
+        keys = [step if isinstance(step, _Column) else (self.fields or list(self.joins))[0] for _, step in self.steps]
+        self._names = tuple(name for name, _ in self.steps)
+        self._columns = itemgetter(*keys) if len(keys) > 1 else (lambda values: (values[keys[0]],))
+        self._others = [(name, step) for name, step in self.steps if not isinstance(step, _Column)]
 
     def _read(self, name):
         if name not in self.fields:
@@ -100,5 +128,13 @@ class RowPlan:
         return queryset.values(*self.fields, **self.joins)
 
     def rows(self, values_rows, today: date) -> list[dict]:
-        steps = self.steps
-        return [{name: step(values, today) for name, step in steps} for values in values_rows]
+        tz = timezone.get_current_timezone()
+        others = [(name, step(tz) if name in self.zoned else step) for name, step in self._others]
+        names, columns = self._names, self._columns
+        rows = []
+        for values in values_rows:
+            row = dict(zip(names, columns(values)))
+            for name, step in others:
+                row[name] = step(values, today)
+            rows.append(row)
+        return rows

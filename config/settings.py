@@ -339,7 +339,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.ORJSONRenderer"],  # DRF's JSON, written by orjson
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filtering.GivenFiltersBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",

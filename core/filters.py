@@ -1,9 +1,11 @@
 """Filter building blocks of every app's FilterSets."""
 import re
+import time
 
 import django_filters
 from django import forms
 from django.apps import apps
+from django_filters.filters import QuerySetRequestMixin
 from django_filters.utils import label_for_filter
 
 from core.scoping import region_prefix
@@ -29,6 +31,38 @@ class FilterSet(django_filters.FilterSet):
                 f.label = label_for_filter(model, f.field_name, f.lookup_expr, f.exclude)
         return filters
 
+    @classmethod
+    def given(cls, names) -> "type[FilterSet]":
+        """This FilterSet with only the filters among `names` (a request's query parameters).
+
+        A filter whose parameter is absent filters nothing, so the answer is the same; what is saved is the
+        per-request copy and form field of every other filter (the API's lists are asked with one or two). The
+        class, and its form class when no filter's field depends on the request, are built once per set of names.
+        """
+        given = tuple(name for name in cls.base_filters if name in names or name in cls.always_given)
+        key = (cls, given)
+        subset = _GIVEN.get(key)
+        if subset is None:
+            subset = type(cls.__name__, (cls,), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+            subset.base_filters = {name: cls.base_filters[name] for name in given}
+            subset._form_class_shared = not any(isinstance(f, QuerySetRequestMixin) for f in subset.base_filters.values())
+            _GIVEN[key] = subset
+        return subset
+
+    def get_form_class(self):
+        if not self._form_class_shared:
+            return super().get_form_class()
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+    _form_class_shared = False  # set by `given`: the pages' full FilterSets build their form per request
+    always_given: tuple[str, ...] = ()  # filters `given` keeps whatever was asked (a form's `clean` may fill them)
+
+
+_GIVEN: dict[tuple, type[FilterSet]] = {}
+
 
 class IntegerFilter(django_filters.NumberFilter):
     """An id: a whole number (NumberFilter would accept 1.5)."""
@@ -39,6 +73,32 @@ class IntegerFilter(django_filters.NumberFilter):
 DATE_INPUT = IsoDateInput()
 # Yes/no filters: "" (all) is left out of a shared URL; NullBooleanSelect would send "unknown".
 YES_NO = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+
+class RegionsByCode:
+    """Regions found by code, kept in the process: regions are reference data (`load_regions`) that nearly every
+    filtered request names. A saved or deleted region clears this process's copy (`inspection.apps`); other
+    processes keep theirs at most `SECONDS`. Only found regions are kept, so a new one is found at once."""
+
+    SECONDS = 300
+
+    def __init__(self):
+        self._found: dict[str, tuple[float, object]] = {}
+
+    def get(self, code: str):
+        kept = self._found.get(code)
+        if kept is not None and time.monotonic() - kept[0] < self.SECONDS:
+            return kept[1]
+        region = apps.get_model("inspection", "Region").objects.filter(code=code).first()
+        if region is not None:
+            self._found[code] = (time.monotonic(), region)
+        return region
+
+    def clear(self, **kwargs):
+        self._found.clear()
+
+
+regions_by_code = RegionsByCode()
 
 
 class RegionField(forms.CharField):
@@ -54,7 +114,7 @@ class RegionField(forms.CharField):
         region_model = apps.get_model("inspection", "Region")
         code = self.CODE.search(value)
         if code:
-            region = region_model.objects.filter(code=code.group(1)).first()
+            region = regions_by_code.get(code.group(1))
             if region is None:
                 raise forms.ValidationError(f"没有行政区划代码为 {code.group(1)} 的地区。")
             return region

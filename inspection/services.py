@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.filters import regions_by_code
 from inspection import rules, signals
 from inspection.choices import RoundKind
 from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
@@ -33,6 +34,7 @@ def regions_load() -> dict:
             by_code[region.code] = region
         created += len(new)
     Region.objects.bulk_update(changed, ["name", "level", "parent"], batch_size=500)
+    regions_by_code.clear()  # bulk_update sends no signal
     return {"created": created, "updated": len(changed), "total": len(rows)}
 
 

@@ -174,6 +174,8 @@ class RateSnapshotFilterSet(FilterSet):
     date_from = django_filters.DateFilter(method="filter_nothing", label="趋势起始日期（含）")
     date_to = django_filters.DateFilter(method="filter_nothing", label="趋势结束日期（含）")
 
+    always_given = ("scope_key",)  # the form fills it from the other filters when a trend is asked
+
     class Meta:
         model = RateSnapshot
         fields = []

@@ -83,6 +83,14 @@ def _fresh_rates_cache():
     versioned_cache._paused_until = 0.0  # a Redis fault of an earlier test pauses nothing here
 
 
+@pytest.fixture(autouse=True)
+def _fresh_region_copies():
+    """The filters' in-process regions by code (`core.filters.regions_by_code`) must not outlive the test's rows."""
+    from core.filters import regions_by_code
+
+    regions_by_code.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national divisions once into the test database."""

@@ -1,4 +1,3 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -7,6 +6,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from api.filtering import GivenFiltersBackend
 from api.pagination import ApiCursorPagination
 from ingest import services
 from ingest.api.serializers import (
@@ -31,7 +31,7 @@ class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     """Articles the caller may see; POST a file (multipart `file`) or `text` to add one (parsed by a Celery task)."""
 
     permission_classes = [IsAuthenticated]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [GivenFiltersBackend]
     filterset_class = ArticleFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -82,7 +82,7 @@ class ReportedFigureViewSet(viewsets.ReadOnlyModelViewSet):
     """Accepted figures the caller may see, each with the figure records give and whether they differ."""
 
     permission_classes = [IsAuthenticated]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [GivenFiltersBackend]
     filterset_class = ReportedFigureFilterSet
     serializer_class = ReportedFigureSerializer
 

@@ -1,7 +1,6 @@
 """Endpoints of rectification: tasks (with writes through the services), extensions, visits, warnings, rates."""
 from django.http import HttpResponse
 from django.utils import timezone
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -10,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.exports import EXPORT_FORMATS, Column
+from api.filtering import GivenFiltersBackend
 from api.pagination import ApiCursorPagination
 from api.views import ExportMixin, ScopedQuerysetMixin, ScopedReadOnlyViewSet, ValuesListMixin
 from core.schema import described
@@ -243,7 +243,7 @@ class RateViewSet(ExportMixin, ValuesListMixin, ScopedQuerysetMixin, mixins.List
     queryset = RateSnapshot.objects.select_related("region")
     serializer_class = serializers.RateSnapshotSerializer
     filterset_class = filters.RateSnapshotFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [GivenFiltersBackend]
     pagination_class = RateCursorPagination
     export_name = "整改率"
     export_columns = _rate_columns()

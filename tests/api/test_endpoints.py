@@ -75,7 +75,8 @@ def test_list_query_count_does_not_grow_with_rows(world, endpoint):
     client = token_client(world.users["superuser"])
     # Regions are reference data: compare one county with a whole city instead of adding rows.
     params = {"page_size": 500, **({"region": "421202"} if endpoint == "regions" else {})}
-    client.get(f"/api/v1/{endpoint}/", params)  # warm-up: token last_used_at, content types
+    for warm_up in ({}, {"region": "421200"}):  # token last_used_at, content types, the regions the filter found
+        client.get(f"/api/v1/{endpoint}/", {**params, **warm_up})
     with CaptureQueriesContext(connection) as few:
         assert client.get(f"/api/v1/{endpoint}/", params).status_code == 200
     for label in ("咸安丙", "咸安丁", "咸安戊"):

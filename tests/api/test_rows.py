@@ -37,7 +37,9 @@ def test_task_rows_are_the_serializers(rates_world, admin, ordering):
     assert response.status_code == 200
     rows = response.json()["results"]
     tasks = RectificationTask.objects.select_related("organization", "region").in_bulk([row["id"] for row in rows])
-    assert rows == serialized(RectificationTaskSerializer, [tasks[row["id"]] for row in rows]) and len(rows) == 8
+    expected = serialized(RectificationTaskSerializer, [tasks[row["id"]] for row in rows])
+    assert rows == expected and len(rows) == 8
+    assert [list(row) for row in rows] == [list(row) for row in expected]  # the fields in the serializer's order
     by_id = {row["id"]: row for row in rows}
     open_task, closed_task = by_id[rates_world.t3.pk], by_id[rates_world.t1.pk]
     assert open_task["closed_on"] is None and closed_task["closed_on"] == "2026-06-20"
@@ -55,7 +57,9 @@ def test_rate_rows_are_the_serializers(rates_world, settings):
     rows = response.json()["results"]
     snapshots = (RateSnapshot.objects.visible_to(admin).filter(is_latest=True).select_related("region")
                  .order_by("scope_key", "day"))
-    assert rows == serialized(RateSnapshotSerializer, snapshots) and len(rows) > 20
+    expected = serialized(RateSnapshotSerializer, snapshots)
+    assert rows == expected and len(rows) > 20
+    assert [list(row) for row in rows] == [list(row) for row in expected]
     assert any(row["rate"] is None for row in rows) and any(isinstance(row["rate"], float) for row in rows)
     assert any(row["region"] is None and row["region_code"] is None for row in rows)  # scope "overall"
     assert all(row["computed_at"].endswith("+08:00") for row in rows)

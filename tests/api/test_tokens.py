@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent
 from api.models import ApiToken
-from api.services import token_issue, token_revoke
+from api.services import token_authenticate, token_issue, token_revoke
 from core.errors import DomainError
 from tests.api.conftest import token_client
 from tests.factories import make_user
@@ -25,6 +25,23 @@ def test_issue_stores_only_the_hash_of_the_key(world):
     assert stored.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert key not in {stored.key_hash, stored.key_prefix, stored.name} and stored.key_prefix == key[:8]
     assert len(key) >= 40
+
+
+def test_token_lookup_loads_the_token_its_user_and_region_in_one_query(world, django_assert_num_queries):
+    """`token_authenticate` runs SQL compiled once (`PreparedLookup`): the same objects as the ORM gives."""
+    user = world.users["api_client"]
+    token, key = token_issue(user=user, name="市大数据平台")
+    token_authenticate(key)  # the first use also records last_used_at
+    with django_assert_num_queries(1):
+        found = token_authenticate(key)
+        assert found.user.region.code == user.region.code
+    expected = ApiToken.objects.select_related("user__region").get(pk=token.pk)
+    assert {f.attname: getattr(found, f.attname) for f in ApiToken._meta.concrete_fields} \
+        == {f.attname: getattr(expected, f.attname) for f in ApiToken._meta.concrete_fields}
+    assert found.user == user and found.user.region == user.region and not found._state.adding
+    assert token_authenticate(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
+    token_revoke(token=token)
+    assert token_authenticate(key) is None
 
 
 def test_a_token_reads_as_its_user_and_every_use_is_audited(world):

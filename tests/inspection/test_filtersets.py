@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from inspection.filters import (
     InspectionFilterSet,
@@ -57,3 +58,26 @@ def test_leads_by_round_organization_and_status(xianan):
     assert filtered(LeadFilterSet, {"status": "concluded"}, leads) == {done}
     assert filtered(LeadFilterSet, {"round": inspection.round_id, "organization": unit.pk}, leads) == {pending, done}
     assert not LeadFilterSet({"round": "1.5"}, queryset=leads).is_valid()  # an id is a whole number
+
+
+def test_a_region_filter_reads_a_changed_or_removed_region_again(regions):
+    """The filters keep regions by code in the process (`core.filters.regions_by_code`); a saved or deleted region,
+    or a reload of the divisions, is read again."""
+    from core.filters import RegionField, regions_by_code
+    from inspection.services import regions_load
+
+    field = RegionField(required=False)
+    assert field.clean("421202").name == "咸安区"
+    Region.objects.filter(code="421202").update(name="改名区")  # no signal: this process still has its copy
+    assert field.clean("421202").name == "咸安区"
+    region = Region.objects.get(code="421202")
+    region.save()  # a save (admin, services) is read again
+    assert field.clean("421202").name == "改名区"
+    regions_load()  # the divisions reloaded by bulk update: read again
+    assert field.clean("421202").name == "咸安区"
+    new = Region.objects.create(code="421299", name="新设区", level="county", parent=region.parent)
+    assert field.clean("421299") == new  # never cached as missing
+    new.delete()
+    with pytest.raises(ValidationError, match="421299"):
+        field.clean("421299")
+    assert regions_by_code.get("421299") is None

@@ -87,3 +87,30 @@ def test_rates_latest_or_one_scope_s_trend(rates_world):
     backwards = RateSnapshotFilterSet({"scope_key": "overall", "from": "2026-06-02", "to": "2026-06-01"},
                                       queryset=snapshots)
     assert not backwards.is_valid() and "to" in backwards.errors
+
+
+@pytest.mark.parametrize(("filterset", "model", "cases"), [
+    (RectificationTaskFilterSet, RectificationTask, [
+        {"status": "in_progress", "region": "421200"}, {"overdue": "true"}, {"stage": "closed", "open": "all"},
+        {"open": "false", "category": ["integrity", "conduct"]}, {"q": "通城县", "deadline_to": "2026-07-01"},
+        {"region": "咸安区"}, {"region": "999999"}, {"deadline_from": "2026-13-01"}, {"round": "x"}, {}]),
+    (FindingFilterSet, Finding, [{"overdue": "true", "category": ["integrity"]}, {"status": "closed"}, {"region": "421222"}]),
+    (RateSnapshotFilterSet, RateSnapshot, [
+        {"scope": "region"}, {"scope": "region", "region": "421202", "from": "2026-01-01"}, {"from": "2026-06-01"},
+        {"scope_key": "overall", "to": "2026-06-30"}, {"scope_key": "overall", "from": "2026-06-02", "to": "2026-06-01"}]),
+])
+def test_the_api_s_given_filters_answer_as_the_whole_filterset(rates_world, on_day_d, filterset, model, cases):
+    """`FilterSet.given` (the API's backend) keeps only the filters a request names: same rows, same errors."""
+    rates_recompute_all(D)
+    request = RequestFactory().get("/")
+    request.user = make_user("given-viewer", role=Role.VIEWER, region=rates_world.city)
+    for data in cases:
+        whole = filterset(data, queryset=model.objects.all(), request=request)
+        given = filterset.given(data)
+        assert set(given.base_filters) < set(filterset.base_filters) or not data
+        for _ in range(2):  # the second time with the form class `given` kept
+            part = given(data, queryset=model.objects.all(), request=request)
+            assert part.is_valid() == whole.is_valid(), data
+            assert part.errors == whole.errors, data
+            if whole.is_valid():
+                assert set(part.qs) == set(whole.qs), data
