@@ -190,3 +190,15 @@ def test_the_audit_link_follows_a_permission_given_or_taken(world):
     assert "审计日志" in page(client)
     viewer.user_permissions.remove(permission)
     assert "审计日志" not in page(client)
+
+
+@pytest.mark.parametrize("role", ["region_admin", "group_member", "unit", "viewer", "superuser"])
+def test_the_cached_page_is_the_page_built_without_the_cache(world, settings, role):
+    rates_recompute_all(timezone.localdate())
+    client = signed_in(world.users[role])
+    settings.PAGE_CACHE_SECONDS = 0
+    built = page(client)
+    settings.PAGE_CACHE_SECONDS = 300
+    page(client)
+    assert content(page(client)) == content(built)
+    assert todo(page(client)) == todo(built) and ("审计日志" in page(client)) == ("审计日志" in built)
