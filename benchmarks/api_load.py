@@ -30,9 +30,12 @@ def gunicorn(dataset: Dataset, **settings):
     """gunicorn of the dataset's checkout (its gunicorn.conf.py, if any, as in production), with `settings`."""
     env = dataset.env(DEBUG="0", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0",
                       REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL, **settings)
-    # Cached answers of another dataset (the same Redis serves every size) must not be served for this one.
-    bumped = subprocess.run([dataset.python, "manage.py", "shell", "-v0", "-c",
-                             "from rectification.rates import snapshot_version_bump; snapshot_version_bump()"],
+    # Cached answers and pages of another dataset (the same Redis serves every size) must not be served for this
+    # one. (A checkout from before the live version has no core.versioned_cache: only its snapshot version.)
+    bump = ("from rectification.rates import snapshot_version_bump; snapshot_version_bump()\n"
+            "try:\n    from core.versioned_cache import LIVE_VERSION_KEY, version_bump\n"
+            "except ImportError:\n    pass\nelse:\n    version_bump(LIVE_VERSION_KEY)")
+    bumped = subprocess.run([dataset.python, "manage.py", "shell", "-v0", "-c", bump],
                             cwd=dataset.root, env=env, capture_output=True, text=True)
     if bumped.returncode:
         raise SystemExit(f"the API benchmark runs gunicorn as in production, with Redis at {env['REDIS_URL']} "

@@ -250,8 +250,8 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
 CELERY_RESULT_EXPIRES = 24 * 3600
-# Cache: Redis when REDIS_URL is set, shared by every web process and worker (rates answers of the API,
-# see rectification.rates.snapshot_version). Without Redis nothing is cached: processes that each kept
+# Cache: Redis when REDIS_URL is set, shared by every web process and worker (rates answers of the API and the
+# overview page, see core.versioned_cache). Without Redis nothing is cached: processes that each kept
 # their own copy would not see each other's recomputes.
 CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "xuncha",
@@ -260,6 +260,9 @@ CACHES = {"default": {
 } if REDIS_URL else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # A cached rates answer lives this long at most; a recompute or a change of group members ends it sooner.
 RATES_CACHE_SECONDS = int(env_str("RATES_CACHE_SECONDS", "60"))
+# The overview's content and the 待办 count live this long at most (0: not cached); any change to what they show
+# ends them sooner (core.versioned_cache). The timeout bounds only a change whose end Redis missed.
+PAGE_CACHE_SECONDS = int(env_str("PAGE_CACHE_SECONDS", "300"))
 # Scheduled jobs (celery beat): rates of every scope nightly, warnings hourly (overdue is derived, never stored).
 CELERY_BEAT_SCHEDULE = {
     "rates-recompute-all-nightly": {

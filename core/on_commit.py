@@ -22,6 +22,13 @@ def on_commit_gathered(name: str, items: set, flush) -> None:
     batch.callbacks = connection.run_on_commit
 
 
+def gathered_pending(name: str) -> bool:
+    """Whether the current transaction has gathered items under `name` that wait for its commit."""
+    connection = transaction.get_connection()
+    batch = connection.__dict__.get("_gathered_on_commit", {}).get(name)
+    return batch is not None and not batch.flushed and batch.callbacks is connection.run_on_commit
+
+
 class _Gathered:
     def __init__(self, items: set, flush):
         self.items, self.flush, self.flushed, self.callbacks = items, flush, False, None

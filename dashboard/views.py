@@ -13,15 +13,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from accounts.roles import is_region_admin
+from accounts.roles import is_region_admin, is_unit_user
 from core.filters import RegionField
 from core.scoping import UserScope, get_object_in_scope_or_404, user_scope
+from core.versioned_cache import LIVE_VERSION_KEY, versioned_cached
 from dashboard import selectors
 from dashboard.paging import keyset_page
 from inspection.models import Finding, Organization, Region
@@ -30,6 +32,7 @@ from ledger.views import may_import
 from rectification.choices import STAGE_COLOURS, WARNING_COLOURS
 from rectification.filters import FindingFilterSet, RectificationTaskFilterSet, TaskWarningFilterSet
 from rectification.models import RectificationTask, TaskWarning
+from rectification.rates import SNAPSHOT_VERSION_KEY
 
 # Filters chosen by name: the field (an id, or a region code) and the lookup that finds it (`lookup` below).
 LOOKUP_FILTERS = {"organization": "organizations", "round": "rounds", "region": "regions"}
@@ -68,18 +71,33 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
 
 class OverviewView(DashboardView):
+    """The overview; its content is cached as rendered HTML (the page around it, with the user's name, 待办 and
+    notices, is rendered per request) until anything it shows changes: the records (the live version), the
+    snapshots (the snapshot version), or the day (overdue)."""
+
     template_name = "dashboard/overview.html"
+    content_template = "dashboard/includes/overview_content.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        # Users who see the same rows share the content; what else it shows: leads or not, the scope's name,
+        # the day, the 专报's 期号 as typed (the form shows it) and its masthead settings.
+        key = (user_scope(user).key, is_unit_user(user), context["scope_label"], context["today"],
+               self.request.GET.get("issue"), settings.BRIEFING_ISSUER, settings.BRIEFING_CLASSIFICATION)
+        context["content"] = versioned_cached("overview", (LIVE_VERSION_KEY, SNAPSHOT_VERSION_KEY), key,
+                                              lambda: self.content(context), settings.PAGE_CACHE_SECONDS)
+        return context
+
+    def content(self, context) -> str:
         data = selectors.overview(self.request.user, context["today"])
-        context.update(data)
+        context = {**context, **data, "request": self.request}
         context["briefing"]["summary"] = selectors.briefing_summary(context["scope_label"], data["figures"])
         context["chart_by_round"] = chart_data([str(row.round) for row in data["by_round"]], data["by_round"],
                                                [reverse("dashboard:round_detail", args=[row.round_id])
                                                 for row in data["by_round"]])
         context["chart_trend"] = trend_chart(data["trend"])
-        return context
+        return render_to_string(self.content_template, context)
 
 
 class RoundDetailView(DashboardView):

@@ -7,14 +7,19 @@
 - A finding, inspection or organisation that a service moved (`inspection.signals.place_changed`) has its tasks'
   copy of the place updated (`tasks_place_sync`).
 - Warnings touch their task's scopes; groups and members end cached rates answers; some migrations recompute.
+- Every touch, and a change to rounds, 延期, progress records, group members, roles or permissions, ends the
+  cached pages (`core.versioned_cache.live_changed`).
 """
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
-from inspection.models import Finding, Inspection, InspectionGroup, Lead, Organization
+from accounts.models import User
+from core.versioned_cache import live_changed
+from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization
 from inspection.signals import place_changed
 from rectification import rates, services
-from rectification.models import RateSnapshot, RectificationTask, TaskWarning
+from rectification.models import DeadlineExtension, ProgressRecord, RateSnapshot, RectificationTask, TaskWarning
 from rectification.rates import Place
 
 
@@ -129,6 +134,15 @@ def group_members_changed(sender, **kwargs):
     """A group member sees the rates of their groups' rounds: cached answers end when groups or members change
     (the rest of who sees what is in the SQL that keys them, see rectification.api.views.RateViewSet)."""
     transaction.on_commit(rates.snapshot_version_bump, robust=True)
+    live_changed()
+
+
+def pages_changed(sender, raw=False, **kwargs):
+    """What cached pages show without a rates touch: rounds (the overview's count and chart), 延期 and progress
+    records (the 待办 count), roles and permissions (whose 待办 it is). Everything else ends them through
+    `rates_touch`."""
+    if not raw:
+        live_changed()
 
 
 # Migrations that add a figure to the snapshots. Once one has been applied to a database that has snapshots,
@@ -157,4 +171,9 @@ def connect(app_config) -> None:
         signal.connect(group_members_changed, sender=InspectionGroup, dispatch_uid=f"group-{signal is post_save}")
     m2m_changed.connect(group_members_changed, sender=InspectionGroup.member_users.through,
                         dispatch_uid="group-members")
+    for model in (InspectionRound, DeadlineExtension, ProgressRecord):
+        for signal in (post_save, post_delete):
+            signal.connect(pages_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-{signal is post_save}")
+    for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(pages_changed, sender=through, dispatch_uid=f"pages-{through.__name__}")
     post_migrate.connect(rates_recompute_after_new_figures, sender=app_config, dispatch_uid="rates_new_figures")

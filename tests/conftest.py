@@ -73,10 +73,14 @@ def django_capture_on_commit_callbacks(django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def _fresh_rates_cache():
-    """Cached rates answers (Redis when REDIS_URL is set) must not outlive the test whose database they show."""
+    """Cached rates answers and pages (Redis when REDIS_URL is set) must not outlive the test whose database they
+    show. (Tests run with the cache on; a test's own uncommitted changes show to it, see core.versioned_cache.)"""
+    from core import versioned_cache
     from rectification.rates import snapshot_version_bump
 
     snapshot_version_bump()
+    versioned_cache.version_bump(versioned_cache.LIVE_VERSION_KEY)
+    versioned_cache._paused_until = 0.0  # a Redis fault of an earlier test pauses nothing here
 
 
 @pytest.fixture(autouse=True)

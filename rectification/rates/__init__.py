@@ -39,7 +39,7 @@ one advisory lock, so recomputes run one after another and the later one's figur
 Modules: `sql` (the figures' SQL), `write` (the runs, `is_latest`, the recompute entry points), `keys` (scope keys
 and the keys a change touches), `pending` (touching, the pending set and its drain), `cache` (cached answers).
 """
-from rectification.rates.cache import snapshot_cached, snapshot_version, snapshot_version_bump
+from rectification.rates.cache import SNAPSHOT_VERSION_KEY, snapshot_cached, snapshot_version, snapshot_version_bump
 from rectification.rates.keys import (
     Place,
     ScopeKey,
@@ -85,6 +85,7 @@ __all__ = [
     "INSPECTION_MEASURES",
     "LEAD_MEASURES",
     "MEASURES",
+    "SNAPSHOT_VERSION_KEY",
     "TASK_MEASURES",
     "WARNING_MEASURES",
     "WRITTEN_FIELDS",

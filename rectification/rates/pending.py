@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.on_commit import on_commit_gathered
+from core.versioned_cache import live_changed
 from rectification.models import PendingRateScope
 from rectification.rates.keys import rates_place_keys, rates_task_places
 from rectification.rates.write import rates_recompute_keys
@@ -36,6 +37,7 @@ def rates_touch(keys) -> None:
     if keys:
         rates_pending.add(keys)
         on_commit_gathered("rates", keys, _rates_drain_schedule)
+        live_changed()  # what a touch recomputes the pages also show from the records themselves
 
 
 def _rates_drain_schedule(keys):
