@@ -56,6 +56,9 @@ def api_section(dataset, options, log) -> dict:
             f"{endpoint}: req/s": values["rps"], f"{endpoint}: p50 (ms)": values["p50_ms"],
             f"{endpoint}: p99 (ms)": values["p99_ms"], f"{endpoint}: errors": values["non_2xx"],
         })
+        for key, value in values.items():
+            if key.startswith("cpu_ms:"):
+                figures[f"{endpoint}: CPU per request, {key.removeprefix('cpu_ms:')} (ms)"] = value
     return figures
 
 

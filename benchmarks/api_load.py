@@ -1,4 +1,5 @@
-"""Requests per second and latency under load: gunicorn on 127.0.0.1, wrk as the client (16 connections).
+"""Requests per second and latency under load: gunicorn on 127.0.0.1, wrk as the client (16 connections), and
+the CPU time per request of gunicorn's processes and of PostgreSQL's (when it runs on this machine).
 
 API endpoints with a token; the rates endpoint a second time against a gunicorn with the rates cache off
 (`RATES_CACHE_SECONDS=0`: every request builds its answer); pages with the session cookie of a region admin
@@ -53,10 +54,45 @@ def gunicorn(dataset: Dataset, **settings):
                 time.sleep(0.3)
         else:
             raise RuntimeError("gunicorn did not start")
-        yield f"http://127.0.0.1:{PORT}"
+        yield f"http://127.0.0.1:{PORT}", process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU time of the processes `pids` so far (those that have gone count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def processes(where) -> list[int]:
+    """Process ids of this machine for which `where(pid, parent pid, command name)` holds."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    head, tail = stat.read().rsplit(")", 1)
+            except OSError:
+                continue
+            if where(int(entry), int(tail.split()[1]), head.split("(", 1)[1]):
+                found.append(int(entry))
+    return found
+
+
+def server_processes(master: int) -> dict[str, list[int]]:
+    """What serves a request: gunicorn's master and workers, and every PostgreSQL process of this machine (its
+    background writers too, and any other work it does meanwhile: a figure for a quiet machine)."""
+    return {"gunicorn": processes(lambda pid, parent, name: master in (pid, parent)),
+            "PostgreSQL": processes(lambda pid, parent, name: name == "postgres")}
 
 
 def parse_wrk(output: str) -> dict:
@@ -66,19 +102,27 @@ def parse_wrk(output: str) -> dict:
     latencies = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    requests = re.search(r"(\d+) requests in", output)
     return {"rps": rps, "p50_ms": latencies.get("50"), "p99_ms": latencies.get("99"),
-            "non_2xx": int(errors.group(1)) if errors else 0}
+            "non_2xx": int(errors.group(1)) if errors else 0, "requests": int(requests.group(1)) if requests else 0}
 
 
-def load(url: str, headers: dict[str, str], seconds: int, connections: int = 16) -> dict:
+def load(url: str, headers: dict[str, str], seconds: int, connections: int = 16, watched=None) -> dict:
+    """wrk's figures; with `watched` ({name: process ids}), also each group's CPU time per request (ms): where
+    the two cores went (a process that is not on this machine is not counted, and its figure is None)."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    before = {name: cpu_seconds(pids) for name, pids in (watched or {}).items()}
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args, url],
         check=True, capture_output=True, text=True, timeout=seconds + 60,
     ).stdout
-    return parse_wrk(output)
+    figures = parse_wrk(output)
+    for name, pids in (watched or {}).items():
+        used = cpu_seconds(pids) - before[name]
+        figures[f"cpu_ms:{name}"] = used * 1000 / figures["requests"] if pids and figures["requests"] else None
+    return figures
 
 
 def token_headers(token: str) -> dict[str, str]:
@@ -100,11 +144,12 @@ def login(base: str, username: str, password: str) -> dict[str, str]:
     return {"Cookie": f"sessionid={session}"}
 
 
-def measure_each(base: str, endpoints: dict[str, str], headers: dict[str, str], seconds: int) -> dict:
+def measure_each(server, endpoints: dict[str, str], headers: dict[str, str], seconds: int) -> dict:
+    base, master = server
     results = {}
     for name, path in endpoints.items():
         load(base + path, headers, 2)  # warm the workers' connections and caches
-        results[name] = load(base + path, headers, seconds)
+        results[name] = load(base + path, headers, seconds, watched=server_processes(master))
     return results
 
 
@@ -112,9 +157,9 @@ def measure(dataset: Dataset, endpoints: dict[str, str], uncached: dict[str, str
             seconds: int) -> dict:
     """`endpoints` with a token, `uncached` with a token and the rates cache off, `pages` as the region admin."""
     token = manage(dataset, "issue_token", "--user", BENCH_API_CLIENT, "--name", "make bench", capture=True).split()[-1]
-    with gunicorn(dataset) as base:
-        results = measure_each(base, endpoints, token_headers(token), seconds)
-        results.update(measure_each(base, pages, login(base, BENCH_ADMIN, BENCH_PASSWORD), seconds))
-    with gunicorn(dataset, RATES_CACHE_SECONDS="0") as base:
-        results.update(measure_each(base, uncached, token_headers(token), seconds))
+    with gunicorn(dataset) as server:
+        results = measure_each(server, endpoints, token_headers(token), seconds)
+        results.update(measure_each(server, pages, login(server[0], BENCH_ADMIN, BENCH_PASSWORD), seconds))
+    with gunicorn(dataset, RATES_CACHE_SECONDS="0") as server:
+        results.update(measure_each(server, uncached, token_headers(token), seconds))
     return results
