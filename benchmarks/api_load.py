@@ -14,6 +14,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from benchmarks.datasets import Dataset, manage
@@ -61,7 +62,8 @@ def gunicorn(dataset: Dataset, **settings):
 
 
 def cpu_seconds(pids) -> float:
-    """User + system CPU time of the processes `pids` so far (those that have gone count nothing)."""
+    """User + system CPU time of the processes `pids` so far, with that of their children that have ended (so a
+    PostgreSQL backend that ended during a run counts in its postmaster's figure)."""
     total = 0
     for pid in pids:
         try:
@@ -69,7 +71,7 @@ def cpu_seconds(pids) -> float:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime (fields 14–17 of proc(5))
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -88,11 +90,12 @@ def processes(where) -> list[int]:
     return found
 
 
-def server_processes(master: int) -> dict[str, list[int]]:
-    """What serves a request: gunicorn's master and workers, and every PostgreSQL process of this machine (its
-    background writers too, and any other work it does meanwhile: a figure for a quiet machine)."""
-    return {"gunicorn": processes(lambda pid, parent, name: master in (pid, parent)),
-            "PostgreSQL": processes(lambda pid, parent, name: name == "postgres")}
+def server_processes(master: int) -> dict[str, Callable[[], list[int]]]:
+    """What serves a request, found when a run starts and again when it ends (a backend may start meanwhile):
+    gunicorn's master and workers, and every PostgreSQL process of this machine (its background writers too, and
+    any other work it does meanwhile: a figure for a quiet machine)."""
+    return {"gunicorn": lambda: processes(lambda pid, parent, name: master in (pid, parent)),
+            "PostgreSQL": lambda: processes(lambda pid, parent, name: name == "postgres")}
 
 
 def parse_wrk(output: str) -> dict:
@@ -108,18 +111,19 @@ def parse_wrk(output: str) -> dict:
 
 
 def load(url: str, headers: dict[str, str], seconds: int, connections: int = 16, watched=None) -> dict:
-    """wrk's figures; with `watched` ({name: process ids}), also each group's CPU time per request (ms): where
-    the two cores went (a process that is not on this machine is not counted, and its figure is None)."""
+    """wrk's figures; with `watched` ({name: a function giving process ids}), also each group's CPU time per
+    request (ms): where the two cores went (a group with no process on this machine has None)."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
-    before = {name: cpu_seconds(pids) for name, pids in (watched or {}).items()}
+    before = {name: cpu_seconds(find()) for name, find in (watched or {}).items()}
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args, url],
         check=True, capture_output=True, text=True, timeout=seconds + 60,
     ).stdout
     figures = parse_wrk(output)
-    for name, pids in (watched or {}).items():
+    for name, find in (watched or {}).items():
+        pids = find()
         used = cpu_seconds(pids) - before[name]
         figures[f"cpu_ms:{name}"] = used * 1000 / figures["requests"] if pids and figures["requests"] else None
     return figures
