@@ -39,7 +39,7 @@ one advisory lock, so recomputes run one after another and the later one's figur
 Modules: `sql` (the figures' SQL), `write` (the runs, `is_latest`, the recompute entry points), `keys` (scope keys
 and the keys a change touches), `pending` (touching, the pending set and its drain), `cache` (cached answers).
 """
-from rectification.rates.cache import SNAPSHOT_VERSION_KEY, snapshot_cached, snapshot_version, snapshot_version_bump
+from rectification.rates.cache import SNAPSHOT_VERSION_KEY, snapshot_cached, snapshot_version_bump
 from rectification.rates.keys import (
     Place,
     ScopeKey,
@@ -110,6 +110,5 @@ __all__ = [
     "rates_write",
     "scope_key",
     "snapshot_cached",
-    "snapshot_version",
     "snapshot_version_bump",
 ]

@@ -1,18 +1,13 @@
 """Cached rates answers: keyed by a snapshot version that every recompute replaces (`core.versioned_cache`)."""
 from django.conf import settings
 
-from core.versioned_cache import version, version_bump, versioned_cached
+from core.versioned_cache import version_bump, versioned_cached
 
 SNAPSHOT_VERSION_KEY = "rates:snapshot-version"
 
 
-def snapshot_version() -> str:
-    """A token that changes whenever snapshots are written (or who may read which changes): part of the
-    key of every cached rates answer, so a recompute ends them all at once."""
-    return version(SNAPSHOT_VERSION_KEY)
-
-
 def snapshot_version_bump() -> None:
+    """A recompute (or a change of who may read which snapshots) ends every answer cached under the snapshots."""
     version_bump(SNAPSHOT_VERSION_KEY)
 
 
