@@ -46,7 +46,6 @@ def warnings_refresh_pending(task_ids=None, *, older_than: int | None = None) ->
     task ids refreshed."""
     table = PendingWarningRefresh._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        taken = set()
         if task_ids is None:
             since = timezone.now() - timedelta(seconds=older_than or 0)
             cursor.execute(f"DELETE FROM {table} WHERE created_at < %s RETURNING task_id", [since])
