@@ -7,6 +7,7 @@ A role decides *what kind* of records and actions a user has; `core.scoping` dec
 several, the narrowest applies (see `ROLE_PRECEDENCE`), so a mistake fails closed.
 """
 from django.db import models, transaction
+from django.db.models import Case, Subquery, Value, When
 
 INSPECTION_MODELS = ("organization", "inspectionround", "inspectiongroup", "inspection", "finding", "lead")
 RECTIFICATION_MODELS = ("rectificationtask", "deadlineextension", "followupvisit", "taskwarning")
@@ -110,6 +111,21 @@ def user_role_codes(user_id) -> set[str]:
         cursor.execute(f'SELECT r.code FROM "{User.groups.through._meta.db_table}" ug '
                        f'JOIN "{RoleGroup._meta.db_table}" r ON r.group_id = ug.group_id WHERE ug.user_id = %s', [user_id])
         return {code for (code,) in cursor.fetchall()}
+
+
+def role_code_subquery(user_id):
+    """The code of the role `user_role` gives the user `user_id` (an OuterRef), as a subquery of another query:
+    the API's token lookup reads it in the same statement as the token and its user (`user_role_preset`)."""
+    from accounts.models import RoleGroup
+
+    precedence = Case(*(When(code=role.value, then=Value(rank)) for rank, role in enumerate(ROLE_PRECEDENCE)),
+                      default=Value(len(ROLE_PRECEDENCE)))
+    return Subquery(RoleGroup.objects.filter(group__user=user_id).order_by(precedence).values("code")[:1])
+
+
+def user_role_preset(user, code: str | None) -> None:
+    """Give `user` the role read by `role_code_subquery`, so `user_role` does not ask again in this request."""
+    user._role_cache = Role(code) if code else None
 
 
 def user_role(user) -> Role | None:

@@ -132,7 +132,7 @@ def test_rates_answers_are_cached_until_the_snapshots_are_recomputed(
     with CaptureQueriesContext(connection) as queries:
         assert rates(client, scope="region") == first == {("region:421202", "2026-06-15"): 6}
     assert not any("ratesnapshot" in q["sql"] for q in queries.captured_queries)  # the answer came from the cache
-    assert len(queries) == 3  # token, audit INSERT, the user's groups: every request is still checked and audited
+    assert len(queries) == 2  # the token with its user and role, the audit INSERT: every request is still checked
     assert rates(client, scope="region", page_size=5) == {("region:421202", "2026-06-15"): 9}  # another URL
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -3,12 +3,15 @@ import hashlib
 import io
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.choices import AuditAction
 from accounts.models import AuditEvent
+from accounts.roles import Role, user_role, user_role_set
 from api.models import ApiToken
 from api.services import token_authenticate, token_issue, token_revoke
 from core.errors import DomainError
@@ -27,7 +30,7 @@ def test_issue_stores_only_the_hash_of_the_key(world):
     assert len(key) >= 40
 
 
-def test_token_lookup_loads_the_token_its_user_and_region_in_one_query(world, django_assert_num_queries):
+def test_token_lookup_loads_the_token_its_user_region_and_role_in_one_query(world, django_assert_num_queries):
     """`token_authenticate` runs SQL compiled once (`PreparedLookup`): the same objects as the ORM gives."""
     user = world.users["api_client"]
     token, key = token_issue(user=user, name="市大数据平台")
@@ -35,6 +38,7 @@ def test_token_lookup_loads_the_token_its_user_and_region_in_one_query(world, dj
     with django_assert_num_queries(1):
         found = token_authenticate(key)
         assert found.user.region.code == user.region.code
+        assert user_role(found.user) == Role.API_CLIENT
     expected = ApiToken.objects.select_related("user__region").get(pk=token.pk)
     assert {f.attname: getattr(found, f.attname) for f in ApiToken._meta.concrete_fields} \
         == {f.attname: getattr(expected, f.attname) for f in ApiToken._meta.concrete_fields}
@@ -42,6 +46,38 @@ def test_token_lookup_loads_the_token_its_user_and_region_in_one_query(world, dj
     assert token_authenticate(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
     token_revoke(token=token)
     assert token_authenticate(key) is None
+
+
+@pytest.mark.parametrize("roles, expected", [
+    ((), None),
+    ((Role.VIEWER,), Role.VIEWER),
+    ((Role.REGION_ADMIN, Role.VIEWER), Role.VIEWER),  # several roles: the narrowest, as `user_role` decides
+    ((Role.REGION_ADMIN, Role.UNIT, Role.GROUP_MEMBER), Role.UNIT),
+])
+def test_the_role_read_with_the_token_is_the_one_user_role_gives(world, roles, expected):
+    user = world.users["viewer"]
+    user_role_set(user, None)
+    user.groups.add(*Group.objects.filter(role__code__in=roles))
+    _, key = token_issue(user=user, name="角色")
+    found = token_authenticate(key)
+    assert found.user._role_cache == expected
+    found.user._role_cache = False
+    assert user_role(found.user) == expected  # read again the usual way
+
+
+@pytest.mark.django_db(transaction=True)  # the connection is closed, which a test inside a transaction may not do
+def test_the_prepared_token_lookup_survives_a_new_database_connection(world):
+    """On PostgreSQL the statement is prepared once per connection; a connection replaced (a restart, a health
+    check that failed) prepares it again instead of failing on a statement the new session never saw."""
+    _, key = token_issue(user=world.users["viewer"], name="重连")
+    assert token_authenticate(key) is not None
+    with transaction.atomic():  # a rolled-back transaction keeps the statement prepared
+        assert token_authenticate(key) is not None
+        transaction.set_rollback(True)
+    assert token_authenticate(key) is not None
+    connection.close()
+    assert token_authenticate(key).user == world.users["viewer"]
+    assert token_authenticate(key).user == world.users["viewer"]
 
 
 def test_a_token_reads_as_its_user_and_every_use_is_audited(world):
