@@ -17,6 +17,7 @@ from api.exports import EXPORT_FORMATS, Column, CSVRenderer, XLSXRenderer, expor
 from api.pagination import ApiPageNumberPagination
 from api.renderers import ORJSONRenderer
 from api.rows import RowPlan
+from core.scoping import region_prefix, user_scope
 
 
 class ScopedQuerysetMixin:
@@ -37,6 +38,10 @@ class ShortListViewSet(ScopedReadOnlyViewSet):
     pagination_class = ApiPageNumberPagination
 
 
+SCOPED_VALUES_KEPT = 500  # scopes × list views a process keeps (the oldest kept goes first)
+_scoped_values: dict = {}
+
+
 class ValuesListMixin:
     """`list` in JSON from `.values()` rows laid out by the serializer (`api.rows.RowPlan`): the same answer,
     without a model instance and a serializer field call per value. `row_computed` gives the fields that are
@@ -52,6 +57,19 @@ class ValuesListMixin:
             ValuesListMixin._row_plans[cls] = RowPlan(cls.serializer_class, cls.row_computed, cls.row_needs)
         return ValuesListMixin._row_plans[cls]
 
+    def scoped_values(self):
+        """`.values()` of what the user may see (`get_queryset`, which depends on nothing but their scope), built
+        once per process for each scope and view and then only copied: building the scoped query and its column
+        list cost ~0.5 ms of each request. A copy is filtered and paginated; the kept one is never run."""
+        scope = user_scope(self.request.user)
+        key = (type(self), scope.key, scope.region and region_prefix(scope.region))
+        kept = _scoped_values.get(key)
+        if kept is None:
+            kept = _scoped_values[key] = self.row_plan().values(self.get_queryset())
+            if len(_scoped_values) > SCOPED_VALUES_KEPT:
+                _scoped_values.pop(next(iter(_scoped_values)), None)
+        return kept.all()
+
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
@@ -61,7 +79,7 @@ class ValuesListMixin:
     def values_page(self) -> "list[dict]":
         """The rows of the filtered list's page (all of them without pagination), as the serializer lays them out."""
         plan = self.row_plan()
-        rows = plan.values(self.filter_queryset(self.get_queryset()))
+        rows = self.filter_queryset(self.scoped_values())
         if self.paginator is not None:
             rows = self.paginate_queryset(rows)
         return plan.rows(rows, timezone.localdate())

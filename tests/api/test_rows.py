@@ -77,3 +77,24 @@ def test_the_orjson_renderer_writes_what_drfs_writes():
     assert json.loads(ours) == json.loads(drf)
     assert b"\\u2028" in ours and b"\\u2029" in ours
     assert ORJSONRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(data, "application/json; indent=2")
+
+
+def test_lists_kept_per_scope_answer_each_scope_its_own_rows(world):
+    """The scoped `.values()` query is built once per scope and process (`ValuesListMixin.scoped_values`): each
+    scope still gets its own rows, in any order of requests, and a user moved to another region their new one's."""
+    from api import views
+
+    def task_ids(user):
+        response = token_client(user).get("/api/v1/tasks/")
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    home, away = {world.home.task.pk}, {world.away.task.pk}
+    viewer, away_viewer = world.users["viewer"], world.users["away_viewer"]
+    assert task_ids(viewer) == home and task_ids(away_viewer) == away and task_ids(viewer) == home
+    assert task_ids(world.users["unit"]) == home and task_ids(world.users["group_member"]) == home
+    assert task_ids(world.users["superuser"]) >= home | away
+    away_viewer.region = world.home.region
+    away_viewer.save()
+    assert task_ids(away_viewer) == home
+    assert all(kept._result_cache is None for kept in views._scoped_values.values())  # only copies are run
