@@ -43,11 +43,17 @@ def _iso_datetime(field) -> bool:
 
 
 def _zoned(key):
-    """A datetime column in the time zone `tz`, looked up once a page (`RowPlan.rows`), not once a value."""
+    """A datetime column in the time zone `tz`, looked up once a page (`RowPlan.rows`), not once a value. A page
+    often repeats a time (rates recomputed together), written once a page."""
     def step_in(tz):
+        written = {}
+
         def to_representation(value):
-            text = value.astimezone(tz).isoformat()
-            return text[:-6] + "Z" if text.endswith("+00:00") else text
+            text = written.get(value)
+            if text is None:
+                text = value.astimezone(tz).isoformat()
+                text = written[value] = text[:-6] + "Z" if text.endswith("+00:00") else text
+            return text
         return lambda values, today: None if values[key] is None else to_representation(values[key])
     return step_in
 
