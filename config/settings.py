@@ -254,7 +254,7 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 # overview page, see core.versioned_cache). Without Redis nothing is cached: processes that each kept
 # their own copy would not see each other's recomputes.
 CACHES = {"default": {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "xuncha",
+    "BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "xuncha",  # Django's, one client a pool
     # A Redis that hangs must not hang the requests: the cache only saves work (see snapshot_cached).
     "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
 } if REDIS_URL else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
