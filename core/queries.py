@@ -16,8 +16,10 @@ class PreparedLookup:
     four times what running it costs; the SQL is the same each time but for the value looked up. `build(value)`
     gives the queryset (the one definition of what is looked up); the rows become model instances as Django's
     own iterable makes them (`from_db`, the related populators of select_related, annotations as attributes).
-    On PostgreSQL the statement is also prepared once per connection (`PREPARE`/`EXECUTE`), so the server
-    neither parses nor plans it again: a lookup by a unique key has one plan whatever the value.
+    On PostgreSQL with kept connections (`CONN_MAX_AGE` not 0) the statement is also prepared once per connection
+    (`PREPARE`/`EXECUTE`), so the server neither parses nor plans it again: a lookup by a unique key has one plan
+    whatever the value. A connection per request (or a transaction-pooling proxy, where a session's statements
+    may sit on another server connection) runs the SQL as it is.
     """
 
     SENTINEL = "\x00prepared-lookup\x00"  # stands for the value while compiling; never sent
@@ -51,7 +53,7 @@ class PreparedLookup:
         params[plan.position] = value
         connection = connections[plan.db]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and connection.settings_dict["CONN_MAX_AGE"] != 0:
                 self._execute_prepared(connection, cursor, plan, params)
             else:
                 cursor.execute(plan.sql, params)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.choices import AuditAction
@@ -78,6 +79,19 @@ def test_the_prepared_token_lookup_survives_a_new_database_connection(world):
     connection.close()
     assert token_authenticate(key).user == world.users["viewer"]
     assert token_authenticate(key).user == world.users["viewer"]
+
+
+@pytest.mark.parametrize("kept_seconds", [60, 0])
+def test_the_token_statement_is_prepared_only_on_a_kept_postgresql_connection(world, monkeypatch, kept_seconds):
+    """A connection per request (CONN_MAX_AGE 0, or a transaction-pooling proxy) would prepare on every request,
+    or find its statement on another server connection: the SQL then runs as it is."""
+    _, key = token_issue(user=world.users["viewer"], name="预备语句")
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", kept_seconds)
+    token_authenticate(key)
+    with CaptureQueriesContext(connection) as queries:
+        assert token_authenticate(key).user == world.users["viewer"]
+    prepared = connection.vendor == "postgresql" and kept_seconds != 0
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["EXECUTE" if prepared else "SELECT"]
 
 
 def test_a_token_reads_as_its_user_and_every_use_is_audited(world):
