@@ -22,7 +22,7 @@ from benchmarks.inprocess import BENCH_ADMIN, BENCH_API_CLIENT, BENCH_PASSWORD
 
 PORT = 8765
 # The production settings of README's "Production" section, over plain HTTP on the loopback.
-GUNICORN_ARGS = ["--workers", "4", "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"]
+GUNICORN_ARGS = ["--workers", "3", "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"]
 # Production runs with Redis (Celery and the cache of rates answers); the benchmark uses REDIS_URL, else this.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
