@@ -71,8 +71,8 @@ def _converter(field):
 
 def _related_value(model, attrs):
     """`source="a.b"` read by a correlated subquery on a's table when `a` is a foreign key, rather than a join:
-    PostgreSQL plans each join of a page query against every index of the page's table (the task list's two
-    joins cost ~0.5 ms of planning a request at 1,000,000 tasks; their subqueries ~0.05 ms); a null key's value
+    PostgreSQL plans each join of a page query against every index of the page's table (the task page at
+    1,000,000 tasks: planned in 0.72 ms with its two joins, 0.19 ms with their subqueries); a null key's value
     stays null as with the outer join. The SQL is written once from the models' metadata (the page's table is
     its own alias in a `.values()` query), so it costs Django nothing to compile. Longer paths stay joins."""
     field = model._meta.get_field(attrs[0])
