@@ -12,14 +12,21 @@ OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 _drf_default = JSONEncoder().default
 
 
+def dumps(data) -> bytes:
+    """`data` in JSON as the renderer writes it (before the U+2028/U+2029 escapes); `orjson.Fragment`s, JSON
+    written elsewhere (`api.rows`), go in as they are."""
+    return orjson.dumps(data, default=_drf_default, option=OPTIONS)
+
+
 class ORJSONRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
-            return super().render(data, accepted_media_type, renderer_context)
+            # Pretty-printed by DRF's renderer, which cannot take fragments: the same content read back first.
+            return super().render(orjson.loads(dumps(data)), accepted_media_type, renderer_context)
         # DRF escapes U+2028/U+2029 (JSON that is also JavaScript); orjson writes them as they are.
-        body = orjson.dumps(data, default=_drf_default, option=OPTIONS)
+        body = dumps(data)
         if b"\xe2\x80\xa8" in body or b"\xe2\x80\xa9" in body:
             body = body.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
         return body

@@ -45,7 +45,7 @@ _scoped_values: dict = {}
 class ValuesListMixin:
     """`list` in JSON from `.values()` rows laid out by the serializer (`api.rows.RowPlan`): the same answer,
     without a model instance and a serializer field call per value. `row_computed` gives the fields that are
-    not model fields (functions of the values row and today); `row_needs` the fields they read besides."""
+    not model fields (functions of the values row and today); `row_needs` the model fields they read."""
 
     row_computed: dict = {}
     row_needs: tuple[str, ...] = ()
@@ -54,7 +54,10 @@ class ValuesListMixin:
     @classmethod
     def row_plan(cls) -> RowPlan:
         if cls not in ValuesListMixin._row_plans:
-            ValuesListMixin._row_plans[cls] = RowPlan(cls.serializer_class, cls.row_computed, cls.row_needs)
+            ordering = getattr(cls.pagination_class, "ordering", None) or ()
+            ordering = [ordering] if isinstance(ordering, str) else list(ordering)
+            keys = tuple(field.lstrip("-") for field in [*ordering, *(getattr(cls, "ordering_fields", None) or ())])
+            ValuesListMixin._row_plans[cls] = RowPlan(cls.serializer_class, cls.row_computed, cls.row_needs, keys)
         return ValuesListMixin._row_plans[cls]
 
     def scoped_values(self):
@@ -76,7 +79,7 @@ class ValuesListMixin:
         data = self.values_page()
         return self.get_paginated_response(data) if self.paginator is not None else Response(data)
 
-    def values_page(self) -> "list[dict]":
+    def values_page(self) -> list:
         """The rows of the filtered list's page (all of them without pagination), as the serializer lays them out."""
         plan = self.row_plan()
         rows = self.filter_queryset(self.scoped_values())

@@ -75,6 +75,7 @@ class RectificationTaskViewSet(ExportMixin, ValuesListMixin, ScopedQuerysetMixin
         "is_overdue": lambda row, today: rules.is_overdue(
             today=today, deadline=row["deadline"], closed=row["status"] == TaskStatus.CLOSED),
     }
+    row_needs = ("status", "start_due", "progress_due", "deadline", "original_deadline")
     filterset_class = filters.RectificationTaskFilterSet
     ordering_fields = ["id", "deadline", "updated_at"]
     export_name = "整改任务"

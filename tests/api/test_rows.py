@@ -1,13 +1,20 @@
-"""The task and rates lists answer from `.values()` rows (`api.rows.RowPlan`) rendered by orjson: for the same
-rows, the content is what the serializer and DRF's own JSON renderer give (nulls, dates, Asia/Shanghai
-datetimes, decimals, choice labels, derived stage/overdue/extended)."""
+"""The task and rates lists answer from `.values()` rows (`api.rows.RowPlan`): as dicts rendered by orjson, or
+(PostgreSQL) as JSON the database writes. Either way, for the same rows, the answer is byte for byte what the
+serializer and DRF's own JSON renderer give (nulls, texts with quotes, backslashes, control characters and
+U+2028, dates, Asia/Shanghai datetimes, decimals such as 100.0, choice labels, derived stage/overdue/extended)."""
 import datetime as dt
+import functools
 import json
+from decimal import Decimal
 
+import orjson
 import pytest
+from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
 from accounts.roles import Role
+from api import rows as api_rows
+from api import views as api_views
 from api.renderers import ORJSONRenderer
 from rectification.api.serializers import RateSnapshotSerializer, RectificationTaskSerializer
 from rectification.models import RateSnapshot, RectificationTask
@@ -19,9 +26,30 @@ from tests.worlds import D
 pytestmark = pytest.mark.django_db
 
 
+HOSTILE = 'say "整改"\\ \x01\x1f\n\t\r\b\f 第一步\u2028第二步\u2029 😀 </script> %s \' \x7f'
+
+
 def serialized(serializer_class, objects) -> list:
     """What the serializer gives, through DRF's own JSON renderer."""
     return json.loads(JSONRenderer().render(serializer_class(objects, many=True).data))
+
+
+def assert_drfs_bytes(response, expected: list):
+    """The answer is, byte for byte, DRF's renderer writing the same page with the serializer's rows."""
+    page = response.json()
+    assert response.content == JSONRenderer().render({**page, "results": expected})
+
+
+@pytest.fixture(params=["dicts", "database"])
+def row_flavor(request, monkeypatch):
+    """Both ways of writing rows; the database's where it is PostgreSQL (the plans made afresh)."""
+    in_database = request.param == "database"
+    if in_database and connection.vendor != "postgresql":
+        pytest.skip("rows written by the database need PostgreSQL")
+    monkeypatch.setattr(api_views, "RowPlan", functools.partial(api_rows.RowPlan, in_database=in_database))
+    monkeypatch.setattr(api_views.ValuesListMixin, "_row_plans", {})
+    monkeypatch.setattr(api_views, "_scoped_values", {})
+    return request.param
 
 
 @pytest.fixture
@@ -30,27 +58,55 @@ def admin(rates_world):
 
 
 @pytest.mark.parametrize("ordering", ["-id", "deadline", "-updated_at"])
-def test_task_rows_are_the_serializers(rates_world, admin, ordering):
-    # Text the renderers treat specially (U+2028 is escaped by DRF), and an empty 责任人.
-    RectificationTask.objects.filter(pk=rates_world.t3.pk).update(measures="第一步\u2028第二步", responsible_person="")
+def test_task_rows_are_the_serializers(rates_world, admin, ordering, row_flavor):
+    # Text the renderers treat specially (quotes, control characters; U+2028 is escaped by DRF), an empty 责任人,
+    # and a related name (written by the database's subquery) with the same.
+    RectificationTask.objects.filter(pk=rates_world.t3.pk).update(measures=HOSTILE, responsible_person="")
+    rates_world.O1.name = HOSTILE
+    rates_world.O1.save()
     response = token_client(admin).get(f"/api/v1/tasks/?ordering={ordering}&page_size=500")
     assert response.status_code == 200
     rows = response.json()["results"]
     tasks = RectificationTask.objects.select_related("organization", "region").in_bulk([row["id"] for row in rows])
     expected = serialized(RectificationTaskSerializer, [tasks[row["id"]] for row in rows])
     assert rows == expected and len(rows) == 8
+    assert_drfs_bytes(response, expected)
+    assert b"\\u2028" in response.content and b"\\u0001" in response.content
     assert [list(row) for row in rows] == [list(row) for row in expected]  # the fields in the serializer's order
     by_id = {row["id"]: row for row in rows}
     open_task, closed_task = by_id[rates_world.t3.pk], by_id[rates_world.t1.pk]
     assert open_task["closed_on"] is None and closed_task["closed_on"] == "2026-06-20"
     assert open_task["updated_at"].endswith("+08:00")  # Asia/Shanghai, as the serializer writes it
     assert {row["stage"] for row in rows} >= {"closed", "overdue"} and any(row["is_extended"] for row in rows)
-    assert open_task["measures"] == "第一步\u2028第二步"
+    assert open_task["measures"] == HOSTILE and open_task["organization_name"] == HOSTILE
 
 
-def test_rate_rows_are_the_serializers(rates_world, settings):
+@pytest.mark.parametrize("ordering", ["-id", "deadline"])
+def test_task_rows_page_by_cursor(rates_world, admin, row_flavor, ordering):
+    """The paginator reads each row's position from the values rows, whichever way they are written: walking the
+    pages gives every task once, and the last page's previous link the page before it (by id: tasks share
+    deadlines, whose order among themselves no page promises)."""
+    client = token_client(admin)
+    pages, url = [], f"/api/v1/tasks/?ordering={ordering}&page_size=3"
+    while url:
+        page = client.get(url).json()
+        pages.append([row["id"] for row in page["results"]])
+        url = page["next"]
+    seen = [task for ids in pages for task in ids]
+    assert len(seen) == len(set(seen)) == 8 and len(pages) == 3
+    if ordering == "-id":
+        assert [row["id"] for row in client.get(page["previous"]).json()["results"]] == pages[-2]
+
+
+def test_rate_rows_are_the_serializers(rates_world, settings, row_flavor):
     settings.RATES_CACHE_SECONDS = 0
     rates_recompute_all(D)
+    # Decimals as Python writes their floats: whole (100.0, 0.0), one place, a trailing zero dropped.
+    edges = RateSnapshot.objects.filter(is_latest=True).exclude(rate=None).order_by("pk")[:3]
+    for snapshot_, (rate, on_time, mean) in zip(edges, [("100.00", "0.00", "12.0"), ("87.50", "33.33", "0.5"),
+                                                          ("0.01", "99.90", "12345.6")], strict=True):
+        RateSnapshot.objects.filter(pk=snapshot_.pk).update(rate=Decimal(rate), on_time_rate=Decimal(on_time),
+                                                             mean_days_to_close=Decimal(mean))
     admin = make_user("root", is_superuser=True, staff=True)  # sees the "overall" row too
     response = token_client(admin).get("/api/v1/rates/?page_size=1000")
     assert response.status_code == 200
@@ -59,6 +115,8 @@ def test_rate_rows_are_the_serializers(rates_world, settings):
                  .order_by("scope_key", "day"))
     expected = serialized(RateSnapshotSerializer, snapshots)
     assert rows == expected and len(rows) > 20
+    assert_drfs_bytes(response, expected)
+    assert b'"rate":100.0,"on_time_rate":0.0,"mean_days_to_close":12.0' in response.content
     assert [list(row) for row in rows] == [list(row) for row in expected]
     assert any(row["rate"] is None for row in rows) and any(isinstance(row["rate"], float) for row in rows)
     assert any(row["region"] is None and row["region_code"] is None for row in rows)  # scope "overall"
@@ -77,6 +135,14 @@ def test_the_orjson_renderer_writes_what_drfs_writes():
     assert json.loads(ours) == json.loads(drf)
     assert b"\\u2028" in ours and b"\\u2029" in ours
     assert ORJSONRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(data, "application/json; indent=2")
+
+
+def test_rows_written_elsewhere_go_in_as_they_are():
+    """A row the database wrote (`orjson.Fragment`) is written as it is, and pretty-printed like the same data."""
+    data = {"next": None, "results": [orjson.Fragment('{"id":1,"name":"整改\u2028"}'), {"id": 2}]}
+    assert ORJSONRenderer().render(data) == b'{"next":null,"results":[{"id":1,"name":"\xe6\x95\xb4\xe6\x94\xb9\\u2028"},{"id":2}]}'
+    plain = {"next": None, "results": [{"id": 1, "name": "整改\u2028"}, {"id": 2}]}
+    assert ORJSONRenderer().render(data, "application/json; indent=2") == JSONRenderer().render(plain, "application/json; indent=2")
 
 
 def test_lists_kept_per_scope_answer_each_scope_its_own_rows(world):
