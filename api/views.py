@@ -7,6 +7,7 @@ pages are for the reading roles too (`SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]`
 """
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
@@ -49,6 +50,9 @@ class ValuesListMixin:
 
     row_computed: dict = {}
     row_needs: tuple[str, ...] = ()
+    # PostgreSQL writes the rows' JSON (`RowPlan.in_database`): a gain where rows are mostly numbers (rates: the
+    # Python of a request -0.85 ms, PostgreSQL +0.4 ms for 100 rows), a loss where they are mostly text (tasks).
+    database_writes_rows = False
     _row_plans: dict = {}
 
     @classmethod
@@ -57,7 +61,9 @@ class ValuesListMixin:
             ordering = getattr(cls.pagination_class, "ordering", None) or ()
             ordering = [ordering] if isinstance(ordering, str) else list(ordering)
             keys = tuple(field.lstrip("-") for field in [*ordering, *(getattr(cls, "ordering_fields", None) or ())])
-            ValuesListMixin._row_plans[cls] = RowPlan(cls.serializer_class, cls.row_computed, cls.row_needs, keys)
+            ValuesListMixin._row_plans[cls] = RowPlan(
+                cls.serializer_class, cls.row_computed, cls.row_needs, keys,
+                in_database=cls.database_writes_rows and connection.vendor == "postgresql")
         return ValuesListMixin._row_plans[cls]
 
     def scoped_values(self):

@@ -246,6 +246,7 @@ class RateViewSet(ExportMixin, ValuesListMixin, ScopedQuerysetMixin, mixins.List
     filterset_class = filters.RateSnapshotFilterSet
     filter_backends = [GivenFiltersBackend]
     pagination_class = RateCursorPagination
+    database_writes_rows = True  # numbers: see ValuesListMixin
     export_name = "整改率"
     export_columns = _rate_columns()
 

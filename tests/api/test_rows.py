@@ -3,7 +3,6 @@
 serializer and DRF's own JSON renderer give (nulls, texts with quotes, backslashes, control characters and
 U+2028, dates, Asia/Shanghai datetimes, decimals such as 100.0, choice labels, derived stage/overdue/extended)."""
 import datetime as dt
-import functools
 import json
 from decimal import Decimal
 
@@ -13,10 +12,10 @@ from django.db import connection
 from rest_framework.renderers import JSONRenderer
 
 from accounts.roles import Role
-from api import rows as api_rows
 from api import views as api_views
 from api.renderers import ORJSONRenderer
 from rectification.api.serializers import RateSnapshotSerializer, RectificationTaskSerializer
+from rectification.api.views import RateViewSet, RectificationTaskViewSet
 from rectification.models import RateSnapshot, RectificationTask
 from rectification.rates import rates_recompute_all
 from tests.api.conftest import token_client
@@ -46,7 +45,8 @@ def row_flavor(request, monkeypatch):
     in_database = request.param == "database"
     if in_database and connection.vendor != "postgresql":
         pytest.skip("rows written by the database need PostgreSQL")
-    monkeypatch.setattr(api_views, "RowPlan", functools.partial(api_rows.RowPlan, in_database=in_database))
+    for view in (RateViewSet, RectificationTaskViewSet):
+        monkeypatch.setattr(view, "database_writes_rows", in_database)
     monkeypatch.setattr(api_views.ValuesListMixin, "_row_plans", {})
     monkeypatch.setattr(api_views, "_scoped_values", {})
     return request.param
