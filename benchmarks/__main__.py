@@ -3,6 +3,7 @@ import argparse
 import dataclasses
 import json
 import os
+import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -69,6 +70,25 @@ def ingest_section(dataset, options, log) -> dict:
 
 
 SECTIONS = [("rates", rates_section), ("pages", pages_section), ("api", api_section), ("ingest", ingest_section)]
+ALTERNATED = "api"  # with --before (or --api-runs), run in turns with the other checkout and reported as medians
+
+
+def median_figures(runs: list[dict]) -> dict:
+    """Each figure's median over the runs of a section (error counts summed: one failed request in any run
+    shows); a run that failed is counted and its error kept."""
+    measured = [run for run in runs if "error" not in run]
+    figures: dict = {}
+    for name in (name for run in measured for name in run):
+        values = [run[name] for run in measured if isinstance(run.get(name), int | float)]
+        if not values:
+            figures[name] = next((run[name] for run in measured if run.get(name) is not None), None)
+        else:
+            figures[name] = sum(values) if name.endswith(": errors") else statistics.median(values)
+    figures["runs (median of)"] = len(measured)
+    errors = [run["error"] for run in runs if "error" in run]
+    if errors:
+        figures["error"] = errors[0]
+    return figures
 
 
 def failure(exc: BaseException) -> str:
@@ -86,14 +106,17 @@ def load_average() -> str:
     return "{:.1f}/{:.1f}/{:.1f}".format(*os.getloadavg())
 
 
-def measure(dataset, options, log) -> Iterator[tuple[dict, bool]]:
-    """Every section in turn, yielding the figures so far after each; a section that fails is recorded with
-    its error (and whether one failed is yielded), and the next ones still run. The machine's load average
-    (1/5/15 min) before and after is recorded beside the figures: other work on the machine shows in them."""
+def measure(dataset, options, log, skip=()) -> Iterator[tuple[dict, bool]]:
+    """Every section in turn (but those in `skip`), yielding the figures so far after each; a section that fails
+    is recorded with its error (and whether one failed is yielded), and the next ones still run. The machine's
+    load average (1/5/15 min) before and after is recorded beside the figures: other work on the machine shows
+    in them."""
     figures, failed = {"machine": {"load average before": load_average()}}, False
     if dataset.seed_s is not None:
         figures["dataset"] = {"seed_demo (s)": dataset.seed_s}
     for name, section in SECTIONS:
+        if name in skip:
+            continue
         log(f"[{dataset.label}] {name} …")
         try:
             figures[name] = section(dataset, options, log)
@@ -118,6 +141,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", DEFAULT_SIZES), help="task counts, comma-separated")
     parser.add_argument("--api-seconds", type=int, default=10, help="seconds of load per API endpoint")
+    parser.add_argument("--api-runs", type=int, help=(
+        "runs of the API load per checkout, the checkouts in turn, reported as each figure's median (default 3 "
+        "with --before, else 1): on a shared machine a slower spell then falls on both columns"))
     parser.add_argument("--page-repeat", type=int, default=30, help="requests per page")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the Markdown table")
     parser.add_argument("--output", default=str(datasets.ROOT / "docs" / "BENCHMARKS.md"), help="where to write the table")
@@ -127,6 +153,8 @@ def main(argv=None):
         "share the database schema"))
     options = parser.parse_args(argv)
     variants = [("before", checkout(options.before)), ("after", {})] if options.before else [("", {})]
+    api_runs = options.api_runs or (3 if options.before else 1)
+    alternated = (ALTERNATED,) if api_runs > 1 or options.before else ()
     base_url = os.environ.get("DATABASE_URL", "")
 
     def log(message):
@@ -152,6 +180,7 @@ def main(argv=None):
             log(f"[{label}] dataset failed: {results['sizes'][label]['dataset']['error']}")
             write()
             continue
+        columns = []
         for variant, where in variants:  # before, then after: back to back on the same data
             measured = dataclasses.replace(dataset, **where)
             column = f"{label}, {variant}" if variant else label
@@ -162,9 +191,26 @@ def main(argv=None):
                 failed = True
                 write()
                 continue
-            for figures, section_failed in measure(measured, options, log):
+            columns.append((column, measured))
+            for figures, section_failed in measure(measured, options, log, skip=alternated):
                 results["sizes"][column] = figures
                 failed = failed or section_failed
+                write()
+        runs: dict = {column: [] for column, _ in columns}
+        for run in range(api_runs if alternated else 0):
+            for column, measured in columns:
+                log(f"[{column}] {ALTERNATED}, run {run + 1} of {api_runs} …")
+                try:
+                    runs[column].append(dict(SECTIONS)[ALTERNATED](measured, options, log))
+                except (Exception, SystemExit) as exc:
+                    runs[column].append({"error": failure(exc)})
+                    failed = True
+                    log(f"[{column}] {ALTERNATED} failed: {runs[column][-1]['error']}")
+        for column, column_runs in runs.items():
+            if column_runs:
+                figures = {**results["sizes"][column], ALTERNATED: median_figures(column_runs)}
+                order = ["machine", "dataset", *(name for name, _ in SECTIONS)]
+                results["sizes"][column] = {name: figures[name] for name in order if name in figures}
                 write()
     print(report.as_json(results) if options.json else report.markdown(results))
     if failed:

@@ -34,7 +34,8 @@ def markdown(results: dict) -> str:
         "",
         f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), Python {info['python']}, PostgreSQL. "
         "Made by `make bench`; every row shows the sizes side by side so a cost that grows with the data stands out "
-        "(with `--before CHECKOUT`, each size measured on another checkout and then on this one, back to back). "
+        "(with `--before CHECKOUT`, each size measured on another checkout and then on this one, back to back; the API "
+        "load run three times per checkout, the checkouts in turn, each figure the median of its runs). "
         "The load average is the machine's (1/5/15 min) when a column's measuring started and ended.",
         "",
         "| section | figure | " + " | ".join(sizes) + " |",

@@ -92,6 +92,36 @@ def test_a_failed_section_keeps_the_others_and_exits_non_zero(tmp_path, monkeypa
     assert "a section failed" in capsys.readouterr().err
 
 
+def test_with_a_checkout_before_the_api_load_runs_in_turns_and_gives_medians(tmp_path, monkeypatch):
+    """`--before`: every section per checkout, then the API load three times per checkout, the checkouts in turn
+    (a slower spell of a shared machine falls on both columns); each figure the median of its runs, errors summed."""
+    from benchmarks import __main__ as bench
+    from benchmarks import datasets
+
+    before = tmp_path / "before"
+    (before / ".venv" / "bin").mkdir(parents=True)
+    (before / "manage.py").write_text("")
+    (before / ".venv" / "bin" / "python").write_text("")
+    monkeypatch.setattr(datasets, "prepare", lambda url, tasks, log: datasets.Dataset(tasks=tasks, url=url))
+    monkeypatch.setattr(datasets, "manage", lambda *args, **kwargs: "")
+    monkeypatch.setattr(bench, "inprocess", lambda *args: {})
+    order, rates = [], iter([300.0, 400.0, 900.0, 410.0, 310.0, 420.0])
+
+    def api(dataset, options, log):
+        order.append("before" if dataset.root == before else "after")
+        return {"tasks: req/s": next(rates), "tasks: errors": len(order) == 4, "tasks: CPU, PostgreSQL (ms)": None}
+
+    monkeypatch.setattr(bench, "SECTIONS", [("rates", lambda d, o, log: {"full recompute (s)": 2.5}), ("api", api),
+                                            ("ingest", lambda d, o, log: {"articles per second": 70.0})])
+    output = tmp_path / "BENCHMARKS.md"
+    bench.main(["--sizes", "10000", "--output", str(output), "--before", str(before)])
+    assert order == ["before", "after"] * 3
+    table = output.read_text(encoding="utf-8")
+    assert "| api | tasks: req/s | 310.0 | 410.0 |" in table  # medians of 300/900/310 and 400/410/420
+    assert "| api | tasks: errors | 0 | 1 |" in table and "| api | runs (median of) | 3 | 3 |" in table
+    assert table.index("| rates |") < table.index("| api |") < table.index("| ingest |")
+
+
 def test_notes_below_the_table_are_kept(tmp_path):
     path = tmp_path / "BENCHMARKS.md"
     assert report.notes_of(path) == ""
