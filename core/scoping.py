@@ -16,7 +16,11 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
+
+REGION_SUBQUERIES_KEPT = 5000  # more than there are regions: a prefix is compiled once a process
+_region_subqueries: dict = {}  # (database, prefix) → the SQL and parameters of the ids of the regions under it
 
 
 def region_prefix(region) -> str:
@@ -30,6 +34,23 @@ def region_prefix(region) -> str:
     if level == "city":
         return region.code[:4]
     return region.code
+
+
+def regions_under(prefix: str, database: str = "default") -> RawSQL:
+    """The ids of the regions whose adcode starts with `prefix`, as a subquery: the queryset's SQL compiled once a
+    process and prefix. Compiled with every request's query, and copied with each of its copies, the subquery
+    cost ~8 % of an API list request."""
+    key = (database, prefix)
+    compiled = _region_subqueries.get(key)
+    if compiled is None:
+        region_model = apps.get_model("inspection", "Region")
+        regions = region_model.objects.using(database).filter(code__startswith=prefix).order_by().values("pk")
+        compiled = regions.query.get_compiler(database).as_sql()
+        if len(_region_subqueries) >= REGION_SUBQUERIES_KEPT:
+            _region_subqueries.clear()
+        _region_subqueries[key] = compiled
+    sql, params = compiled
+    return RawSQL(sql, params, output_field=apps.get_model("inspection", "Region")._meta.pk)
 
 
 @dataclass(frozen=True)
@@ -79,8 +100,7 @@ class ScopedQuerySet(models.QuerySet):
         # `region_id IN (SELECT id … LIKE '4212%')` rather than a join on the code: the planner then walks an
         # ordered index (e.g. the primary key for a cursor page) and stops after a page, instead of
         # collecting and sorting every row of a province (measured: 250 ms → 0.5 ms at 300,000 tasks).
-        regions = apps.get_model("inspection", "Region").objects.filter(code__startswith=region_prefix(region))
-        return self.filter(**{f"{self.region_path}__in": regions.values("pk")})
+        return self.filter(**{f"{self.region_path}__in": regions_under(region_prefix(region), self.db)})
 
     def for_organization(self, organization_id):
         """Rows of one organisation (an id)."""

@@ -234,3 +234,21 @@ def test_the_data_migration_gives_existing_groups_their_codes(db):
     RoleGroup.objects.all().delete()
     migration.link_existing_groups(apps, None)
     assert dict(RoleGroup.objects.values_list("code", "group__name")) == {role.value: role.label for role in Role}
+
+
+def test_a_region_subquery_is_compiled_once_and_selects_what_the_orm_would(world, xianning):
+    """`in_region` filters by `regions_under(prefix)`, SQL compiled once a process and prefix: the same rows as
+    the ORM's own subquery on the code prefix, for every scoped model, and no ordering inside the subquery."""
+    from core import scoping
+
+    for region in (world.home.region, xianning):
+        prefix = scoping.region_prefix(region)
+        subquery = scoping.regions_under(prefix)
+        assert subquery.sql == scoping.regions_under(prefix).sql and "ORDER BY" not in subquery.sql
+        ids = Region.objects.filter(code__startswith=prefix).values("pk")
+        for model in SCOPED:
+            path = model.objects.none().region_path
+            expected = set(model.objects.filter(**{f"{path}__in": ids}).values_list("pk", flat=True))
+            assert set(model.objects.in_region(region).values_list("pk", flat=True)) == expected
+        assert RectificationTask.objects.in_region(region).exists()
+    assert scoping._region_subqueries[("default", scoping.region_prefix(xianning))] is not None
