@@ -78,7 +78,7 @@ def median_figures(runs: list[dict]) -> dict:
     shows); a run that failed is counted and its error kept."""
     measured = [run for run in runs if "error" not in run]
     figures: dict = {}
-    for name in (name for run in measured for name in run):
+    for name in dict.fromkeys(name for run in measured for name in run):
         values = [run[name] for run in measured if isinstance(run.get(name), int | float)]
         if not values:
             figures[name] = next((run[name] for run in measured if run.get(name) is not None), None)
