@@ -18,6 +18,7 @@ same objects through DRF's renderer, both ways.
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, getcontext
+from typing import NamedTuple
 
 import orjson
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -111,14 +112,15 @@ def _json_sql(field, serializer_field, value: str, nullable: bool = True) -> str
     if isinstance(field, INTEGERS):
         return value if not nullable else f"COALESCE(({value})::text, 'null')"
     if isinstance(field, models.DecimalField):
-        plain = isinstance(serializer_field, serializers.DecimalField) and _converter(serializer_field) is not \
-            serializer_field.to_representation and (field.max_digits or 99) <= 15 and field.decimal_places > 0
+        plain = isinstance(serializer_field, serializers.DecimalField) and _written_plainly(serializer_field) \
+            and (field.max_digits or 99) <= 15 and field.decimal_places > 0
         if not plain:
             return None
         return f"COALESCE(trim_scale({value})::text || CASE WHEN min_scale({value}) = 0 THEN '.0' ELSE '' END, 'null')"
     if isinstance(field, models.DateTimeField):
         return None
-    if isinstance(field, models.DateField) and not _converter_is_drf(serializer_field):
+    if isinstance(field, models.DateField) and \
+            (not isinstance(serializer_field, serializers.DateField) or _written_plainly(serializer_field)):
         return f"COALESCE(to_json({value})::text, 'null')"
     if isinstance(field, (models.CharField, models.TextField, models.BooleanField)) and \
             not isinstance(serializer_field, CONVERTED):
@@ -126,10 +128,20 @@ def _json_sql(field, serializer_field, value: str, nullable: bool = True) -> str
     return None
 
 
-def _converter_is_drf(serializer_field) -> bool:
-    """The serializer field writes dates in a format of its own (not ISO 8601): Python writes them."""
-    return isinstance(serializer_field, serializers.DateField) and \
-        _converter(serializer_field) is serializer_field.to_representation
+def _written_plainly(serializer_field) -> bool:
+    """DRF writes the field's values the usual way (ISO dates, decimals as numbers), the way the database writes
+    them too; otherwise (a date format or decimals as strings) Python writes them. (A bound method is a new object
+    at every access: compared with `==`.)"""
+    return _converter(serializer_field) != serializer_field.to_representation
+
+
+class _Part(NamedTuple):
+    expression: str  # Python, over the values row `v` (and `today`, `zoned`)
+    reads: tuple[str, ...] = ()  # model fields the expression reads
+    join: object = None  # an expression selected besides the fields, under the field's name
+    sql: str | None = None  # SQL writing the value's JSON (in the database)
+    params: tuple = ()
+    zoned: bool = False  # the expression already gives JSON text (a datetime's writer)
 
 
 class RowPlan:
@@ -150,7 +162,6 @@ class RowPlan:
         fields those functions read."""
         computed = computed or {}
         serializer = serializer_class()
-        model = serializer.Meta.model
         self.in_database = in_database
         self.fields: list[str] = []  # model fields, read as they are
         self.joins: dict = {}  # alias → an expression read besides the fields (a related value, a row's JSON)
@@ -159,61 +170,22 @@ class RowPlan:
         items = []  # the row's parts: "name: expression" (dicts) or expressions giving JSON text (in the database)
         segment: list[tuple[str, str, tuple]] = []  # the database's run of fields being written: (key, SQL, params)
         for index, (name, field) in enumerate(serializer.fields.items()):
-            attrs = field.source_attrs
-            reads, join, sql, params, zoned = [], None, None, (), False
-            if name in computed:
-                expression = self._bind(namespace, computed[name]) + "(v, today)"
-            elif not attrs:
-                raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: source='*', give its value in `computed`")
-            elif len(attrs) > 1:
-                related = _related_sql(model, attrs)
-                if related is None:
-                    join = F("__".join(attrs))
-                else:
-                    subquery, target = related
-                    join, sql = RawSQL(subquery, (), output_field=target), _json_sql(target, field, subquery)
-                expression = f"v[{name!r}]"
-            elif attrs[0].startswith("get_") and attrs[0].endswith("_display"):
-                choice = model._meta.get_field(attrs[0][len("get_"):-len("_display")])
-                reads = [choice.name]
-                labels = {value: str(label) for value, label in choice.flatchoices}
-                expression = f"{self._bind(namespace, labels)}.get(v[{choice.name!r}], v[{choice.name!r}])"
-                column = _column(model, choice)
-                otherwise = _json_sql(choice, None, column, choice.null)  # a value without a label: as it is
-                if otherwise is not None:
-                    sql = f"CASE {column}{' WHEN %s THEN %s' * len(labels)} ELSE {otherwise} END"
-                    params = tuple(item for value, label in labels.items() for item in (value, _dumps(label)))
-            else:
-                try:
-                    model_field = model._meta.get_field(attrs[0])
-                except FieldDoesNotExist:
-                    raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: not a model field, "
-                                               "give its value in `computed`") from None
-                reads = [attrs[0]]
-                sql = _json_sql(model_field, field, _column(model, model_field), model_field.null)
-                if _iso_datetime(field):
-                    expression, zoned = f"zoned[{self.zoned}](v[{attrs[0]!r}])", True
-                    self.zoned += 1
-                elif isinstance(field, CONVERTED):
-                    converter = self._bind(namespace, _converter(field))
-                    expression = f"(None if (x := v[{attrs[0]!r}]) is None else {converter}(x))"
-                else:
-                    expression = f"v[{attrs[0]!r}]"
+            part = self._part(namespace, serializer_class, name, field, computed)
             if not self.in_database:
-                items.append(f"{name!r}: {expression}")
+                items.append(f"{name!r}: {part.expression}")
             else:
                 key = ("," if index else "") + _dumps(name) + ":"
-                if sql is not None:
-                    segment.append((key, sql, params))
+                if part.sql is not None:
+                    segment.append((key, part.sql, part.params))
                     if len(segment) == FORMAT_VALUES:
                         items += self._segment(segment)
                     continue
                 items += self._segment(segment)
-                items.append(f"{key!r} + {expression if zoned else f'_json_text({expression})'}")
-            for read in reads:
+                items.append(f"{key!r} + {part.expression if part.zoned else f'_json_text({part.expression})'}")
+            for read in part.reads:
                 self._read(read)
-            if join is not None:
-                self.joins[name] = join
+            if part.join is not None:
+                self.joins[name] = part.join
         for name in (*needs, *keys):
             self._read(name)
         if self.in_database:
@@ -224,6 +196,47 @@ class RowPlan:
         source = f"def rows(values_rows, today, zoned):\n    return [{row} for v in values_rows]\n"
         exec(compile(source, f"<rows of {serializer_class.__name__}>", "exec"), namespace)
         self._rows = namespace["rows"]
+
+    def _part(self, namespace: dict, serializer_class, name: str, field, computed: dict) -> "_Part":
+        """How one serializer field is read: its Python expression over the values row `v`, the model fields it
+        reads, an expression to select besides them, and the SQL writing its JSON where the database can."""
+        model = serializer_class.Meta.model
+        attrs = field.source_attrs
+        if name in computed:
+            return _Part(self._bind(namespace, computed[name]) + "(v, today)")
+        if not attrs:
+            raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: source='*', give its value in `computed`")
+        if len(attrs) > 1:
+            related = _related_sql(model, attrs)
+            if related is None:
+                return _Part(f"v[{name!r}]", join=F("__".join(attrs)))
+            subquery, target = related
+            return _Part(f"v[{name!r}]", join=RawSQL(subquery, (), output_field=target),
+                         sql=_json_sql(target, field, subquery))
+        if attrs[0].startswith("get_") and attrs[0].endswith("_display"):
+            choice = model._meta.get_field(attrs[0][len("get_"):-len("_display")])
+            labels = {value: str(label) for value, label in choice.flatchoices}
+            expression = f"{self._bind(namespace, labels)}.get(v[{choice.name!r}], v[{choice.name!r}])"
+            column = _column(model, choice)
+            otherwise = _json_sql(choice, None, column, choice.null)  # a value without a label: as it is
+            if otherwise is None:
+                return _Part(expression, reads=(choice.name,))
+            return _Part(expression, reads=(choice.name,),
+                         sql=f"CASE {column}{' WHEN %s THEN %s' * len(labels)} ELSE {otherwise} END",
+                         params=tuple(item for value, label in labels.items() for item in (value, _dumps(label))))
+        try:
+            model_field = model._meta.get_field(attrs[0])
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(f"{serializer_class.__name__}.{name}: not a model field, "
+                                       "give its value in `computed`") from None
+        sql = _json_sql(model_field, field, _column(model, model_field), model_field.null)
+        if _iso_datetime(field):
+            self.zoned += 1
+            return _Part(f"zoned[{self.zoned - 1}](v[{attrs[0]!r}])", reads=(attrs[0],), sql=sql, zoned=True)
+        if isinstance(field, CONVERTED):
+            converter = self._bind(namespace, _converter(field))
+            return _Part(f"(None if (x := v[{attrs[0]!r}]) is None else {converter}(x))", reads=(attrs[0],), sql=sql)
+        return _Part(f"v[{attrs[0]!r}]", reads=(attrs[0],), sql=sql)
 
     def _segment(self, segment: list) -> list[str]:
         """The run of fields the database writes, as one text column of the values rows (emptied)."""

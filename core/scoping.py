@@ -41,16 +41,16 @@ def regions_under(prefix: str, database: str = "default") -> RawSQL:
     process and prefix. Compiled with every request's query, and copied with each of its copies, the subquery
     cost ~8 % of an API list request."""
     key = (database, prefix)
+    region_model = apps.get_model("inspection", "Region")
     compiled = _region_subqueries.get(key)
     if compiled is None:
-        region_model = apps.get_model("inspection", "Region")
         regions = region_model.objects.using(database).filter(code__startswith=prefix).order_by().values("pk")
         compiled = regions.query.get_compiler(database).as_sql()
         if len(_region_subqueries) >= REGION_SUBQUERIES_KEPT:
             _region_subqueries.clear()
         _region_subqueries[key] = compiled
     sql, params = compiled
-    return RawSQL(sql, params, output_field=apps.get_model("inspection", "Region")._meta.pk)
+    return RawSQL(sql, params, output_field=region_model._meta.pk)
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,19 @@ def test_lists_kept_per_scope_answer_each_scope_its_own_rows(world):
     away_viewer.save()
     assert task_ids(away_viewer) == home
     assert all(kept._result_cache is None for kept in views._scoped_values.values())  # only copies are run
+
+
+def test_a_field_drf_writes_its_own_way_is_left_to_python():
+    """Decimals as strings or a date format of the serializer's own: the database does not write them (it writes
+    decimals as numbers and dates in ISO 8601); the usual fields it does."""
+    from django.db import models
+    from rest_framework import serializers
+
+    from api.rows import _json_sql
+
+    decimal, day = models.DecimalField(max_digits=5, decimal_places=2), models.DateField()
+    assert _json_sql(decimal, serializers.DecimalField(max_digits=5, decimal_places=2), '"t"."c"') is not None
+    assert _json_sql(decimal, serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True),
+                     '"t"."c"') is None
+    assert _json_sql(day, serializers.DateField(), '"t"."d"') is not None
+    assert _json_sql(day, serializers.DateField(format="%Y/%m/%d"), '"t"."d"') is None
