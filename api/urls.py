@@ -11,9 +11,11 @@ from rest_framework.routers import DefaultRouter
 
 from api.views import RedocView, SwaggerView
 
+# Django tries a URL against the patterns in order (four a viewset, with the format suffixes), so the lists
+# clients poll most come first: rectification's tasks and rates (their ROUTES' head).
 API_ROUTE_MODULES = [
-    "inspection.api.urls",
     "rectification.api.urls",
+    "inspection.api.urls",
     "ingest.api.urls",
 ]
 

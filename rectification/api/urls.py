@@ -2,10 +2,10 @@
 from rectification.api import views
 
 ROUTES = [
-    ("tasks", views.RectificationTaskViewSet),
+    ("tasks", views.RectificationTaskViewSet),  # the busiest first (api/urls.py)
+    ("rates", views.RateViewSet),
     ("extensions", views.DeadlineExtensionViewSet),
     ("evidence", views.EvidenceFileViewSet),
     ("follow-ups", views.FollowUpVisitViewSet),
     ("warnings", views.TaskWarningViewSet),
-    ("rates", views.RateViewSet),
 ]
