@@ -114,3 +114,26 @@ def test_the_api_s_given_filters_answer_as_the_whole_filterset(rates_world, on_d
             assert part.errors == whole.errors, data
             if whole.is_valid():
                 assert set(part.qs) == set(whole.qs), data
+
+
+def test_given_filtersets_of_interleaved_requests_keep_their_own_filters(rates_world, on_day_d, tongcheng):
+    """A `given` subset copies its filters shallowly for each request (its form fields are shared): each request's
+    filters still answer to that request's FilterSet (a method filter's method, a region filter's user), whatever
+    order requests are built and run in."""
+    city_viewer, county_viewer = RequestFactory().get("/"), RequestFactory().get("/")
+    city_viewer.user = make_user("given-city", role=Role.VIEWER, region=rates_world.city)
+    county_viewer.user = make_user("given-county", role=Role.VIEWER, region=tongcheng)
+    asked = [(city_viewer, {"q": "通城县", "region": "421200", "overdue": "false"}),
+             (county_viewer, {"q": "民政局", "region": "421222", "overdue": "true"}),
+             (city_viewer, {"q": "咸安区", "region": "421202", "overdue": "false"})]
+    given = RectificationTaskFilterSet.given(asked[0][1])
+    tasks = RectificationTask.objects.all()
+    built = [given(data, queryset=tasks, request=request) for request, data in asked]
+    for filterset in reversed(built):
+        assert all(f.parent is filterset for f in filterset.filters.values())
+        assert not set(map(id, filterset.filters.values())) & set(map(id, given.base_filters.values()))
+    for (request, data), filterset in reversed(list(zip(asked, built))):
+        whole = RectificationTaskFilterSet(data, queryset=tasks, request=request)
+        assert filterset.is_valid() and whole.is_valid()
+        assert set(filterset.qs) == set(whole.qs), data
+    assert {len(f.qs) for f in built} != {0}
