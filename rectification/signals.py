@@ -7,6 +7,7 @@
 - A finding, inspection or organisation that a service moved (`inspection.signals.place_changed`) has its tasks'
   copy of the place updated (`tasks_place_sync`).
 - Warnings touch their task's scopes; groups and members end cached rates answers; some migrations recompute.
+- A region's new code reaches the snapshots that keep it (`RateSnapshot.region_code`, what scoping reads).
 - Every touch, and a change to rounds, 延期, progress records, group members, roles or permissions, ends the
   cached pages (`core.versioned_cache.live_changed`).
 """
@@ -16,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 
 from accounts.models import User
 from core.versioned_cache import live_changed
-from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization
+from inspection.models import Finding, Inspection, InspectionGroup, InspectionRound, Lead, Organization, Region
 from inspection.signals import place_changed
 from rectification import rates, services
 from rectification.models import DeadlineExtension, ProgressRecord, RateSnapshot, RectificationTask, TaskWarning
@@ -137,6 +138,16 @@ def group_members_changed(sender, **kwargs):
     live_changed()
 
 
+def snapshots_follow_their_region(sender, instance, raw=False, **kwargs):
+    """Snapshots keep their region's code (scoping reads it from the row): a changed code is theirs in the same
+    transaction, and cached rates answers and pages end."""
+    if raw:
+        return
+    if RateSnapshot.objects.filter(region=instance).exclude(region_code=instance.code).update(region_code=instance.code):
+        transaction.on_commit(rates.snapshot_version_bump, robust=True)
+        live_changed()
+
+
 def pages_changed(sender, raw=False, **kwargs):
     """What cached pages show without a rates touch: rounds (the overview's count and chart), 延期 and progress
     records (the 待办 count), roles and permissions (whose 待办 it is). Everything else ends them through
@@ -171,6 +182,7 @@ def connect(app_config) -> None:
         signal.connect(group_members_changed, sender=InspectionGroup, dispatch_uid=f"group-{signal is post_save}")
     m2m_changed.connect(group_members_changed, sender=InspectionGroup.member_users.through,
                         dispatch_uid="group-members")
+    post_save.connect(snapshots_follow_their_region, sender=Region, dispatch_uid="snapshots-region-code")
     for model in (InspectionRound, DeadlineExtension, ProgressRecord):
         for signal in (post_save, post_delete):
             signal.connect(pages_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-{signal is post_save}")

@@ -132,7 +132,7 @@ class TaskWarningSerializer(serializers.ModelSerializer):
 
 
 class RateSnapshotSerializer(serializers.ModelSerializer):
-    region_code = serializers.CharField(source="region.code", read_only=True, allow_null=True, label="地区代码")
+    region_code = serializers.CharField(read_only=True, allow_null=True, label="地区代码")
     scope_display = display("scope", "统计范围名称")
 
     class Meta:

@@ -39,7 +39,7 @@ MEASURES = [  # also RateSnapshot's columns
 ]
 DERIVED_FIELDS = ["rate", "on_time_rate", "mean_days_to_close"]
 WRITTEN_FIELDS = [
-    "scope", "scope_key", "day", "region_id", "round_id", "organization_id", "category",
+    "scope", "scope_key", "day", "region_id", "region_code", "round_id", "organization_id", "category",
     *MEASURES, *DERIVED_FIELDS, "computed_at", "is_latest",
 ]
 ROUND_SCOPES = (RateScope.ROUND, RateScope.ORGANIZATION, RateScope.ROUND_ORGANIZATION)
@@ -128,10 +128,12 @@ def _warning_cells(group: list[str], where: str) -> str:
 
 
 def _row_select(scopes_sql: str, key_filter: str) -> str:
-    """Rows to write from a `scopes` query: the sums, then rate and on-time rate (percent, two
+    """Rows to write from a `scopes` query: the region's code, the sums, then rate and on-time rate (percent, two
     decimals) and the mean days (one decimal), null where there is nothing to divide."""
     return f"""
-      SELECT s.scope, s.scope_key, %(day)s AS day, s.region_id, s.round_id, s.organization_id, s.category,
+      SELECT s.scope, s.scope_key, %(day)s AS day, s.region_id,
+             (SELECT r.code FROM {Region._meta.db_table} r WHERE r.id = s.region_id) AS region_code,
+             s.round_id, s.organization_id, s.category,
              {", ".join(f"s.{m}" for m in MEASURES)},
              CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed / s.tasks_total, 2) END AS rate,
              CASE WHEN s.tasks_total > 0 THEN ROUND(100.0 * s.closed_on_time / s.tasks_total, 2) END AS on_time_rate,

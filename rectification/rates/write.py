@@ -164,8 +164,9 @@ def _write_region_keys(cursor, day: date, latest: bool, keys: set) -> set[str]:
 def _write_empty(day: date, latest: bool, keys: set) -> set:
     """A row of zeros (rate null) for touched scopes that no longer have tasks or leads."""
     rows = [row for row in (_empty_row(day, key) for key in keys) if row is not None]
+    codes = dict(Region.objects.filter(pk__in={row.region_id for row in rows}).values_list("pk", "code"))
     for row in rows:
-        row.is_latest = latest
+        row.is_latest, row.region_code = latest, codes.get(row.region_id)
     RateSnapshot.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["scope_key", "day"],
         update_fields=[*MEASURES, *DERIVED_FIELDS, "computed_at", "is_latest"],

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from config.celery import app
 from core.versioned_cache import LIVE_VERSION_KEY
-from inspection.models import Finding, Inspection, Lead
+from inspection.models import Finding, Inspection, Lead, Region
 from inspection.services import finding_save, inspection_save, organization_save
 from ledger.services import ledger_import
 from rectification.models import RateSnapshot, RectificationTask, TaskWarning
@@ -197,6 +197,8 @@ def incremental_rows_equal_a_full_recompute(today) -> set:
     incremental run has, which must be scopes it emptied (zeros, rate null)."""
     fields = [f.name for f in RateSnapshot._meta.fields if f.name not in ("id", "computed_at")]
     incremental = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
+    codes = dict(Region.objects.values_list("pk", "code"))  # each row keeps its region's code, however written
+    assert [row["region_code"] for row in incremental.values()] == [codes.get(row["region"]) for row in incremental.values()]
     RateSnapshot.objects.filter(day=today).delete()
     rates_recompute_all(today)
     full = {row["scope_key"]: row for row in RateSnapshot.objects.filter(day=today).values(*fields)}
@@ -255,3 +257,21 @@ def test_a_save_reads_nothing_before_writing(rates_world, eager):
         statements = [query["sql"].lstrip().split()[0].upper() for query in queries.captured_queries]
         first_write = next(i for i, verb in enumerate(statements) if verb in ("UPDATE", "INSERT"))
         assert "SELECT" not in statements[:first_write], queries.captured_queries[:first_write]
+
+
+def test_snapshots_follow_their_region_s_new_code(rates_world, eager, django_capture_on_commit_callbacks, regions):
+    """Scoping reads a snapshot's region code from the row: a region given another code takes its rows with it, at
+    once, for every reader (the rows' scope keys stay as written until the next recompute)."""
+    today = timezone.localdate()
+    rates_recompute_all(today)
+    xianan, city_viewer = regions.get(code="421202"), make_user("city-viewer", regions.get(code="421200"))
+    own = RateSnapshot.objects.filter(region=xianan)
+    assert own.exists() and set(own.values_list("region_code", flat=True)) == {"421202"}
+    assert RateSnapshot.objects.visible_to(city_viewer).filter(region=xianan).count() == own.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        xianan.code = "429902"
+        xianan.save()
+    assert set(own.values_list("region_code", flat=True)) == {"429902"}
+    assert not RateSnapshot.objects.visible_to(city_viewer).filter(region=xianan).exists()
+    assert RateSnapshot.objects.visible_to(make_user("other-viewer", regions.get(code="420000"))).filter(
+        region=xianan).count() == own.count()
