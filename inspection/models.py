@@ -19,6 +19,7 @@ from inspection.choices import (
 
 class RegionQuerySet(ScopedQuerySet):
     region_path = ""
+    region_code_path = "code"
 
     def for_rounds(self, rounds):
         # Regions are reference data: a group member sees the regions of their own region's subtree.
