@@ -130,7 +130,9 @@ regions_by_code = RegionsByCode()
 
 class RegionField(forms.CharField):
     """A region by its 6-digit code, its name ("咸安区") or as the pages' typeahead writes it ("咸安区（421202）").
-    An unknown or ambiguous name is a form error in Chinese, never a silent empty list."""
+    An unknown or ambiguous name is a form error in Chinese, never a silent empty list. What was typed goes into
+    the message as a parameter: django-filter formats API errors with `message % params`, and a typed "%" in
+    the message itself was a 500."""
 
     CODE = re.compile(r"(\d{6})\s*[）)]?$")
 
@@ -143,13 +145,15 @@ class RegionField(forms.CharField):
         if code:
             region = regions_by_code.get(code.group(1))
             if region is None:
-                raise forms.ValidationError(f"没有行政区划代码为 {code.group(1)} 的地区。")
+                raise forms.ValidationError("没有行政区划代码为 %(code)s 的地区。", params={"code": code.group(1)})
             return region
         regions = list(region_model.objects.filter(name=value).order_by("code")[:5])
         if not regions:
-            raise forms.ValidationError(f"没有名为“{value}”的地区：请输入地区全称（如 咸安区）或 6 位行政区划代码。")
+            raise forms.ValidationError("没有名为“%(name)s”的地区：请输入地区全称（如 咸安区）或 6 位行政区划代码。",
+                                        params={"name": value})
         if len(regions) > 1:
-            raise forms.ValidationError(f"有多个地区名为“{value}”（{'、'.join(r.code for r in regions)}），请输入行政区划代码。")
+            raise forms.ValidationError("有多个地区名为“%(name)s”（%(codes)s），请输入行政区划代码。",
+                                        params={"name": value, "codes": "、".join(r.code for r in regions)})
         return regions[0]
 
 

@@ -126,6 +126,12 @@ def test_bad_query_parameters_never_500(clients, world, query):
         assert_error(response, response.status_code)
 
 
+def test_a_region_typed_with_a_per_cent_sign_is_named_in_the_error(clients, world):
+    # django-filter formats an API error as `message % params`: a "%" typed into the message itself was a 500.
+    error = assert_error(clients["viewer"].get("/api/v1/tasks/?region=整改率（%）"), 400, "invalid")
+    assert error["fields"]["region"] == ["没有名为“整改率（%）”的地区：请输入地区全称（如 咸安区）或 6 位行政区划代码。"]
+
+
 def test_bad_filter_names_its_field(clients, world):
     error = assert_error(clients["viewer"].get("/api/v1/tasks/?deadline_from=昨天&status=unknown"), 400, "invalid")
     assert set(error["fields"]) == {"deadline_from", "status"}
