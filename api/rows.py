@@ -154,15 +154,23 @@ class RowPlan:
     fields) between them; a row is an `orjson.Fragment`, written into the answer as it is. Turning 100 rates
     rows into Python objects and back into JSON cost ~1.2 ms of a 2.9 ms request; written by the database they
     cost Python ~0.35 ms and PostgreSQL ~0.4 ms more. Otherwise the rows are dict displays of the values rows.
-    `keys`: fields the paginator reads from the values rows (a cursor's position)."""
+    `keys`: fields the paginator reads from the values rows (a cursor's position).
+
+    `stored` (with `in_database`): a text column of the model that holds, where it is not null, the JSON the
+    database would write for the row (the plan's one run of fields, `stored_sql`), kept by a trigger of the
+    model's table; the page reads it instead of writing the JSON again (the rates' latest rows: see
+    `rectification.api.stored_json`)."""
 
     def __init__(self, serializer_class, computed: dict[str, Callable] | None = None, needs: tuple[str, ...] = (),
-                 keys: tuple[str, ...] = (), *, in_database: bool = False):
+                 keys: tuple[str, ...] = (), *, in_database: bool = False, stored: str | None = None):
         """`computed`: name → function(values row, today) for fields that are not model fields; `needs`: the model
         fields those functions read."""
         computed = computed or {}
         serializer = serializer_class()
         self.in_database = in_database
+        self.model = serializer_class.Meta.model
+        self.stored = stored if in_database else None
+        self.stored_sql: tuple[str, tuple] | None = None  # the format() that `stored` holds, and its parameters
         self.fields: list[str] = []  # model fields, read as they are
         self.joins: dict = {}  # alias → an expression read besides the fields (a related value, a row's JSON)
         self.zoned = 0  # datetime fields: their writers are made once a page (time zone) and passed in order
@@ -245,8 +253,14 @@ class RowPlan:
         alias = f"_json{sum(name.startswith('_json') for name in self.joins)}"
         # One format() a row: its `%s` (written `%%s`: the driver's own placeholders are `%s`) take the values' JSON.
         template = "".join(key.replace("'", "''").replace("%", "%%%%") + "%%s" for key, _, _ in segment)
-        self.joins[alias] = RawSQL(f"format('{template}', {', '.join(sql for _, sql, _ in segment)})",
-                                   tuple(param for _, _, params in segment for param in params), output_field=TextField())
+        sql = f"format('{template}', {', '.join(sql for _, sql, _ in segment)})"
+        params = tuple(param for _, _, params in segment for param in params)
+        if self.stored:
+            if self.stored_sql is not None:
+                raise ImproperlyConfigured(f"{self.model.__name__}.{self.stored} holds one run of fields, not two")
+            self.stored_sql = sql, params
+            sql = f"COALESCE({_column(self.model, self.model._meta.get_field(self.stored))}, {sql})"
+        self.joins[alias] = RawSQL(sql, params, output_field=TextField())
         segment.clear()
         return [f"v[{alias!r}]"]
 

@@ -436,6 +436,9 @@ class RateSnapshot(models.Model):
     # The scope's newest row (no row of a later day), kept by the recompute jobs in the same transaction
     # as their upsert, so the latest figures are read from partial indexes instead of a subquery per row.
     is_latest = models.BooleanField("最新", default=False)
+    # A latest row's JSON as the rates API writes it, kept by a trigger of the table (PostgreSQL;
+    # rectification.api.stored_json): the API's pages read it instead of writing it again. Null otherwise.
+    api_json = models.TextField("接口 JSON（最新快照）", null=True, blank=True, editable=False)  # noqa: DJ001
 
     objects = RateSnapshotQuerySet.as_manager()
 

@@ -247,6 +247,7 @@ class RateViewSet(ExportMixin, ValuesListMixin, ScopedQuerysetMixin, mixins.List
     filter_backends = [GivenFiltersBackend]
     pagination_class = RateCursorPagination
     database_writes_rows = True  # numbers: see ValuesListMixin
+    database_stored_rows = "api_json"  # the latest rows' JSON, kept by a trigger (rectification.api.stored_json)
     export_name = "整改率"
     export_columns = _rate_columns()
 

@@ -123,6 +123,35 @@ def test_rate_rows_are_the_serializers(rates_world, settings, row_flavor):
     assert all(row["computed_at"].endswith("+08:00") for row in rows)
 
 
+def test_latest_rate_rows_keep_the_json_the_list_writes(rates_world):
+    """The trigger (rectification.api.stored_json) keeps each latest row's JSON as the list's plan writes it,
+    whatever writes the row, and no JSON for older rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored JSON is written by a trigger of PostgreSQL")
+    from django.db.models.expressions import RawSQL
+    from django.db.models.fields import TextField
+
+    plan = RateViewSet.row_plan()
+    fresh = RawSQL(*plan.stored_sql, output_field=TextField())
+
+    def rows():
+        return list(RateSnapshot.objects.annotate(fresh=fresh).values_list("day", "is_latest", "api_json", "fresh"))
+
+    rates_recompute_all(D - dt.timedelta(days=1))
+    rates_recompute_all(D)  # yesterday's rows are no longer the latest
+    RateSnapshot.objects.filter(is_latest=True).exclude(rate=None).update(rate=Decimal("87.50"))
+    rates_world.xianan.code = "421299"  # its rows take the new code (rectification.signals)
+    rates_world.xianan.save()
+    written = rows()
+    assert {day for day, latest, _, _ in written if latest} == {D} and len(written) > 40
+    assert all(stored is None for _, latest, stored, _ in written if not latest)
+    stale = [(stored, now) for _, latest, stored, now in written if latest and stored != now]
+    assert not stale, ("the stored JSON is not the list's: a serializer change needs a migration calling "
+                       f"rectification.api.stored_json.install again; first difference {stale[0]}")
+    assert any('"region_code":"421299"' in stored for _, latest, stored, _ in written if latest)
+    assert any('"rate":87.5,' in stored for _, latest, stored, _ in written if latest)
+
+
 def test_the_orjson_renderer_writes_what_drfs_writes():
     from decimal import Decimal
 
