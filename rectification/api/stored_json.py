@@ -16,13 +16,16 @@ from rectification.models import RateSnapshot
 TRIGGER = "rectification_ratesnapshot_api_json"
 
 
+def _table(connection) -> str:
+    return connection.ops.quote_name(RateSnapshot._meta.db_table)
+
+
 def trigger_function_sql(cursor) -> str:
     """The trigger's function: the rates list's JSON of the row being written, for a latest row (else null)."""
     from rectification.api.views import RateViewSet
 
     sql, params = RateViewSet.row_plan().stored_sql
-    table = cursor.db.ops.quote_name(RateSnapshot._meta.db_table)
-    expression = cursor.mogrify(sql, params).decode().replace(f"{table}.", "NEW.")  # the labels as literals
+    expression = cursor.mogrify(sql, params).decode().replace(f"{_table(cursor.db)}.", "NEW.")  # the labels as literals
     return (f"CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $trigger$\n"
             f"BEGIN\n    NEW.api_json := CASE WHEN NEW.is_latest THEN {expression} END;\n    RETURN NEW;\nEND\n$trigger$")
 
@@ -33,7 +36,7 @@ def install(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
-    table = connection.ops.quote_name(RateSnapshot._meta.db_table)
+    table = _table(connection)
     with connection.cursor() as cursor:
         cursor.execute(trigger_function_sql(cursor))
         cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}")
@@ -46,5 +49,5 @@ def uninstall(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {connection.ops.quote_name(RateSnapshot._meta.db_table)}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {_table(connection)}")
             cursor.execute(f"DROP FUNCTION IF EXISTS {TRIGGER}()")
