@@ -87,13 +87,11 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env_str("DB_CONN_MAX_AGE", "60")),
         # A connection PostgreSQL dropped (restart, failover, pg_terminate_backend) is replaced before the
-        # request uses it, instead of answering one 500 per process (how it is checked: core.db.postgresql).
+        # request uses it, instead of answering one 500 per process.
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that polls the socket instead of a `SELECT 1` per request.
-    DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     # No JIT: it compiles a plan whenever the *estimated* cost passes jit_above_cost, and region-prefix
     # estimates are poor, so short page queries paid 0.3–0.6 s of compiling at a million tasks (measured).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")

@@ -33,7 +33,7 @@ def test_environment_chooses_postgres_redis_and_hosts():
     result = probe(SECRET_KEY="k" * 50, DATABASE_URL="postgres://u:p@db.example:5432/xc",
                    REDIS_URL="redis://cache:6379/1", ALLOWED_HOSTS="a.example,b.example")
     values = json.loads(result.stdout)
-    assert values["engine"] == "core.db.postgresql" and values["name"] == "xc"
+    assert values["engine"] == "django.db.backends.postgresql" and values["name"] == "xc"
     assert values["eager"] is False and values["broker"] == "redis://cache:6379/1"
     assert values["hosts"] == ["a.example", "b.example"] and values["debug"] is False
 
